@@ -1,0 +1,142 @@
+"""Open a registry database from a path or URL.
+
+``models.db`` and ``sqlite:///path/models.db`` open SQLite files (created,
+readable by their owner only, when missing); ``postgresql://user:pass@host:port/name``
+opens PostgreSQL. The password of a URL never appears in :attr:`Target.display`,
+in an error message or in a repr.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import peewee
+
+from registry_tui.errors import StorageError
+
+SQLITE_PRAGMAS: dict[str, Any] = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 30_000,
+    "synchronous": "normal",
+    "cache_size": -32_000,
+}
+BUSY_TIMEOUT_S = 30.0
+_PG_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg2")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a registry lives, parsed from what the user typed."""
+
+    backend: str  # "sqlite" | "postgresql"
+    display: str  # safe to print: no password
+    path: str | None = None
+    params: dict[str, Any] = field(default_factory=dict, repr=False)
+    secret: str | None = field(default=None, repr=False)
+
+    def redact(self, text: str) -> str:
+        """Remove the password (raw or URL-encoded) from ``text``."""
+        return redact(text, self.secret)
+
+
+def redact(text: str, secret: str | None) -> str:
+    """Replace every occurrence of ``secret`` and any ``user:password@`` in ``text``."""
+    if secret:
+        text = text.replace(secret, "***")
+    return re.sub(r"(://[^:/@\s]+):[^@\s]*@", r"\1:***@", text)
+
+
+def parse_target(db: str | os.PathLike[str]) -> Target:
+    """Parse a path or URL into a :class:`Target`.
+
+    Raises:
+        StorageError: for an unsupported URL scheme or a malformed URL.
+    """
+    text = os.fspath(db)
+    if not text:
+        raise StorageError("No database given: pass a file path or a postgresql:// URL")
+    if text.startswith("sqlite:///"):
+        path = unquote(text[len("sqlite:///") :].split("?", 1)[0])
+        if not path:
+            raise StorageError("sqlite URL has no path: use sqlite:///path/to/models.db")
+        return Target("sqlite", display=path, path=path)
+    scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    if scheme in _PG_SCHEMES:
+        return _parse_postgres(text)
+    if scheme:
+        raise StorageError(
+            f"Unsupported database URL scheme {scheme!r}: use a file path, "
+            "sqlite:///path or postgresql://user:pass@host:port/dbname"
+        )
+    return Target("sqlite", display=text, path=text)
+
+
+def _parse_postgres(text: str) -> Target:
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise StorageError(f"Malformed PostgreSQL URL: {redact(str(exc), None)}") from None
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise StorageError("PostgreSQL URL has no database name: postgresql://host/dbname")
+    password = unquote(parts.password) if parts.password else None
+    params: dict[str, Any] = {"database": name}
+    if parts.username:
+        params["user"] = unquote(parts.username)
+    if password:
+        params["password"] = password
+    if parts.hostname:
+        params["host"] = parts.hostname
+    if port:
+        params["port"] = port
+    params.update(dict(parse_qsl(parts.query)))
+    user = f"{params['user']}@" if "user" in params else ""
+    host = parts.hostname or "localhost"
+    display = f"postgresql://{user}{host}{':' + str(port) if port else ''}/{name}"
+    return Target("postgresql", display=display, params=params, secret=password)
+
+
+def open_database(target: Target) -> peewee.Database:
+    """Create (but do not yet connect) the peewee database for ``target``."""
+    if target.backend == "sqlite":
+        assert target.path is not None
+        _create_private_file(target.path)
+        return peewee.SqliteDatabase(
+            target.path,
+            pragmas=SQLITE_PRAGMAS,
+            timeout=BUSY_TIMEOUT_S,
+            lock_type="IMMEDIATE",
+        )
+    try:
+        import psycopg2  # noqa: F401
+    except ImportError:
+        raise StorageError(
+            "PostgreSQL needs a driver: pip install 'registry-tui[postgres]'"
+        ) from None
+    params = dict(target.params)
+    name = params.pop("database")
+    params.setdefault("connect_timeout", 10)
+    return peewee.PostgresqlDatabase(name, **params)
+
+
+def _create_private_file(path: str) -> None:
+    """Create an empty SQLite file with mode 0600 so its WAL and SHM inherit it."""
+    if path == ":memory:" or os.path.exists(path):
+        return
+    parent = Path(path).parent
+    if not parent.is_dir():
+        raise StorageError(f"Cannot create database {path}: directory {parent} does not exist")
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StorageError(f"Cannot create database {path}: {exc.strerror}") from None
+    os.close(fd)

@@ -1,0 +1,267 @@
+"""Numbered, idempotent, transactional schema steps.
+
+On open, :func:`migrate` reads ``registry_meta.schema_version`` (0 for a
+database made by the guide's code, which has no such table) and applies the
+missing steps in one write transaction, so when several processes open the
+same file at once the steps run exactly once and nobody fails. A database
+whose version is newer than :data:`SCHEMA_VERSION` is refused before anything
+is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import peewee
+
+from registry_tui import versions
+from registry_tui.errors import SchemaVersionError
+
+SCHEMA_VERSION = 2
+
+_SQLITE_GUIDE_TABLES = [
+    """CREATE TABLE IF NOT EXISTS models (
+        model_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        checkpoint_path TEXT NOT NULL,
+        task_type TEXT NOT NULL,
+        config_hash TEXT,
+        training_run_id INTEGER,
+        parent_model_id INTEGER,
+        created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+        metrics TEXT,
+        export_formats TEXT,
+        model_size_mb REAL,
+        memory_req_gb REAL,
+        metadata TEXT,
+        status TEXT DEFAULT 'active',
+        UNIQUE(name, version),
+        FOREIGN KEY (parent_model_id) REFERENCES models (model_id) ON DELETE SET NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS model_tags (
+        tag_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        model_id INTEGER NOT NULL,
+        tag_name TEXT NOT NULL,
+        created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+        UNIQUE(model_id, tag_name),
+        FOREIGN KEY (model_id) REFERENCES models (model_id) ON DELETE CASCADE
+    )""",
+    """CREATE TABLE IF NOT EXISTS model_exports (
+        export_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        model_id INTEGER NOT NULL,
+        export_format TEXT NOT NULL,
+        export_path TEXT NOT NULL,
+        created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+        metadata TEXT,
+        FOREIGN KEY (model_id) REFERENCES models (model_id) ON DELETE CASCADE
+    )""",
+]
+
+_PG_GUIDE_TABLES = [
+    """CREATE TABLE IF NOT EXISTS models (
+        model_id BIGSERIAL PRIMARY KEY,
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        checkpoint_path TEXT NOT NULL,
+        task_type TEXT NOT NULL,
+        config_hash TEXT,
+        training_run_id BIGINT,
+        parent_model_id BIGINT REFERENCES models (model_id) ON DELETE SET NULL,
+        created_at TIMESTAMP DEFAULT (now() AT TIME ZONE 'utc'),
+        metrics TEXT,
+        export_formats TEXT,
+        model_size_mb DOUBLE PRECISION,
+        memory_req_gb DOUBLE PRECISION,
+        metadata TEXT,
+        status TEXT DEFAULT 'active',
+        UNIQUE (name, version)
+    )""",
+    """CREATE TABLE IF NOT EXISTS model_tags (
+        tag_id BIGSERIAL PRIMARY KEY,
+        model_id BIGINT NOT NULL REFERENCES models (model_id) ON DELETE CASCADE,
+        tag_name TEXT NOT NULL,
+        created_at TIMESTAMP DEFAULT (now() AT TIME ZONE 'utc'),
+        UNIQUE (model_id, tag_name)
+    )""",
+    """CREATE TABLE IF NOT EXISTS model_exports (
+        export_id BIGSERIAL PRIMARY KEY,
+        model_id BIGINT NOT NULL REFERENCES models (model_id) ON DELETE CASCADE,
+        export_format TEXT NOT NULL,
+        export_path TEXT NOT NULL,
+        created_at TIMESTAMP DEFAULT (now() AT TIME ZONE 'utc'),
+        metadata TEXT
+    )""",
+]
+
+_GUIDE_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS idx_models_task_type ON models (task_type)",
+    "CREATE INDEX IF NOT EXISTS idx_models_status ON models (status)",
+    "CREATE INDEX IF NOT EXISTS idx_models_config_hash ON models (config_hash)",
+    "CREATE INDEX IF NOT EXISTS idx_model_tags_tag_name ON model_tags (tag_name)",
+]
+
+
+def _added_tables(pg: bool) -> list[str]:
+    serial = "BIGSERIAL PRIMARY KEY" if pg else "INTEGER PRIMARY KEY AUTOINCREMENT"
+    bigint = "BIGINT" if pg else "INTEGER"
+    real = "DOUBLE PRECISION" if pg else "REAL"
+    rowid = "" if pg else " WITHOUT ROWID"
+    return [
+        """CREATE TABLE IF NOT EXISTS registry_meta (
+            key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+        f"""CREATE TABLE IF NOT EXISTS model_metrics (
+            model_id {bigint} NOT NULL REFERENCES models (model_id) ON DELETE CASCADE,
+            metric TEXT NOT NULL,
+            value {real} NOT NULL,
+            PRIMARY KEY (model_id, metric)){rowid}""",
+        """CREATE TABLE IF NOT EXISTS model_configs (
+            config_hash TEXT PRIMARY KEY, config TEXT NOT NULL, created_at TIMESTAMP NOT NULL)""",
+        f"""CREATE TABLE IF NOT EXISTS registry_events (
+            event_id {serial},
+            at TIMESTAMP NOT NULL,
+            event TEXT NOT NULL,
+            model_id {bigint},
+            tag TEXT,
+            previous_model_id {bigint},
+            actor TEXT NOT NULL,
+            details TEXT)""",
+        f"""CREATE TABLE IF NOT EXISTS checkpoint_hashes (
+            model_id {bigint} PRIMARY KEY REFERENCES models (model_id) ON DELETE CASCADE,
+            sha256 TEXT NOT NULL,
+            size_bytes {bigint} NOT NULL,
+            recorded_at TIMESTAMP NOT NULL)""",
+    ]
+
+
+_ADDED_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS idx_models_status_created ON models (status, created_at, model_id)",
+    "CREATE INDEX IF NOT EXISTS idx_models_task_status_created "
+    "ON models (task_type, status, created_at, model_id)",
+    "CREATE INDEX IF NOT EXISTS idx_models_parent ON models (parent_model_id)",
+    "CREATE INDEX IF NOT EXISTS idx_models_version_key ON models (version_key, model_id)",
+    "CREATE INDEX IF NOT EXISTS idx_models_name ON models (name, version_key)",
+    "CREATE INDEX IF NOT EXISTS idx_model_tags_tag_model ON model_tags (tag_name, model_id)",
+    "CREATE INDEX IF NOT EXISTS idx_model_exports_model ON model_exports (model_id)",
+    "CREATE INDEX IF NOT EXISTS idx_model_metrics_metric_value "
+    "ON model_metrics (metric, value, model_id)",
+    "CREATE INDEX IF NOT EXISTS idx_events_model ON registry_events (model_id, event_id)",
+    "CREATE INDEX IF NOT EXISTS idx_events_tag ON registry_events (tag, event_id)",
+]
+
+
+def _is_pg(db: peewee.Database) -> bool:
+    return isinstance(db, peewee.PostgresqlDatabase)
+
+
+def _columns(db: peewee.Database, table: str) -> set[str]:
+    return {c.name for c in db.get_columns(table)}
+
+
+def _step_1_guide_tables(db: peewee.Database) -> None:
+    """The guide's three tables and four indexes (no-ops on a guide-made database)."""
+    for sql in (_PG_GUIDE_TABLES if _is_pg(db) else _SQLITE_GUIDE_TABLES) + _GUIDE_INDEXES:
+        db.execute_sql(sql)
+
+
+def _step_2_registry_tables(db: peewee.Database) -> None:
+    """Side tables, ``version_key``, indexes; backfill metrics and version keys."""
+    pg = _is_pg(db)
+    for sql in _added_tables(pg):
+        db.execute_sql(sql)
+    if "version_key" not in _columns(db, "models"):
+        key_type = 'TEXT COLLATE "C"' if pg else "TEXT"
+        db.execute_sql(f"ALTER TABLE models ADD COLUMN version_key {key_type}")
+    for sql in _ADDED_INDEXES:
+        db.execute_sql(sql)
+    _backfill(db)
+
+
+def _backfill(db: peewee.Database) -> None:
+    """Fill ``version_key`` and ``model_metrics`` for rows written by the guide's code."""
+    rows = db.execute_sql(
+        "SELECT model_id, version, metrics FROM models WHERE version_key IS NULL"
+    ).fetchall()
+    param = "%s" if _is_pg(db) else "?"
+    for model_id, version, metrics_json in rows:
+        key = versions.sort_key_or_none(version)
+        if key is not None:
+            db.execute_sql(
+                f"UPDATE models SET version_key = {param} WHERE model_id = {param}",
+                (key, model_id),
+            )
+        for metric, value in _numeric_items(metrics_json):
+            db.execute_sql(
+                f"INSERT INTO model_metrics (model_id, metric, value) VALUES "
+                f"({param}, {param}, {param}) ON CONFLICT DO NOTHING",
+                (model_id, metric, value),
+            )
+
+
+def _numeric_items(metrics_json: str | None) -> list[tuple[str, float]]:
+    try:
+        data = json.loads(metrics_json) if metrics_json else {}
+    except ValueError:
+        return []
+    if not isinstance(data, dict):
+        return []
+    out = []
+    for key, value in data.items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value)
+            if number == number and abs(number) != float("inf"):
+                out.append((str(key), number))
+    return out
+
+
+STEPS: list[Callable[[peewee.Database], None]] = [
+    _step_1_guide_tables,
+    _step_2_registry_tables,
+]
+assert len(STEPS) == SCHEMA_VERSION
+
+
+def read_version(db: peewee.Database) -> int:
+    """The schema version stored in the database (0 when it has none)."""
+    if not db.table_exists("registry_meta"):
+        return 0
+    row = db.execute_sql("SELECT value FROM registry_meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _check_not_newer(version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"This database has schema version {version}, newer than this registry-tui "
+            f"understands ({SCHEMA_VERSION}): upgrade registry-tui to open it"
+        )
+
+
+def migrate(db: peewee.Database) -> int:
+    """Bring the schema up to :data:`SCHEMA_VERSION`; return the version found before.
+
+    Cheap when the database is current: one read, no write lock.
+    """
+    found = read_version(db)
+    _check_not_newer(found)
+    if found == SCHEMA_VERSION:
+        return found
+    with db.atomic():
+        if _is_pg(db):
+            db.execute_sql("SELECT pg_advisory_xact_lock(727274001)")
+        found = read_version(db)  # another process may have migrated meanwhile
+        _check_not_newer(found)
+        for number in range(found + 1, SCHEMA_VERSION + 1):
+            STEPS[number - 1](db)
+        _write_version(db)
+    return found
+
+
+def _write_version(db: peewee.Database) -> None:
+    param = "%s" if _is_pg(db) else "?"
+    db.execute_sql(
+        f"INSERT INTO registry_meta (key, value) VALUES ('schema_version', {param}) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(SCHEMA_VERSION),),
+    )

@@ -1,0 +1,175 @@
+"""peewee models over the guide's tables and the tables registry-tui adds.
+
+The guide's tables (``models``, ``model_tags``, ``model_exports``) keep the
+guide's names and columns, so a ``models.db`` made by the guide's code opens in
+place. What registry-tui adds lives beside them:
+
+* ``model_metrics``: one row per (model, metric) so metric conditions and
+  metric ordering run through an index instead of scanning JSON;
+* ``model_configs``: full configs, once per distinct ``config_hash``;
+* ``registry_events``: the history, written in the same transaction as the change;
+* ``checkpoint_hashes``: SHA-256 of checkpoints recorded by ``check --hashes``;
+* ``registry_meta``: the schema version;
+* ``models.version_key``: a sortable form of the semantic version.
+
+The DDL itself is in :mod:`registry_tui.db.migrations`. Classes here are
+unbound; :func:`bind` makes a set bound to one database, so several registries
+(say SQLite and PostgreSQL during a move) can live in one process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import peewee
+
+
+class _Base(peewee.Model):
+    class Meta:
+        legacy_table_names = False
+
+
+class Models(_Base):
+    """The guide's ``models`` table (plus ``version_key``)."""
+
+    model_id = peewee.AutoField()
+    name = peewee.TextField()
+    version = peewee.TextField()
+    checkpoint_path = peewee.TextField()
+    task_type = peewee.TextField()
+    config_hash = peewee.TextField(null=True)
+    training_run_id = peewee.BigIntegerField(null=True)
+    parent_model_id = peewee.BigIntegerField(null=True)
+    created_at = peewee.DateTimeField()
+    metrics = peewee.TextField(null=True)
+    export_formats = peewee.TextField(null=True)
+    model_size_mb = peewee.DoubleField(null=True)
+    memory_req_gb = peewee.DoubleField(null=True)
+    metadata = peewee.TextField(null=True)
+    status = peewee.TextField(default="active")
+    version_key = peewee.TextField(null=True)
+
+    class Meta:
+        table_name = "models"
+
+
+class ModelTags(_Base):
+    """The guide's ``model_tags`` table."""
+
+    tag_id = peewee.AutoField()
+    model_id = peewee.BigIntegerField()
+    tag_name = peewee.TextField()
+    created_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "model_tags"
+
+
+class ModelExports(_Base):
+    """The guide's ``model_exports`` table."""
+
+    export_id = peewee.AutoField()
+    model_id = peewee.BigIntegerField()
+    export_format = peewee.TextField()
+    export_path = peewee.TextField()
+    created_at = peewee.DateTimeField()
+    metadata = peewee.TextField(null=True)
+
+    class Meta:
+        table_name = "model_exports"
+
+
+class ModelMetrics(_Base):
+    """Metric values, one row per model and metric, indexed by (metric, value)."""
+
+    model_id = peewee.BigIntegerField()
+    metric = peewee.TextField()
+    value = peewee.DoubleField()
+
+    class Meta:
+        table_name = "model_metrics"
+        primary_key = peewee.CompositeKey("model_id", "metric")
+
+
+class ModelConfigs(_Base):
+    """Full configs, stored once per distinct hash."""
+
+    config_hash = peewee.TextField(primary_key=True)
+    config = peewee.TextField()
+    created_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "model_configs"
+
+
+class RegistryEvents(_Base):
+    """The history: every change, with time, model, tag and actor."""
+
+    event_id = peewee.AutoField()
+    at = peewee.DateTimeField()
+    event = peewee.TextField()
+    model_id = peewee.BigIntegerField(null=True)
+    tag = peewee.TextField(null=True)
+    previous_model_id = peewee.BigIntegerField(null=True)
+    actor = peewee.TextField()
+    details = peewee.TextField(null=True)
+
+    class Meta:
+        table_name = "registry_events"
+
+
+class CheckpointHashes(_Base):
+    """Checkpoint content fingerprints recorded by ``check --hashes``."""
+
+    model_id = peewee.BigIntegerField(primary_key=True)
+    sha256 = peewee.TextField()
+    size_bytes = peewee.BigIntegerField()
+    recorded_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "checkpoint_hashes"
+
+
+class RegistryMeta(_Base):
+    """Key/value settings of the database, such as ``schema_version``."""
+
+    key = peewee.TextField(primary_key=True)
+    value = peewee.TextField()
+
+    class Meta:
+        table_name = "registry_meta"
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The model classes bound to one database."""
+
+    models: type[Models]
+    tags: type[ModelTags]
+    exports: type[ModelExports]
+    metrics: type[ModelMetrics]
+    configs: type[ModelConfigs]
+    events: type[RegistryEvents]
+    hashes: type[CheckpointHashes]
+    meta: type[RegistryMeta]
+
+
+_ALL = (
+    Models,
+    ModelTags,
+    ModelExports,
+    ModelMetrics,
+    ModelConfigs,
+    RegistryEvents,
+    CheckpointHashes,
+    RegistryMeta,
+)
+
+
+def bind(database: peewee.Database) -> Tables:
+    """Return subclasses of every model bound to ``database`` (the originals stay unbound)."""
+    bound = []
+    for model in _ALL:
+        meta = type("Meta", (), {"database": database, "table_name": model._meta.table_name})
+        bound.append(type(model.__name__, (model,), {"Meta": meta, "__module__": __name__}))
+    return Tables(*bound)

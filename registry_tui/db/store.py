@@ -1,0 +1,376 @@
+"""The read side: peewee queries that turn rows into records.
+
+Hot paths (get by id, by name+version, by tag) compile their peewee query once
+and reuse the SQL with fresh bound values: peewee's query building costs more
+than SQLite's lookup, and these run on every keypress of the TUI.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import peewee
+
+from registry_tui.db.schema import Tables
+from registry_tui.query import (
+    NUMERIC_COLUMNS,
+    Condition,
+    SortKey,
+    escape_like,
+    glob_to_like,
+    is_glob,
+    parse_conditions,
+    parse_sort,
+)
+from registry_tui.records import ExportRecord, ModelQuery, ModelRecord
+
+fn = peewee.fn
+TAG_SEPARATOR = "\x1f"
+_OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "!="}
+
+
+class Param:
+    """A named placeholder in a compiled query, replaced by a value at run time."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def P(name: str) -> peewee.Value:
+    """A bound parameter slot for :meth:`Store.run`."""
+    return peewee.Value(Param(name), converter=False, unpack=False)
+
+
+def format_ts(value: Any) -> str:
+    """Timestamps as ``YYYY-MM-DD HH:MM:SS`` text, whatever the backend returned."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    text = str(value).replace("T", " ")
+    return text[:19]
+
+
+def loads(value: Any, default: Any) -> Any:
+    """Decode a JSON column, tolerating NULL and legacy garbage."""
+    if value is None or value == "":
+        return default
+    try:
+        data = json.loads(value)
+    except (TypeError, ValueError):
+        return default
+    return data if isinstance(data, type(default)) else default
+
+
+class Store:
+    """Queries over one bound set of tables."""
+
+    def __init__(self, db: peewee.Database, tables: Tables) -> None:
+        self.db = db
+        self.t = tables
+        self.pg = isinstance(db, peewee.PostgresqlDatabase)
+        self._compiled: dict[str, tuple[str, list[Any]]] = {}
+        self._lock = threading.Lock()
+
+    # -- compiled queries -------------------------------------------------
+    def run(self, key: str, build: Callable[[], Any], **values: Any) -> Any:
+        """Execute the query ``build()`` compiled once under ``key``, with ``values`` bound."""
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            with self._lock:
+                compiled = build().sql()
+                self._compiled[key] = compiled
+        sql, params = compiled
+        bound = [values[p.name] if isinstance(p, Param) else p for p in params]
+        return self.db.execute_sql(sql, bound)
+
+    # -- record projection ------------------------------------------------
+    def _tags_column(self) -> Any:
+        tags = self.t.tags.alias("rt")
+        agg = fn.string_agg if self.pg else fn.group_concat
+        return (
+            tags.select(agg(tags.tag_name, TAG_SEPARATOR))
+            .where(tags.model_id == self.t.models.model_id)
+            .alias("tag_list")
+        )
+
+    def columns(self) -> list[Any]:
+        """The projection every record query selects, in :meth:`to_record` order."""
+        m = self.t.models
+        return [
+            m.model_id,
+            m.name,
+            m.version,
+            m.checkpoint_path,
+            m.task_type,
+            m.config_hash,
+            m.training_run_id,
+            m.parent_model_id,
+            m.created_at,
+            m.metrics,
+            m.export_formats,
+            m.model_size_mb,
+            m.memory_req_gb,
+            m.metadata,
+            m.status,
+            self._tags_column(),
+        ]
+
+    @staticmethod
+    def to_record(row: Sequence[Any], exports: tuple[ExportRecord, ...] = ()) -> ModelRecord:
+        """Turn a row of :meth:`columns` into a :class:`ModelRecord`."""
+        tag_list = row[15]
+        return ModelRecord(
+            model_id=int(row[0]),
+            name=row[1],
+            version=row[2],
+            checkpoint_path=row[3],
+            task_type=row[4],
+            config_hash=row[5] or None,
+            training_run_id=row[6],
+            parent_model_id=row[7],
+            created_at=format_ts(row[8]),
+            metrics=loads(row[9], {}),
+            export_formats=tuple(loads(row[10], [])),
+            model_size_mb=row[11],
+            memory_req_gb=row[12],
+            metadata=loads(row[13], {}),
+            status=row[14] or "active",
+            tags=tuple(sorted(tag_list.split(TAG_SEPARATOR))) if tag_list else (),
+            exports=exports,
+        )
+
+    # -- single models ----------------------------------------------------
+    def by_id(self, model_id: int, with_exports: bool = True) -> ModelRecord | None:
+        """One model by id, or ``None``."""
+        m = self.t.models
+        row = self.run(
+            "by_id", lambda: m.select(*self.columns()).where(m.model_id == P("id")), id=model_id
+        ).fetchone()
+        return self._finish(row, with_exports)
+
+    def by_name_version(self, name: str, version: str) -> ModelRecord | None:
+        """One model by name and version, or ``None``."""
+        m = self.t.models
+        row = self.run(
+            "by_nv",
+            lambda: m.select(*self.columns()).where((m.name == P("n")) & (m.version == P("v"))),
+            n=name,
+            v=version,
+        ).fetchone()
+        return self._finish(row, True)
+
+    def by_tag(self, tag: str) -> ModelRecord | None:
+        """The most recently tagged holder of ``tag``, or ``None``."""
+        m, t = self.t.models, self.t.tags
+        row = self.run(
+            "by_tag",
+            lambda: (
+                m.select(*self.columns())
+                .join(t, on=(t.model_id == m.model_id))
+                .where(t.tag_name == P("tag"))
+                .order_by(t.tag_id.desc())
+                .limit(1)
+            ),
+            tag=tag,
+        ).fetchone()
+        return self._finish(row, True)
+
+    def _finish(self, row: Sequence[Any] | None, with_exports: bool) -> ModelRecord | None:
+        if row is None:
+            return None
+        record = self.to_record(row)
+        if with_exports and record.export_formats:
+            return self.to_record(row, self.exports(record.model_id))
+        return record
+
+    def exports(self, model_id: int) -> tuple[ExportRecord, ...]:
+        """The export rows of one model, oldest first."""
+        e = self.t.exports
+        rows = self.run(
+            "exports",
+            lambda: (
+                e.select(
+                    e.export_id,
+                    e.model_id,
+                    e.export_format,
+                    e.export_path,
+                    e.created_at,
+                    e.metadata,
+                )
+                .where(e.model_id == P("id"))
+                .order_by(e.export_id)
+            ),
+            id=model_id,
+        ).fetchall()
+        return tuple(
+            ExportRecord(r[0], r[1], r[2], r[3], format_ts(r[4]), loads(r[5], {})) for r in rows
+        )
+
+    def many(self, ids: Iterable[int]) -> dict[int, ModelRecord]:
+        """Models by id (missing ids are simply absent)."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        m = self.t.models
+        out: dict[int, ModelRecord] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            query = m.select(*self.columns()).where(m.model_id.in_(chunk))
+            for row in self.db.execute(query).fetchall():
+                record = self.to_record(row)
+                out[record.model_id] = record
+        return out
+
+    # -- listings -----------------------------------------------------------
+    def listing(self, query: ModelQuery) -> Any:
+        """A peewee select of records matching ``query``, ordered, without a limit."""
+        m = self.t.models
+        select = m.select(*self.columns())
+        select, sort_alias, sort = self._filtered(select, query)
+        return select.order_by(*self._ordering(sort, sort_alias))
+
+    def count(self, query: ModelQuery) -> int:
+        """How many models match ``query``."""
+        m = self.t.models
+        select, _, _ = self._filtered(m.select(m.model_id), query, for_count=True)
+        return int(select.count())
+
+    def select_records(
+        self, query: ModelQuery, offset: int, limit: int | None
+    ) -> list[ModelRecord]:
+        """Records matching ``query`` from ``offset``, at most ``limit``."""
+        select = self.listing(query)
+        if limit is not None:
+            select = select.limit(limit)
+        if offset:
+            select = select.offset(offset)
+        return [self.to_record(row) for row in self.db.execute(select).fetchall()]
+
+    def _filtered(
+        self, select: Any, query: ModelQuery, for_count: bool = False
+    ) -> tuple[Any, Any, SortKey | None]:
+        m = self.t.models
+        conditions = parse_conditions(list(query.where))
+        sort = None if for_count else parse_sort(query.order_by)
+        where: list[Any] = []
+        if query.status is not None:
+            where.append(m.status == query.status)
+        if query.task_type is not None:
+            where.append(m.task_type == query.task_type)
+        if query.tag is not None:
+            ft = self.t.tags.alias("ft")
+            select = select.join(
+                ft, on=((ft.model_id == m.model_id) & (ft.tag_name == query.tag))
+            ).switch(m)
+        if query.name:
+            where.append(self._name_match(query.name))
+        if query.text:
+            where.append(self._like(m.name, "%" + escape_like(query.text) + "%"))
+        sort_alias = None
+        for index, cond in enumerate(conditions):
+            select, expr, alias = self._condition(select, cond, index)
+            where.append(expr)
+            if sort is not None and alias is not None and cond.field == sort.field:
+                sort_alias = alias
+        if sort is not None and not sort.is_column and sort_alias is None:
+            sort_alias = self.t.metrics.alias("sm")
+            select = select.join(
+                sort_alias,
+                peewee.JOIN.LEFT_OUTER,
+                on=((sort_alias.model_id == m.model_id) & (sort_alias.metric == sort.field)),
+            ).switch(m)
+        if where:
+            select = select.where(*where)
+        return select, sort_alias, sort
+
+    def _condition(self, select: Any, cond: Condition, index: int) -> tuple[Any, Any, Any]:
+        m = self.t.models
+        if cond.field in NUMERIC_COLUMNS:
+            column = getattr(m, cond.field)
+            return select, peewee.Expression(column, _OPS[cond.op], cond.value), None
+        alias = self.t.metrics.alias(f"w{index}")
+        select = select.join(
+            alias, on=((alias.model_id == m.model_id) & (alias.metric == cond.field))
+        ).switch(m)
+        return select, peewee.Expression(alias.value, _OPS[cond.op], cond.value), alias
+
+    def _name_match(self, pattern: str) -> Any:
+        m = self.t.models
+        if not is_glob(pattern):
+            return m.name == pattern
+        return self._like(m.name, glob_to_like(pattern))
+
+    def _like(self, column: Any, pattern: str) -> Any:
+        op = "ILIKE" if self.pg else "LIKE"
+        return peewee.NodeList(
+            (
+                column,
+                peewee.SQL(op),
+                peewee.Value(pattern, converter=False),
+                peewee.SQL("ESCAPE '\\'"),
+            )
+        )
+
+    def _ordering(self, sort: SortKey | None, sort_alias: Any) -> list[Any]:
+        m = self.t.models
+        if sort is None:
+            return [m.created_at.desc(), m.model_id.desc()]
+
+        def direction(column: Any) -> Any:
+            return column.desc(nulls="LAST") if sort.descending else column.asc(nulls="LAST")
+
+        tiebreak = m.model_id.desc() if sort.descending else m.model_id.asc()
+        if sort_alias is not None:
+            return [direction(sort_alias.value), tiebreak]
+        if sort.field == "version":
+            return [direction(m.version_key), tiebreak]
+        if sort.field == "name":
+            return [direction(m.name), direction(m.version_key), tiebreak]
+        if sort.field == "model_id":
+            return [tiebreak]
+        if sort.field == "created_at":
+            return [direction(m.created_at), tiebreak]
+        return [direction(getattr(m, sort.field)), tiebreak]
+
+    # -- lineage ------------------------------------------------------------
+    def ancestors(self, model_id: int) -> list[ModelRecord]:
+        """The model and its ancestors, root first (one recursive query)."""
+        return self._walk("ancestors", model_id, up=True)
+
+    def descendants(self, model_id: int) -> list[ModelRecord]:
+        """The model and everything fine-tuned from it, parents before children."""
+        return self._walk("descendants", model_id, up=False)
+
+    def _walk(self, key: str, model_id: int, up: bool) -> list[ModelRecord]:
+        m = self.t.models
+
+        def build() -> Any:
+            base = m.select(
+                m.model_id, m.parent_model_id, peewee.Value(0, converter=False).alias("depth")
+            ).where(m.model_id == P("id"))
+            cte = base.cte("chain", recursive=True, columns=("cid", "cparent", "depth"))
+            step = m.alias("step")
+            link = (step.model_id == cte.c.cparent) if up else (step.parent_model_id == cte.c.cid)
+            recursive = (
+                step.select(step.model_id, step.parent_model_id, cte.c.depth + 1)
+                .join(cte, on=link)
+                .where(cte.c.depth < 100_000)
+            )
+            chain = cte.union_all(recursive)
+            order = chain.c.depth.desc() if up else chain.c.depth.asc()
+            return (
+                m.select(*self.columns())
+                .join(chain, on=(m.model_id == chain.c.cid))
+                .order_by(order, m.model_id)
+                .with_cte(chain)
+            )
+
+        rows = self.run(key, build, id=model_id).fetchall()
+        return [self.to_record(row) for row in rows]

@@ -1,0 +1,327 @@
+"""The write side: each operation runs inside the caller's transaction.
+
+:class:`Writer` methods assume an open write transaction (SQLite ``BEGIN
+IMMEDIATE``; on PostgreSQL an advisory lock per tag where two writers could
+otherwise interleave), so a failure anywhere rolls back everything, events
+included. Statements on hot paths are compiled once (see :meth:`Store.run`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+
+from registry_tui.db.store import P, Store
+from registry_tui.errors import (
+    DuplicateModelError,
+    ModelNotFoundError,
+    ModelStateError,
+    TagNotFoundError,
+)
+
+
+@dataclass(frozen=True)
+class NewModel:
+    """Validated values of one registration."""
+
+    name: str
+    version: str
+    version_key: str
+    checkpoint_path: str
+    task_type: str
+    config_hash: str | None
+    training_run_id: int | None
+    parent_model_id: int | None
+    metrics: dict[str, float | int]
+    export_formats: list[str]
+    model_size_mb: float | None
+    memory_req_gb: float | None
+    metadata_json: str
+    tags: list[str]
+    config_json: str | None
+
+
+class Writer:
+    """Transactional building blocks of every change, each recording its event."""
+
+    def __init__(self, store: Store, actor: str) -> None:
+        self.store = store
+        self.t = store.t
+        self.actor = actor
+
+    # -- events -------------------------------------------------------------
+    def event(
+        self,
+        at: str,
+        event: str,
+        model_id: int | None,
+        tag: str | None = None,
+        previous: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """Append one history event (inside the caller's transaction)."""
+        e = self.t.events
+        self.store.run(
+            "insert_event",
+            lambda: e.insert(
+                at=P("at"),
+                event=P("event"),
+                model_id=P("model"),
+                tag=P("tag"),
+                previous_model_id=P("prev"),
+                actor=P("actor"),
+                details=P("details"),
+            ),
+            at=at,
+            event=event,
+            model=model_id,
+            tag=tag,
+            prev=previous,
+            actor=self.actor,
+            details=json.dumps(details, sort_keys=True) if details else None,
+        )
+
+    # -- reads used inside write transactions ---------------------------------
+    def status_of(self, model_id: int) -> str:
+        """The model's status; :class:`ModelNotFoundError` when it does not exist."""
+        m = self.t.models
+        row = self.store.run(
+            "status_of", lambda: m.select(m.status).where(m.model_id == P("id")), id=model_id
+        ).fetchone()
+        if row is None:
+            raise ModelNotFoundError(model_id)
+        return str(row[0] or "active")
+
+    def holders(self, tag: str) -> list[int]:
+        """Ids holding ``tag``, oldest tagging first."""
+        t = self.t.tags
+        rows = self.store.run(
+            "holders",
+            lambda: t.select(t.model_id).where(t.tag_name == P("tag")).order_by(t.tag_id),
+            tag=tag,
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def lock_tag(self, tag: str) -> None:
+        """Serialise writers of one tag on PostgreSQL (SQLite's BEGIN IMMEDIATE already does)."""
+        if self.store.pg:
+            self.store.db.execute_sql(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", ("registry_tui:tag:" + tag,)
+            )
+
+    # -- registration -----------------------------------------------------------
+    def insert_model(self, new: NewModel, at: str, legacy_not_null_hash: bool) -> int:
+        """Insert a model with its metrics, tags, config and event; return its id."""
+        m = self.t.models
+        if new.parent_model_id is not None:
+            self.status_of(new.parent_model_id)
+        row = {
+            m.name: new.name,
+            m.version: new.version,
+            m.version_key: new.version_key,
+            m.checkpoint_path: new.checkpoint_path,
+            m.task_type: new.task_type,
+            m.config_hash: new.config_hash
+            if new.config_hash is not None or not legacy_not_null_hash
+            else "",
+            m.training_run_id: new.training_run_id,
+            m.parent_model_id: new.parent_model_id,
+            m.created_at: at,
+            m.metrics: json.dumps(new.metrics),
+            m.export_formats: json.dumps(new.export_formats),
+            m.model_size_mb: new.model_size_mb,
+            m.memory_req_gb: new.memory_req_gb,
+            m.metadata: new.metadata_json,
+            m.status: "active",
+        }
+        try:
+            model_id = int(m.insert(row).execute())
+        except peewee.IntegrityError as exc:
+            text = str(exc).lower()
+            if "unique" in text or "duplicate" in text:
+                raise DuplicateModelError(new.name, new.version) from None
+            raise
+        self._insert_children(model_id, new, at)
+        self.event(at, "register", model_id, details={"name": new.name, "version": new.version})
+        for tag in new.tags:
+            self.event(at, "promote", model_id, tag, details={"exclusive": False})
+        return model_id
+
+    def _insert_children(self, model_id: int, new: NewModel, at: str) -> None:
+        if new.metrics:
+            self.t.metrics.insert_many(
+                [(model_id, k, float(v)) for k, v in new.metrics.items()],
+                fields=[self.t.metrics.model_id, self.t.metrics.metric, self.t.metrics.value],
+            ).execute()
+        if new.tags:
+            self.t.tags.insert_many(
+                [(model_id, tag, at) for tag in new.tags],
+                fields=[self.t.tags.model_id, self.t.tags.tag_name, self.t.tags.created_at],
+            ).execute()
+        if new.config_json is not None and new.config_hash:
+            c = self.t.configs
+            c.insert(
+                config_hash=new.config_hash, config=new.config_json, created_at=at
+            ).on_conflict_ignore().execute()
+
+    # -- tags -------------------------------------------------------------------
+    def promote(self, model_id: int, tag: str, exclusive: bool, at: str) -> bool:
+        """Give ``tag`` to the model; return False when nothing changed."""
+        self.lock_tag(tag)
+        if self.status_of(model_id) != "active":
+            raise ModelStateError(
+                f"Model {model_id} is retired; only active models can be promoted"
+            )
+        holders = self.holders(tag)
+        others = [h for h in holders if h != model_id]
+        if model_id in holders and (not exclusive or not others):
+            return False
+        if exclusive and others:
+            t = self.t.tags
+            self.store.run(
+                "untag_others",
+                lambda: t.delete().where((t.tag_name == P("tag")) & (t.model_id != P("id"))),
+                tag=tag,
+                id=model_id,
+            )
+        if model_id not in holders:
+            self.add_tag(model_id, tag, at)
+        details: dict[str, Any] = {"exclusive": exclusive}
+        if exclusive and others:
+            details["removed_from"] = others
+        previous = others[-1] if exclusive and others else None
+        self.event(at, "promote", model_id, tag, previous, details)
+        return True
+
+    def add_tag(self, model_id: int, tag: str, at: str) -> None:
+        """Insert a ``model_tags`` row."""
+        t = self.t.tags
+        self.store.run(
+            "insert_tag",
+            lambda: t.insert(model_id=P("id"), tag_name=P("tag"), created_at=P("at")),
+            id=model_id,
+            tag=tag,
+            at=at,
+        )
+
+    def remove_tag(self, model_id: int, tag: str, at: str) -> None:
+        """Take ``tag`` off the model."""
+        self.lock_tag(tag)
+        self.status_of(model_id)
+        t = self.t.tags
+        removed = t.delete().where((t.model_id == model_id) & (t.tag_name == tag)).execute()
+        if not removed:
+            raise TagNotFoundError(f"Model {model_id} does not have tag '{tag}'")
+        self.event(at, "untag", model_id, tag)
+
+    def rollback(self, tag: str, at: str) -> int:
+        """Give an exclusive tag back to its previous holder; return that model's id."""
+        self.lock_tag(tag)
+        stack = self._holder_stack(tag)
+        holders = self.holders(tag)
+        current = holders[-1] if holders else None
+        candidates = [h for h in reversed(stack) if h != current]
+        for candidate in candidates:
+            record = self.store.by_id(candidate, with_exports=False)
+            if record is not None and record.status == "active":
+                self.t.tags.delete().where(self.t.tags.tag_name == tag).execute()
+                self.add_tag(candidate, tag, at)
+                self.event(at, "rollback", candidate, tag, current, {"removed_from": holders})
+                return candidate
+        raise TagNotFoundError(
+            f"No previous holder of tag '{tag}' to roll back to "
+            "(the history has none that is still active)"
+        )
+
+    def _holder_stack(self, tag: str) -> list[int]:
+        """Successive holders of ``tag`` by the history, rollbacks popping the stack."""
+        e = self.t.events
+        rows: Any = (
+            e.select(e.event, e.model_id)
+            .where((e.tag == tag) & (e.event.in_(["promote", "rollback"])))
+            .order_by(e.event_id)
+            .tuples()
+        )
+        stack: list[int] = []
+        for event, model_id in rows:
+            if event == "rollback":
+                if stack:
+                    stack.pop()
+                if model_id is not None and (not stack or stack[-1] != model_id):
+                    stack.append(int(model_id))
+            elif model_id is not None and (not stack or stack[-1] != model_id):
+                stack.append(int(model_id))
+        if stack:
+            stack.pop()  # the current holder
+        return stack
+
+    # -- lifecycle --------------------------------------------------------------
+    def retire(self, model_id: int, at: str) -> bool:
+        """Mark a model retired; False when it already was."""
+        if self.status_of(model_id) == "retired":
+            return False
+        m = self.t.models
+        m.update(status="retired").where(m.model_id == model_id).execute()
+        self.event(at, "retire", model_id)
+        return True
+
+    def delete(self, model_id: int, force: bool, at: str) -> None:
+        """Delete a model, its tags, exports and metric rows; unlink its children."""
+        record = self.store.by_id(model_id, with_exports=False)
+        if record is None:
+            raise ModelNotFoundError(model_id)
+        m = self.t.models
+        rows: Any = m.select(m.model_id).where(m.parent_model_id == model_id).tuples()
+        children = [int(r[0]) for r in rows]
+        if record.tags and not force:
+            raise ModelStateError(
+                f"Model {model_id} has {len(record.tags)} tag(s). Use force=True to delete anyway"
+            )
+        if children and not force:
+            raise ModelStateError(
+                f"Model {model_id} has {len(children)} child model(s). "
+                "Use force=True to delete anyway"
+            )
+        for child in children:
+            m.update(parent_model_id=None).where(m.model_id == child).execute()
+            self.event(at, "unlink", child, previous=model_id, details={"parent_deleted": model_id})
+        for table in (self.t.tags, self.t.exports, self.t.metrics, self.t.hashes):
+            table.delete().where(table.model_id == model_id).execute()
+        m.delete().where(m.model_id == model_id).execute()
+        self.event(
+            at,
+            "delete",
+            model_id,
+            details={
+                "name": record.name,
+                "version": record.version,
+                "tags": list(record.tags),
+                "forced": force,
+            },
+        )
+
+    def add_export(
+        self, model_id: int, export_format: str, path: str, metadata_json: str, at: str
+    ) -> int:
+        """Insert a ``model_exports`` row and list the format on the model."""
+        record = self.store.by_id(model_id, with_exports=False)
+        if record is None:
+            raise ModelNotFoundError(model_id)
+        e, m = self.t.exports, self.t.models
+        export_id = int(
+            e.insert(
+                model_id=model_id,
+                export_format=export_format,
+                export_path=path,
+                created_at=at,
+                metadata=metadata_json,
+            ).execute()
+        )
+        if export_format not in record.export_formats:
+            formats = [*record.export_formats, export_format]
+            m.update(export_formats=json.dumps(formats)).where(m.model_id == model_id).execute()
+        self.event(at, "export", model_id, details={"format": export_format, "path": path})
+        return export_id

@@ -1,0 +1,74 @@
+"""Error types raised by the registry.
+
+Every error is a :class:`RegistryError`, and also subclasses the built-in type
+the guide promises (``ValueError``, ``FileNotFoundError``, ``LookupError``), so
+callers may catch either::
+
+    try:
+        registry.register_model(...)
+    except ValueError as exc:          # or DuplicateModelError
+        print(exc)
+"""
+
+from __future__ import annotations
+
+
+class RegistryError(Exception):
+    """Base class of every error raised by registry-tui."""
+
+
+class ValidationError(RegistryError, ValueError):
+    """An argument is malformed: a version, a tag, a metric, a condition."""
+
+
+class DuplicateModelError(RegistryError, ValueError):
+    """A model with this name and version is already registered."""
+
+    def __init__(self, name: str, version: str) -> None:
+        super().__init__(f"Model '{name}' version '{version}' already exists")
+        self.name = name
+        self.version = version
+
+
+class CheckpointNotFoundError(RegistryError, FileNotFoundError):
+    """The checkpoint file given at registration does not exist."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"Checkpoint not found: {path}")
+        self.path = path
+
+    def __str__(self) -> str:
+        # FileNotFoundError's own __str__ would print "[Errno None] ..." for
+        # some argument shapes; keep the guide's exact wording.
+        return f"Checkpoint not found: {self.path}"
+
+
+class ModelNotFoundError(RegistryError, LookupError):
+    """No model has the given id."""
+
+    def __init__(self, model_id: int) -> None:
+        super().__init__(f"Model {model_id} not found")
+        self.model_id = model_id
+
+    def __str__(self) -> str:
+        return f"Model {self.model_id} not found"
+
+
+class TagNotFoundError(RegistryError, LookupError):
+    """A tag operation found nothing to act on."""
+
+
+class ModelStateError(RegistryError, ValueError):
+    """The model's state forbids the operation (tagged, retired, has children)."""
+
+
+class SchemaVersionError(RegistryError):
+    """The database was written by a newer registry-tui than this one."""
+
+
+class StorageError(RegistryError):
+    """The database could not be opened, read or written (locked, full, corrupt)."""
+
+
+class ConfigNotFoundError(RegistryError, LookupError):
+    """No full config is stored for a model (it was registered without ``config=``)."""

@@ -1,0 +1,68 @@
+"""Metric conventions shared by every face: which direction is better.
+
+A metric whose name contains ``loss``, ``error``, ``perplexity`` or
+``latency``, or ends in ``_ms`` or ``_time``, is better when lower; any other
+metric is better when higher. Callers may override per metric.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+_LOWER_WORDS = ("loss", "error", "perplexity", "latency")
+_LOWER_SUFFIXES = ("_ms", "_time")
+
+
+def lower_is_better(
+    metric: str,
+    *,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
+) -> bool:
+    """True when a smaller value of ``metric`` is better.
+
+    ``lower``/``higher`` list metric names whose direction the caller forces.
+    """
+    if metric in set(lower):
+        return True
+    if metric in set(higher):
+        return False
+    name = metric.lower()
+    return any(w in name for w in _LOWER_WORDS) or name.endswith(_LOWER_SUFFIXES)
+
+
+def best_index(
+    values: Sequence[float | None],
+    lower_better: bool,
+) -> set[int]:
+    """Indexes of the best value(s) in ``values`` (ties all win; missing never does)."""
+    present = [(i, v) for i, v in enumerate(values) if v is not None and not math.isnan(float(v))]
+    if not present:
+        return set()
+    pick = min if lower_better else max
+    best = pick(v for _, v in present)
+    return {i for i, v in present if v == best}
+
+
+def metric_union(metric_maps: Iterable[Mapping[str, float]]) -> list[str]:
+    """Metric names across models, in first-seen order."""
+    seen: dict[str, None] = {}
+    for metrics in metric_maps:
+        for key in metrics:
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+def format_value(value: float | None) -> str:
+    """A metric value for people: up to 4 significant decimals, ints as ints."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) < 1e15):
+        return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return f"{value:,.1f}"
+    if magnitude >= 1:
+        return f"{value:.3f}".rstrip("0").rstrip(".")
+    return f"{value:.4g}"

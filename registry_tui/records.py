@@ -1,0 +1,173 @@
+"""Frozen records: what the registry hands to every face (API, CLI, TUI).
+
+Database rows never leave ``db/`` and ``registry.py``; these dataclasses do.
+The public API turns them into the plain dicts and DataFrames the guide shows
+with :meth:`ModelRecord.to_dict` and friends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ModelStatus = Literal["active", "retired"]
+STATUSES: tuple[str, ...] = ("active", "retired")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRecord:
+    """One row of ``model_exports``: a file the model was exported to."""
+
+    export_id: int
+    model_id: int
+    export_format: str
+    export_path: str
+    created_at: str
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The guide's dict form."""
+        return {
+            "export_id": self.export_id,
+            "model_id": self.model_id,
+            "export_format": self.export_format,
+            "export_path": self.export_path,
+            "created_at": self.created_at,
+            "metadata": dict(self.metadata),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRecord:
+    """A registered model: every column of the guide's ``models`` table, plus tags.
+
+    ``created_at`` is UTC text, ``YYYY-MM-DD HH:MM:SS``, as SQLite's
+    ``CURRENT_TIMESTAMP`` writes it. ``exports`` is filled only by single-model
+    reads (``get``), not by listings.
+    """
+
+    model_id: int
+    name: str
+    version: str
+    checkpoint_path: str
+    task_type: str
+    config_hash: str | None
+    training_run_id: int | None
+    parent_model_id: int | None
+    created_at: str
+    metrics: Mapping[str, float]
+    export_formats: tuple[str, ...]
+    model_size_mb: float | None
+    memory_req_gb: float | None
+    metadata: Mapping[str, Any]
+    status: str
+    tags: tuple[str, ...] = ()
+    exports: tuple[ExportRecord, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """``name version``, how people refer to a model."""
+        return f"{self.name} {self.version}"
+
+    def to_dict(self, *, with_exports: bool = True) -> dict[str, Any]:
+        """The guide's dict form: JSON columns decoded, tags and exports added."""
+        data: dict[str, Any] = {
+            "model_id": self.model_id,
+            "name": self.name,
+            "version": self.version,
+            "checkpoint_path": self.checkpoint_path,
+            "task_type": self.task_type,
+            "config_hash": self.config_hash,
+            "training_run_id": self.training_run_id,
+            "parent_model_id": self.parent_model_id,
+            "created_at": self.created_at,
+            "metrics": dict(self.metrics),
+            "export_formats": list(self.export_formats),
+            "model_size_mb": self.model_size_mb,
+            "memory_req_gb": self.memory_req_gb,
+            "metadata": dict(self.metadata),
+            "status": self.status,
+            "tags": list(self.tags),
+        }
+        if with_exports:
+            data["exports"] = [e.to_dict() for e in self.exports]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One entry of the history: who changed what, when."""
+
+    event_id: int
+    at: str
+    event: str
+    model_id: int | None
+    tag: str | None
+    previous_model_id: int | None
+    actor: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict, as the ``history`` DataFrame rows."""
+        return {
+            "event_id": self.event_id,
+            "at": self.at,
+            "event": self.event,
+            "model_id": self.model_id,
+            "tag": self.tag,
+            "previous_model_id": self.previous_model_id,
+            "actor": self.actor,
+            "details": dict(self.details),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ModelQuery:
+    """What to list: the filters of ``list_models`` and of the TUI's filter bar.
+
+    ``status=None`` means every status. ``name`` is an exact name or a
+    shell-style glob; ``text`` is a case-insensitive substring of the name (the
+    filter bar's free text). ``where`` holds metric conditions such as
+    ``"val_loss < 0.4"``; ``order_by`` a sort key such as ``"-accuracy"``.
+    """
+
+    task_type: str | None = None
+    tag: str | None = None
+    status: str | None = "active"
+    name: str | None = None
+    text: str | None = None
+    where: tuple[str, ...] = ()
+    order_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelPage:
+    """A window of a listing and the size of the whole listing."""
+
+    records: tuple[ModelRecord, ...]
+    offset: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """Counts for the TUI's sidebar: models per task type and per tag (active and retired)."""
+
+    task_types: tuple[tuple[str, int], ...]
+    tags: tuple[tuple[str, int], ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigChange:
+    """One difference between two stored configs; ``key`` is a dotted path."""
+
+    key: str
+    change: Literal["added", "removed", "changed"]
+    left: Any
+    right: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON output."""
+        return {"key": self.key, "change": self.change, "a": self.left, "b": self.right}

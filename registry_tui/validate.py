@@ -1,0 +1,152 @@
+"""Input validation: every value is checked before a transaction starts.
+
+Each check raises :class:`~registry_tui.errors.ValidationError` with a
+one-line message naming the offending value, so nothing half-valid is written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import operator
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from registry_tui.errors import ValidationError
+
+MAX_NAME_LENGTH = 256
+MAX_TEXT_LENGTH = 4096
+MAX_JSON_BYTES = 1_000_000
+MAX_JSON_DEPTH = 64
+_TAG = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def model_id(value: Any, what: str = "model_id") -> int:
+    """Accept any integral (int, numpy.int64 ...) except bool; return a plain int."""
+    if isinstance(value, bool):
+        raise ValidationError(f"{what} must be an integer, not {value!r}")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise ValidationError(f"{what} must be an integer, not {value!r}") from None
+
+
+def optional_id(value: Any, what: str) -> int | None:
+    """Like :func:`model_id` but ``None`` passes through."""
+    return None if value is None else model_id(value, what)
+
+
+def name(value: Any, what: str = "name") -> str:
+    """A model name: non-blank text of at most 256 characters."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{what} must be a non-empty string, not {_short(value)}")
+    if len(value) > MAX_NAME_LENGTH:
+        raise ValidationError(
+            f"{what} is {len(value):,} characters long; the limit is {MAX_NAME_LENGTH}"
+        )
+    return value
+
+
+def text(value: Any, what: str) -> str:
+    """A required free-text field (task type, paths): non-blank, bounded."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{what} must be a non-empty string, not {_short(value)}")
+    if len(value) > MAX_TEXT_LENGTH:
+        raise ValidationError(f"{what} is too long ({len(value):,} characters)")
+    return value
+
+
+def tag(value: Any, what: str = "tag") -> str:
+    """A tag name: 1-64 letters, digits, '-', '_' or '.'."""
+    if not isinstance(value, str) or not _TAG.match(value):
+        raise ValidationError(
+            f"Invalid {what} {_short(value)}: use 1-64 letters, digits, '-', '_' or '.'"
+        )
+    return value
+
+
+def tags(values: Iterable[Any] | None, what: str = "tag") -> list[str]:
+    """Validate a list of tags; duplicates collapse, order kept."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    return list(dict.fromkeys(tag(v, what) for v in values))
+
+
+def number(value: Any, what: str) -> float | None:
+    """An optional finite, non-negative float (sizes, memory)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise ValidationError(f"{what} must be a number, not {_short(value)}") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValidationError(f"{what} must be a finite number >= 0, not {value!r}")
+    return float(value)
+
+
+def metrics(values: Any) -> dict[str, float | int]:
+    """A dict of metric names to finite numbers (bool, str, NaN and inf refused)."""
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise ValidationError(f"metrics must be a dict of name -> number, not {_short(values)}")
+    out: dict[str, float | int] = {}
+    for key, value in values.items():
+        if not isinstance(key, str) or not key.strip() or len(key) > 128:
+            raise ValidationError(f"Invalid metric name {_short(key)}: use 1-128 characters")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            value = _coerce_numeric(key, value)
+        if not math.isfinite(value):
+            raise ValidationError(f"Metric {key!r} must be a finite number, not {value!r}")
+        out[key] = int(value) if isinstance(value, int) else float(value)
+    return out
+
+
+def _coerce_numeric(key: str, value: Any) -> float | int:
+    """numpy scalars are numbers; strings and others are not."""
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        item = value.item()
+        if isinstance(item, int | float) and not isinstance(item, bool):
+            return item
+    raise ValidationError(f"Metric {key!r} must be a number, not {_short(value)}")
+
+
+def json_object(value: Any, what: str) -> str:
+    """Encode a JSON-serialisable dict, refusing deep nesting and values over 1 MB."""
+    if value is None:
+        value = {}
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"{what} must be a dict, not {_short(value)}")
+    _check_depth(value, what)
+    try:
+        encoded = json.dumps(value, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"{what} is not JSON-serialisable: {exc}") from None
+    size = len(encoded.encode("utf-8"))
+    if size > MAX_JSON_BYTES:
+        raise ValidationError(
+            f"{what} is {size:,} bytes as JSON; the limit is {MAX_JSON_BYTES:,} bytes (1 MB)"
+        )
+    return encoded
+
+
+def _check_depth(value: Any, what: str) -> None:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise ValidationError(f"{what} is nested too deeply (limit {MAX_JSON_DEPTH} levels)")
+        if isinstance(item, Mapping):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend((v, depth + 1) for v in item)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

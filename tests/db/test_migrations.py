@@ -1,0 +1,142 @@
+"""Schema migrations: guide-made databases open in place; newer schemas are refused."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from registry_tui import ModelRegistry, SchemaVersionError
+from registry_tui.db.migrations import SCHEMA_VERSION
+
+# The guide's code created exactly these tables (config_hash NOT NULL included).
+GUIDE_DDL = """
+CREATE TABLE IF NOT EXISTS models (
+    model_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    checkpoint_path TEXT NOT NULL,
+    task_type TEXT NOT NULL,
+    config_hash TEXT NOT NULL,
+    training_run_id INTEGER,
+    parent_model_id INTEGER,
+    created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+    metrics TEXT,
+    export_formats TEXT,
+    model_size_mb REAL,
+    memory_req_gb REAL,
+    metadata TEXT,
+    status TEXT DEFAULT 'active',
+    UNIQUE(name, version),
+    FOREIGN KEY (parent_model_id) REFERENCES models (model_id) ON DELETE SET NULL
+);
+CREATE INDEX IF NOT EXISTS idx_models_task_type ON models (task_type);
+CREATE INDEX IF NOT EXISTS idx_models_status ON models (status);
+CREATE INDEX IF NOT EXISTS idx_models_config_hash ON models (config_hash);
+CREATE TABLE IF NOT EXISTS model_tags (
+    tag_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_id INTEGER NOT NULL,
+    tag_name TEXT NOT NULL,
+    created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+    UNIQUE(model_id, tag_name),
+    FOREIGN KEY (model_id) REFERENCES models (model_id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS idx_model_tags_tag_name ON model_tags (tag_name);
+CREATE TABLE IF NOT EXISTS model_exports (
+    export_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_id INTEGER NOT NULL,
+    export_format TEXT NOT NULL,
+    export_path TEXT NOT NULL,
+    created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+    metadata TEXT,
+    FOREIGN KEY (model_id) REFERENCES models (model_id) ON DELETE CASCADE
+);
+"""
+
+
+def make_guide_db(path: Path) -> None:
+    """A database as the guide's code leaves it: three tables, JSON text columns."""
+    conn = sqlite3.connect(path)
+    conn.executescript(GUIDE_DDL)
+    rows = [
+        ("gpt-small", "1.0.0", '{"val_loss": 0.5, "accuracy": 0.8}', None),
+        ("gpt-small", "1.10.0", '{\n  "val_loss": 0.3\n}', 1),
+        ("gpt-small", "1.2.0", '{"val_loss": 0.4}', 1),
+    ]
+    for name, version, metrics, parent in rows:
+        conn.execute(
+            "INSERT INTO models (name, version, checkpoint_path, task_type, config_hash, "
+            "parent_model_id, metrics, export_formats, metadata, status) "
+            "VALUES (?, ?, 'c.pt', 'language_modeling', 'abc', ?, ?, '[\"onnx\"]', '{}', 'active')",
+            (name, version, parent, metrics),
+        )
+    conn.execute("INSERT INTO model_tags (model_id, tag_name) VALUES (2, 'production')")
+    conn.execute(
+        "INSERT INTO model_exports (model_id, export_format, export_path, metadata) "
+        "VALUES (2, 'onnx', 'e.onnx', ?)",
+        (json.dumps({"opset_version": 14}),),
+    )
+    conn.commit()
+    conn.close()
+
+
+def test_guide_database_opens_and_works_in_place(tmp_path: Path) -> None:
+    """A models.db made by the guide's code opens, is migrated, and every feature works."""
+    path = tmp_path / "models.db"
+    make_guide_db(path)
+    with ModelRegistry(path) as registry:
+        prod = registry.get_model(tag="production")
+        assert prod is not None and prod["version"] == "1.10.0"
+        assert prod["exports"][0]["metadata"] == {"opset_version": 14}
+        assert pd_ids(registry.list_models(where="val_loss < 0.45")) == {2, 3}
+        ordered = registry.list_models(order_by="version")
+        assert list(ordered["version"]) == ["1.0.0", "1.2.0", "1.10.0"]
+        new = registry.register_model("gpt-small", "2.0.0", "d.pt", "lm", verify_checkpoint=False)
+        model = registry.get_model(model_id=new)
+        assert model is not None and model["config_hash"] is None
+        registry.promote_model(new, "production")
+        assert [m["model_id"] for m in registry.get_model_lineage(3)] == [1, 3]
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM registry_meta").fetchone() == (str(SCHEMA_VERSION),)
+    assert conn.execute("SELECT count(*) FROM models").fetchone() == (4,)
+    conn.close()
+
+
+def pd_ids(frame: object) -> set[int]:
+    return set(frame["model_id"])  # type: ignore[index]
+
+
+def test_migration_is_idempotent(tmp_path: Path) -> None:
+    """Opening a current database again changes nothing."""
+    path = tmp_path / "models.db"
+    ModelRegistry(path).close()
+    before = sqlite3.connect(path).execute("SELECT sql FROM sqlite_master").fetchall()
+    ModelRegistry(path).close()
+    after = sqlite3.connect(path).execute("SELECT sql FROM sqlite_master").fetchall()
+    assert before == after
+
+
+def test_newer_schema_is_refused_without_writing(tmp_path: Path) -> None:
+    """A database from a newer registry-tui is refused with a clear message; nothing written."""
+    path = tmp_path / "models.db"
+    ModelRegistry(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE registry_meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(SchemaVersionError, match="newer than this registry-tui"):
+        ModelRegistry(path)
+    assert path.read_bytes() == before
+
+
+def test_newer_schema_refused_on_postgres(pg_url: str) -> None:
+    """The same refusal on PostgreSQL."""
+    ModelRegistry(pg_url).close()
+    reg = ModelRegistry(pg_url)
+    reg.database.execute_sql("UPDATE registry_meta SET value = '99'")
+    reg.close()
+    with pytest.raises(SchemaVersionError):
+        ModelRegistry(pg_url)
