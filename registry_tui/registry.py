@@ -193,6 +193,25 @@ class ModelRegistry:
         with self._db.atomic():
             yield
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several writes into one transaction (the guide's "batch operations").
+
+        Each call inside still succeeds or fails on its own (a savepoint), and
+        everything commits together at the end of the block::
+
+            with registry.transaction():
+                for spec in specs:
+                    registry.register_model(**spec)
+        """
+        if self.read_only:
+            raise StorageError(f"Registry {self.location} is open read-only")
+        try:
+            with self._db.atomic():
+                yield
+        except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+            raise storage_error(exc, self._target) from None
+
     def _legacy_not_null_hash(self) -> bool:
         """A guide-made SQLite table declares config_hash NOT NULL; store '' there."""
         if self._legacy_hash is None:
