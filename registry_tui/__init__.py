@@ -3,9 +3,12 @@
     >>> from registry_tui import ModelRegistry
     >>> registry = ModelRegistry("models.db")
 
-Importing this package imports neither textual nor pandas; methods that
-return DataFrames import pandas when first called.
+Importing this package imports neither textual nor pandas (nor, until
+ModelRegistry is first used, peewee); methods that return DataFrames import
+pandas when first called.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from registry_tui.errors import (
     CheckpointNotFoundError,
@@ -19,7 +22,9 @@ from registry_tui.errors import (
     TagNotFoundError,
     ValidationError,
 )
-from registry_tui.registry import ModelRegistry
+
+if TYPE_CHECKING:
+    from registry_tui.registry import ModelRegistry
 
 __version__ = "0.1.0"
 
@@ -37,3 +42,13 @@ __all__ = [
     "ValidationError",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # ModelRegistry (and with it peewee and the driver) loads on first use, so
+    # `registry-tui --help` and error types stay cheap to import.
+    if name == "ModelRegistry":
+        from registry_tui.registry import ModelRegistry
+
+        return ModelRegistry
+    raise AttributeError(f"module 'registry_tui' has no attribute {name!r}")

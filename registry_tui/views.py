@@ -33,6 +33,11 @@ class RegistryViews:
         raise NotImplementedError
 
     @_guard
+    def records_by_id(self, model_ids: Iterable[int]) -> dict[int, ModelRecord]:
+        """Existing models among ``model_ids`` (no exports), in one query per 500 ids."""
+        return self._store.many(validate.model_id(i) for i in model_ids)
+
+    @_guard
     def tag_names(self) -> list[str]:
         """Every tag in use, sorted."""
         t = self._tables.tags

@@ -106,11 +106,17 @@ def _parse_postgres(text: str) -> Target:
     return Target("postgresql", display=display, params=params, secret=password)
 
 
-def open_database(target: Target) -> peewee.Database:
-    """Create (but do not yet connect) the peewee database for ``target``."""
+def open_database(target: Target, create: bool = True) -> peewee.Database:
+    """Make (but do not yet connect) the peewee database for ``target``.
+
+    A missing SQLite file is created when ``create``, else refused.
+    """
     if target.backend == "sqlite":
         assert target.path is not None
-        _create_private_file(target.path)
+        if create:
+            _create_private_file(target.path)
+        elif target.path != ":memory:" and not os.path.exists(target.path):
+            raise StorageError(f"No registry at {target.path}: the file does not exist")
         return peewee.SqliteDatabase(
             target.path,
             pragmas=SQLITE_PRAGMAS,

@@ -227,9 +227,15 @@ class Writer:
         for candidate in candidates:
             record = self.store.by_id(candidate, with_exports=False)
             if record is not None and record.status == "active":
-                self.t.tags.delete().where(self.t.tags.tag_name == tag).execute()
-                self.add_tag(candidate, tag, at)
-                self.event(at, "rollback", candidate, tag, current, {"removed_from": holders})
+                # Undo the last change only: the latest holder gives the tag back;
+                # holders of a shared (non-exclusive) tag keep theirs.
+                removed = [current] if current is not None else []
+                if current is not None:
+                    t = self.t.tags
+                    t.delete().where((t.tag_name == tag) & (t.model_id == current)).execute()
+                if candidate not in holders:
+                    self.add_tag(candidate, tag, at)
+                self.event(at, "rollback", candidate, tag, current, {"removed_from": removed})
                 return candidate
         raise TagNotFoundError(
             f"No previous holder of tag '{tag}' to roll back to "

@@ -1,0 +1,255 @@
+"""Read commands: ``list``, ``get``, ``compare``, ``lineage``, ``config-diff``.
+
+Each takes ``--format table|json|csv``. None of them imports textual or pandas:
+they use the registry's record API and :mod:`registry_tui.render`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from registry_tui.cli.common import (
+    CommandError,
+    Output,
+    UsageError,
+    add_format_option,
+    add_model_id,
+    id_list,
+    name_list,
+    non_negative_int,
+    open_registry,
+)
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from registry_tui.cli.common import Subparsers
+    from registry_tui.records import ModelQuery, ModelRecord
+
+STATUS_CHOICES = ("active", "retired", "all")
+DEFAULT_LIMIT = 100
+
+
+def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
+    """Add this module's commands to the parser."""
+    _add_list(subparsers, parents)
+    _add_get(subparsers, parents)
+    _add_compare(subparsers, parents)
+    lineage = subparsers.add_parser(
+        "lineage", parents=parents, help="the fine-tune chain from the root model to this one"
+    )
+    add_model_id(lineage)
+    lineage.add_argument(
+        "--family", action="store_true", help="the whole family tree (every descendant of the root)"
+    )
+    add_format_option(lineage)
+    lineage.set_defaults(handler=run_lineage)
+    diff = subparsers.add_parser(
+        "config-diff", parents=parents, help="differences between two models' stored configs"
+    )
+    diff.add_argument("--model-ids", type=id_list, required=True, metavar="A,B", help="two ids")
+    add_format_option(diff)
+    diff.set_defaults(handler=run_config_diff)
+
+
+def _add_list(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("list", parents=parents, help="list models, filtered and sorted")
+    p.add_argument("--task-type", help="only this task type")
+    p.add_argument("--tag", help="only models with this tag")
+    p.add_argument("--status", choices=STATUS_CHOICES, default="active", help="default: active")
+    p.add_argument("--name", metavar="GLOB", help="name or shell glob, e.g. 'gpt-*'")
+    p.add_argument(
+        "--where",
+        action="append",
+        default=[],
+        metavar="COND",
+        help="metric condition such as 'val_loss<0.4' (repeat to AND several)",
+    )
+    p.add_argument("--sort", metavar="KEY", help="e.g. -accuracy, version, created_at")
+    p.add_argument(
+        "--limit", type=non_negative_int, default=DEFAULT_LIMIT, help="at most N (0: all)"
+    )
+    p.add_argument("--verbose", "-v", action="store_true", help="more columns")
+    add_format_option(p)
+    p.set_defaults(handler=run_list)
+
+
+def _add_get(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("get", parents=parents, help="one model: every field")
+    add_model_id(p, required=False)
+    p.add_argument("--name", help="model name (with --version)")
+    p.add_argument("--version", help="model version (with --name)")
+    p.add_argument("--tag", help="the model holding this tag")
+    add_format_option(p)
+    p.set_defaults(handler=run_get)
+
+
+def _add_compare(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("compare", parents=parents, help="metrics of models side by side")
+    p.add_argument("--model-ids", type=id_list, required=True, metavar="1,2,3", help="model ids")
+    p.add_argument("--metrics", type=name_list, metavar="A,B", help="only these metrics")
+    p.add_argument("--lower-better", type=name_list, default=[], metavar="A,B", help="force")
+    p.add_argument("--higher-better", type=name_list, default=[], metavar="A,B", help="force")
+    add_format_option(p)
+    p.set_defaults(handler=run_compare)
+
+
+# --------------------------------------------------------------------------- list
+
+
+def list_query(args: argparse.Namespace) -> ModelQuery:
+    """The :class:`ModelQuery` the ``list`` flags describe."""
+    from registry_tui.records import ModelQuery
+
+    return ModelQuery(
+        task_type=args.task_type,
+        tag=args.tag,
+        status=None if args.status == "all" else args.status,
+        name=args.name,
+        where=tuple(args.where),
+        order_by=args.sort,
+    )
+
+
+def run_list(args: argparse.Namespace, out: Output) -> int:
+    """List models; exit status 1 when nothing matches."""
+    from registry_tui import render
+
+    query = list_query(args)
+    limit = args.limit or None
+    with open_registry(args, must_exist=True) as registry:
+        if args.format == "table":
+            page = registry.page(query, 0, limit) if limit else None
+            records = list(page.records) if page else registry.query_models(query, 0, None)
+            total = page.total if page else len(records)
+        else:
+            records = registry.query_models(query, 0, limit)
+            total = len(records)
+    if args.format == "json":
+        out.write(render.records_json(records))
+    elif args.format == "csv":
+        out.write(render.records_csv(records))
+    elif records:
+        out.emit(_list_table(records, total, args.verbose))
+    if not records:
+        raise CommandError("No models match")
+    return 0
+
+
+def _list_table(records: list[ModelRecord], total: int, verbose: bool) -> Table:
+    from registry_tui import render
+
+    shown = len(records)
+    if shown < total:
+        caption = f"Showing {shown:,} of {total:,} models (--limit N to see more)"
+    else:
+        caption = f"{total:,} model{'s' if total != 1 else ''}"
+    metrics = [] if verbose else render.frequent_metrics(records)
+    return render.models_table(records, metrics=metrics, verbose=verbose, caption=caption)
+
+
+# --------------------------------------------------------------------------- get
+
+
+def _lookup_description(args: argparse.Namespace) -> str:
+    if args.model_id is not None:
+        return f"Model {args.model_id} not found"
+    if args.tag:
+        return f"No model has tag '{args.tag}'"
+    return f"Model '{args.name}' version '{args.version}' not found"
+
+
+def _check_get_args(args: argparse.Namespace) -> None:
+    ways = sum([args.model_id is not None, args.name is not None, args.tag is not None])
+    if ways != 1:
+        raise UsageError("give exactly one of --model-id, --name with --version, or --tag")
+    if (args.name is None) != (args.version is None):
+        raise UsageError("--name and --version go together")
+
+
+def run_get(args: argparse.Namespace, out: Output) -> int:
+    """Show one model, found by id, by name and version, or by tag."""
+    from registry_tui import render
+
+    _check_get_args(args)
+    with open_registry(args, must_exist=True) as registry:
+        record = registry.find_record(
+            model_id=args.model_id, name=args.name, version=args.version, tag=args.tag
+        )
+    if record is None:
+        raise CommandError(_lookup_description(args))
+    if args.format == "json":
+        out.write(render.to_json(render.record_dict(record)))
+    elif args.format == "csv":
+        out.write(render.records_csv([record], with_exports=True))
+    else:
+        out.emit(render.model_detail_renderable(record))
+    return 0
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def run_compare(args: argparse.Namespace, out: Output) -> int:
+    """Compare models' metrics; the best value of each is marked."""
+    from registry_tui import render
+
+    with open_registry(args, must_exist=True) as registry:
+        records = registry.compare_records(args.model_ids)
+    rows = render.comparison_rows(records, args.metrics, args.lower_better, args.higher_better)
+    if args.format == "json":
+        out.write(render.to_json(render.comparison_dicts(records, rows)))
+    elif args.format == "csv":
+        out.write(render.comparison_csv(records, rows))
+    elif rows:
+        out.emit(render.comparison_table(records, rows))
+    else:
+        out.say("These models have no metrics to compare")
+    return 0
+
+
+# --------------------------------------------------------------------------- lineage
+
+
+def run_lineage(args: argparse.Namespace, out: Output) -> int:
+    """Show the chain from the root model down to this one (or the whole family)."""
+    from registry_tui import render
+
+    with open_registry(args, must_exist=True) as registry:
+        registry.require_record(args.model_id)
+        if args.family:
+            records = registry.family_records(args.model_id)
+        else:
+            records = registry.lineage_records(args.model_id)
+    if args.format == "json":
+        out.write(render.records_json(records))
+    elif args.format == "csv":
+        out.write(render.records_csv(records))
+    else:
+        out.emit(render.lineage_tree(records, current_id=args.model_id))
+    return 0
+
+
+# --------------------------------------------------------------------------- config-diff
+
+
+def run_config_diff(args: argparse.Namespace, out: Output) -> int:
+    """Show how two models' stored configs differ."""
+    from registry_tui import render
+
+    if len(args.model_ids) != 2:
+        raise UsageError("--model-ids takes exactly two ids, e.g. 3,7")
+    first, second = args.model_ids
+    with open_registry(args, must_exist=True) as registry:
+        left, right = registry.compare_records([first, second])
+        changes = registry.config_changes(first, second)
+    if args.format == "json":
+        out.write(render.to_json([c.to_dict() for c in changes]))
+    elif args.format == "csv":
+        out.write(render.config_changes_csv(changes))
+    elif changes:
+        out.emit(render.config_diff_table(changes, left, right))
+    else:
+        out.say(f"The configs of models {first} and {second} are identical")
+    return 0

@@ -1,0 +1,138 @@
+"""Commands that create and end models: ``register``, ``export-add``, ``retire``, ``delete``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from registry_tui.cli.common import (
+    CommandError,
+    Output,
+    add_model_id,
+    confirm,
+    joined,
+    json_object,
+    name_list,
+    open_registry,
+)
+
+if TYPE_CHECKING:
+    from registry_tui.cli.common import Subparsers
+
+
+def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
+    """Add this module's commands to the parser."""
+    _add_register(subparsers, parents)
+    _add_export(subparsers, parents)
+    retire = subparsers.add_parser(
+        "retire", parents=parents, help="mark a model retired (kept, hidden from default lists)"
+    )
+    add_model_id(retire)
+    retire.set_defaults(handler=run_retire)
+    delete = subparsers.add_parser(
+        "delete", parents=parents, help="delete a model (asks first; tagged models need --force)"
+    )
+    add_model_id(delete)
+    delete.add_argument("--force", action="store_true", help="delete even if the model is tagged")
+    delete.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    delete.set_defaults(handler=run_delete)
+
+
+def _add_register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("register", parents=parents, help="register a model; prints its id")
+    p.add_argument("--name", required=True, help="model name, e.g. gpt-small")
+    p.add_argument("--version", required=True, help="semantic version, e.g. 1.0.0")
+    p.add_argument("--checkpoint", required=True, metavar="PATH", help="checkpoint file")
+    p.add_argument("--task-type", required=True, help="e.g. language_modeling")
+    p.add_argument("--metrics", type=json_object("--metrics"), metavar="JSON", help="metrics")
+    p.add_argument("--config", type=json_object("--config"), metavar="JSON", help="model config")
+    p.add_argument("--tags", type=name_list, default=[], metavar="A,B", help="tags")
+    p.add_argument("--parent-id", type=int, metavar="ID", help="model this one was tuned from")
+    p.add_argument("--training-run-id", type=int, metavar="ID", help="experiment run id")
+    p.add_argument("--export-formats", type=name_list, metavar="A,B", help="e.g. onnx,torchscript")
+    p.add_argument("--model-size-mb", type=float, metavar="MB", help="checkpoint size")
+    p.add_argument("--memory-req-gb", type=float, metavar="GB", help="memory needed to serve")
+    p.add_argument("--metadata", type=json_object("--metadata"), metavar="JSON", help="anything")
+    p.add_argument(
+        "--no-verify-checkpoint",
+        dest="verify_checkpoint",
+        action="store_false",
+        help="register even if the checkpoint file is not here",
+    )
+    p.set_defaults(handler=run_register)
+
+
+def _add_export(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser(
+        "export-add", parents=parents, help="record an export of a model; prints the export id"
+    )
+    add_model_id(p)
+    p.add_argument("--format", required=True, dest="export_format", help="e.g. onnx")
+    p.add_argument("--path", required=True, dest="export_path", help="exported file")
+    p.add_argument("--metadata", type=json_object("--metadata"), metavar="JSON", help="details")
+    p.set_defaults(handler=run_export_add)
+
+
+def run_register(args: argparse.Namespace, out: Output) -> int:
+    """Register a model and print its new id."""
+    kwargs: dict[str, Any] = {
+        "metrics": args.metrics,
+        "config": args.config,
+        "tags": args.tags or None,
+        "parent_model_id": args.parent_id,
+        "training_run_id": args.training_run_id,
+        "export_formats": args.export_formats,
+        "model_size_mb": args.model_size_mb,
+        "memory_req_gb": args.memory_req_gb,
+        "metadata": args.metadata,
+        "verify_checkpoint": args.verify_checkpoint,
+    }
+    with open_registry(args) as registry:
+        model_id = registry.register_model(
+            args.name, args.version, args.checkpoint, args.task_type, **kwargs
+        )
+    out.write(str(model_id))
+    return 0
+
+
+def run_export_add(args: argparse.Namespace, out: Output) -> int:
+    """Record an export and print its id."""
+    with open_registry(args, must_exist=True) as registry:
+        export_id = registry.add_export_format(
+            args.model_id, args.export_format, args.export_path, metadata=args.metadata
+        )
+    out.write(str(export_id))
+    return 0
+
+
+def run_retire(args: argparse.Namespace, out: Output) -> int:
+    """Retire a model."""
+    with open_registry(args, must_exist=True) as registry:
+        record = registry.require_record(args.model_id)
+        registry.retire_model(args.model_id)
+    out.say(f"Retired model {record.model_id} ({record.label})")
+    return 0
+
+
+def run_delete(args: argparse.Namespace, out: Output) -> int:
+    """Delete a model after asking (``--yes`` skips the question)."""
+    with open_registry(args, must_exist=True) as registry:
+        record = registry.require_record(args.model_id)
+        if record.tags and not args.force:
+            raise CommandError(
+                f"Model {record.model_id} has {len(record.tags)} tag(s) ({joined(record.tags)}). "
+                "Use --force to delete anyway"
+            )
+        question = f"Delete model {record.model_id} ({record.label})?"
+        if not args.yes and not confirm(_visible(question), sys.stdin, out):
+            raise CommandError(f"Model {record.model_id} not deleted")
+        registry.delete_model(args.model_id, force=args.force)
+    out.say(f"Deleted model {record.model_id} ({record.label})")
+    return 0
+
+
+def _visible(text: str) -> str:
+    from registry_tui.render import visible
+
+    return visible(text)

@@ -1,0 +1,115 @@
+"""Tag commands and the history: ``promote``, ``untag``, ``rollback``, ``history``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from registry_tui.cli.common import (
+    CommandError,
+    Output,
+    add_format_option,
+    add_model_id,
+    non_negative_int,
+    open_registry,
+)
+
+if TYPE_CHECKING:
+    from registry_tui import ModelRegistry
+    from registry_tui.cli.common import Subparsers
+    from registry_tui.records import EventRecord, ModelRecord
+
+
+def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
+    """Add this module's commands to the parser."""
+    promote = subparsers.add_parser(
+        "promote", parents=parents, help="tag a model (removing the tag from others by default)"
+    )
+    add_model_id(promote)
+    promote.add_argument("--tag", required=True, help="e.g. production, staging")
+    promote.add_argument(
+        "--keep-others", action="store_true", help="leave the tag on the models that have it"
+    )
+    promote.set_defaults(handler=run_promote)
+    untag = subparsers.add_parser("untag", parents=parents, help="remove a tag from a model")
+    add_model_id(untag)
+    untag.add_argument("--tag", required=True, help="the tag to remove")
+    untag.set_defaults(handler=run_untag)
+    rollback = subparsers.add_parser(
+        "rollback", parents=parents, help="give a tag back to the model(s) that held it before"
+    )
+    rollback.add_argument("--tag", required=True, help="e.g. production")
+    rollback.set_defaults(handler=run_rollback)
+    _add_history(subparsers, parents)
+
+
+def _add_history(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("history", parents=parents, help="what changed, newest first")
+    add_model_id(p, required=False)
+    p.add_argument("--tag", help="only events about this tag")
+    p.add_argument("--limit", type=non_negative_int, default=100, help="at most N (0: all)")
+    add_format_option(p)
+    p.set_defaults(handler=run_history)
+
+
+def _refs(records: list[ModelRecord]) -> str:
+    return ", ".join(f"{r.model_id} ({r.label})" for r in records)
+
+
+def run_promote(args: argparse.Namespace, out: Output) -> int:
+    """Tag a model; say which models lost the tag."""
+    exclusive = not args.keep_others
+    with open_registry(args, must_exist=True) as registry:
+        record = registry.require_record(args.model_id)
+        before = registry.tag_holders(args.tag) if exclusive else []
+        registry.promote_model(args.model_id, args.tag, remove_from_others=exclusive)
+    message = f"Promoted model {record.model_id} ({record.label}) to {args.tag}"
+    removed = [r for r in before if r.model_id != record.model_id]
+    if removed:
+        message += f"; removed it from model {_refs(removed)}"
+    out.say(message)
+    return 0
+
+
+def run_untag(args: argparse.Namespace, out: Output) -> int:
+    """Remove a tag from a model."""
+    with open_registry(args, must_exist=True) as registry:
+        record = registry.require_record(args.model_id)
+        registry.remove_tag(args.model_id, args.tag)
+    out.say(f"Removed tag {args.tag} from model {record.model_id} ({record.label})")
+    return 0
+
+
+def run_rollback(args: argparse.Namespace, out: Output) -> int:
+    """Undo the last promotion of a tag."""
+    with open_registry(args, must_exist=True) as registry:
+        model_id = registry.rollback_tag(args.tag)
+        record = registry.get_record(model_id)
+    label = f" ({record.label})" if record is not None else ""
+    out.say(f"Rolled back {args.tag}: now on model {model_id}{label}")
+    return 0
+
+
+def model_labels(registry: ModelRegistry, events: list[EventRecord]) -> dict[int, str]:
+    """``name version`` of the models the events mention that still exist."""
+    ids = {e.model_id for e in events} | {e.previous_model_id for e in events}
+    records = registry.records_by_id(i for i in ids if i is not None)
+    return {model_id: record.label for model_id, record in records.items()}
+
+
+def run_history(args: argparse.Namespace, out: Output) -> int:
+    """Show the history of changes, newest first; exit status 1 when there is none."""
+    from registry_tui import render
+
+    with open_registry(args, must_exist=True) as registry:
+        events = registry.events(model_id=args.model_id, tag=args.tag, limit=args.limit or None)
+        labels = model_labels(registry, events) if args.format == "table" else {}
+    if args.format == "json":
+        out.write(render.events_json(events))
+    elif args.format == "csv":
+        out.write(render.events_csv(events))
+    elif events:
+        out.emit(render.history_table(events, labels))
+    if not events:
+        raise CommandError("No history matches")
+    return 0

@@ -1,0 +1,89 @@
+"""The history of events and config differences as tables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from registry_tui.records import ConfigChange, EventRecord, ModelRecord
+from registry_tui.render.text import compact_json, model_label, safe_text, visible
+
+CHANGE_STYLES = {"added": "green", "removed": "red", "changed": "yellow"}
+
+EVENT_STYLES = {
+    "register": "green",
+    "promote": "cyan",
+    "rollback": "magenta",
+    "untag": "yellow",
+    "retire": "dim",
+    "delete": "red",
+    "export": "blue",
+    "unlink": "yellow",
+}
+
+
+def event_details(details: Mapping[str, Any]) -> str:
+    """Event details as ``key=value`` pairs, values as compact JSON."""
+    parts = []
+    for key, value in details.items():
+        shown = visible(value) if isinstance(value, str) else compact_json(value)
+        parts.append(f"{visible(key)}={shown}")
+    return " ".join(parts)
+
+
+def history_table(
+    events: Sequence[EventRecord],
+    labels: Mapping[int, str] | None = None,
+) -> Table:
+    """The history, newest first; ``labels`` maps model ids to ``name version``."""
+    labels = labels or {}
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    for header in ("ID", "At", "Event", "Model", "Tag", "Previous", "Actor", "Details"):
+        table.add_column(header, justify="right" if header == "ID" else "left")
+    for event in events:
+        table.add_row(
+            Text(str(event.event_id), style="dim"),
+            safe_text(event.at),
+            safe_text(event.event, EVENT_STYLES.get(event.event, "")),
+            _model_ref(event.model_id, labels),
+            safe_text(event.tag or "-"),
+            _model_ref(event.previous_model_id, labels),
+            safe_text(event.actor),
+            Text(event_details(event.details)),
+        )
+    return table
+
+
+def _model_ref(model_id: int | None, labels: Mapping[int, str]) -> Text:
+    if model_id is None:
+        return Text("-")
+    text = Text(f"#{model_id}")
+    if model_id in labels:
+        text.append(" ")
+        text.append(visible(labels[model_id]))
+    return text
+
+
+def config_diff_table(
+    changes: Sequence[ConfigChange],
+    left: ModelRecord,
+    right: ModelRecord,
+) -> Table:
+    """Config differences between two models: key, kind of change, both values."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    table.add_column("Key", style="bold")
+    table.add_column("Change")
+    table.add_column(model_label(left))
+    table.add_column(model_label(right))
+    for change in changes:
+        table.add_row(
+            safe_text(change.key),
+            Text(change.change, style=CHANGE_STYLES.get(change.change, "")),
+            Text("-" if change.change == "added" else compact_json(change.left)),
+            Text("-" if change.change == "removed" else compact_json(change.right)),
+        )
+    return table

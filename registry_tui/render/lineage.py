@@ -1,0 +1,181 @@
+"""Comparisons (best value per metric) and lineage trees (metric changes per step)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from registry_tui.metrics import best_index, format_value, lower_is_better, metric_union
+from registry_tui.records import ModelRecord
+from registry_tui.render.text import (
+    metric_cell,
+    metrics_inline,
+    model_label,
+    safe_text,
+    tags_text,
+    visible,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonRow:
+    """One metric across the compared models, with the winners' positions."""
+
+    metric: str
+    values: tuple[float | None, ...]
+    best: frozenset[int]
+    lower_better: bool
+
+
+def comparison_rows(
+    records: Sequence[ModelRecord],
+    metrics: Sequence[str] | None = None,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
+) -> list[ComparisonRow]:
+    """Metric rows for a comparison: values in ``records`` order and the best of each.
+
+    ``metrics`` defaults to every metric any of the models has. ``lower`` and
+    ``higher`` force a metric's direction (see :func:`~registry_tui.metrics.lower_is_better`).
+    """
+    lower, higher = tuple(lower), tuple(higher)
+    names = list(metrics) if metrics else metric_union(r.metrics for r in records)
+    rows = []
+    for name in names:
+        values = tuple(r.metrics.get(name) for r in records)
+        lower_better = lower_is_better(name, lower=lower, higher=higher)
+        best = frozenset(best_index(values, lower_better)) if len(records) > 1 else frozenset()
+        rows.append(ComparisonRow(name, values, best, lower_better))
+    return rows
+
+
+def comparison_table(records: Sequence[ModelRecord], rows: Sequence[ComparisonRow]) -> Table:
+    """Models side by side (columns), metrics as rows, the best value marked with ★."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    table.add_column("Metric", style="bold")
+    for record in records:
+        table.add_column(model_label(record), justify="right")
+    table.add_column("Better", style="dim")
+    for row in rows:
+        cells = [metric_cell(v, best=i in row.best) for i, v in enumerate(row.values)]
+        direction = Text("lower" if row.lower_better else "higher")
+        table.add_row(safe_text(row.metric), *cells, direction)
+    return table
+
+
+def best_by_model(rows: Sequence[ComparisonRow], count: int) -> list[list[str]]:
+    """For each model position, the metrics it is best at."""
+    best: list[list[str]] = [[] for _ in range(count)]
+    for row in rows:
+        for index in sorted(row.best):
+            best[index].append(row.metric)
+    return best
+
+
+def metric_delta(old: float | None, new: float | None) -> float | None:
+    """``new - old``, or ``None`` when either is missing."""
+    if old is None or new is None:
+        return None
+    return float(new) - float(old)
+
+
+def _signed(value: float) -> str:
+    sign = "+" if value > 0 else "-" if value < 0 else "±"
+    return sign + format_value(abs(value))
+
+
+def delta_text(
+    metric: str,
+    old: float | None,
+    new: float | None,
+    *,
+    lower_better: bool,
+) -> Text:
+    """``val_loss 0.5 → 0.42 (-0.08)``: green when better, red when worse."""
+    text = Text()
+    text.append(visible(metric), style="bold")
+    text.append(f" {format_value(old)} → {format_value(new)}")
+    delta = metric_delta(old, new)
+    if delta is not None:
+        improved = delta < 0 if lower_better else delta > 0
+        style = "dim" if delta == 0 else "green" if improved else "red"
+        text.append(f" ({_signed(delta)})", style=style)
+    return text
+
+
+def step_deltas(
+    parent: ModelRecord,
+    child: ModelRecord,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
+) -> list[Text]:
+    """One :func:`delta_text` per metric the child has (its parent's value or ``-``)."""
+    lower, higher = tuple(lower), tuple(higher)
+    return [
+        delta_text(
+            name,
+            parent.metrics.get(name),
+            value,
+            lower_better=lower_is_better(name, lower=lower, higher=higher),
+        )
+        for name, value in child.metrics.items()
+    ]
+
+
+def lineage_label(
+    record: ModelRecord,
+    parent: ModelRecord | None,
+    *,
+    current: bool = False,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
+) -> Text:
+    """A tree node: label, tags, status; then the metrics (root) or changes (others)."""
+    text = model_label(record)
+    if current:
+        text.stylize("reverse")
+    if record.tags:
+        text.append(" [")
+        text.append_text(tags_text(record.tags))
+        text.append("]")
+    if record.status != "active":
+        text.append(f" ({visible(record.status)})", style="dim")
+    if parent is None:
+        lines = [metrics_inline(record.metrics)] if record.metrics else []
+    else:
+        lines = step_deltas(parent, record, lower, higher)
+    for line in lines:
+        text.append("\n  ")
+        text.append_text(line)
+    return text
+
+
+def lineage_tree(
+    records: Sequence[ModelRecord],
+    *,
+    current_id: int | None = None,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
+) -> Tree:
+    """A tree of models nested by parent, roots first: a lineage chain or a whole family.
+
+    ``records`` must list parents before children (as ``lineage_records`` and
+    ``family_records`` do). The node of ``current_id`` is highlighted.
+    """
+    lower, higher = tuple(lower), tuple(higher)
+    by_id = {r.model_id: r for r in records}
+    tree = Tree(Text("Lineage", style="bold"), guide_style="dim")
+    nodes: dict[int, Tree] = {}
+    for record in records:
+        parent = by_id.get(record.parent_model_id) if record.parent_model_id else None
+        label = lineage_label(
+            record, parent, current=record.model_id == current_id, lower=lower, higher=higher
+        )
+        branch = nodes[parent.model_id] if parent is not None else tree
+        nodes[record.model_id] = branch.add(label)
+    return tree

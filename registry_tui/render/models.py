@@ -1,0 +1,185 @@
+"""Models as rich renderables: the list table and the one-model panel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from registry_tui.metrics import format_value, lower_is_better
+from registry_tui.records import ExportRecord, ModelRecord
+from registry_tui.render.text import (
+    compact_json,
+    format_gb,
+    format_mb,
+    format_optional,
+    metric_cell,
+    metrics_inline,
+    model_label,
+    safe_text,
+    status_text,
+    tags_text,
+    visible,
+)
+
+_MAX_METADATA_DEPTH = 6
+
+
+def frequent_metrics(records: Iterable[ModelRecord], limit: int = 3) -> list[str]:
+    """The ``limit`` metric names most records have (first-seen order breaks ties)."""
+    counts: dict[str, int] = {}
+    for record in records:
+        for name in record.metrics:
+            counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts, key=lambda name: -counts[name])
+    return ranked[:limit]
+
+
+def models_table(
+    records: Sequence[ModelRecord],
+    *,
+    metrics: Sequence[str] = (),
+    verbose: bool = False,
+    caption: str | None = None,
+) -> Table:
+    """A table of models: id, name, version, task, tags, status, created, chosen metrics.
+
+    ``verbose`` adds the parent, run, sizes, checkpoint and every metric.
+    """
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, caption=caption, caption_justify="left")
+    table.add_column("ID", justify="right", style="dim", no_wrap=True)
+    table.add_column("Name", style="bold")
+    table.add_column("Version", no_wrap=True)
+    table.add_column("Task")
+    table.add_column("Tags")
+    table.add_column("Status")
+    table.add_column("Created", no_wrap=True)
+    for metric in metrics:
+        table.add_column(safe_text(metric), justify="right")
+    if verbose:
+        for header in ("Parent", "Run", "Size", "Memory", "Checkpoint", "Metrics"):
+            table.add_column(header, justify="right" if header in ("Parent", "Run") else "left")
+    for record in records:
+        table.add_row(*_model_row(record, metrics, verbose))
+    return table
+
+
+def _model_row(record: ModelRecord, metrics: Sequence[str], verbose: bool) -> list[Text]:
+    created = record.created_at if verbose else record.created_at[:10]
+    row = [
+        Text(str(record.model_id)),
+        safe_text(record.name),
+        safe_text(record.version),
+        safe_text(record.task_type),
+        tags_text(record.tags),
+        status_text(record.status),
+        safe_text(created),
+    ]
+    row.extend(metric_cell(record.metrics.get(name)) for name in metrics)
+    if verbose:
+        row.extend(
+            [
+                Text(format_optional(record.parent_model_id)),
+                Text(format_optional(record.training_run_id)),
+                Text(format_mb(record.model_size_mb)),
+                Text(format_gb(record.memory_req_gb)),
+                safe_text(record.checkpoint_path),
+                metrics_inline(record.metrics),
+            ]
+        )
+    return row
+
+
+def _key_value_grid() -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    return grid
+
+
+def model_fields_table(record: ModelRecord) -> Table:
+    """Every column of the model as a two-column grid (field, value)."""
+    grid = _key_value_grid()
+    rows: list[tuple[str, Text]] = [
+        ("model_id", Text(str(record.model_id))),
+        ("name", safe_text(record.name)),
+        ("version", safe_text(record.version)),
+        ("task_type", safe_text(record.task_type)),
+        ("status", status_text(record.status)),
+        ("tags", tags_text(record.tags) if record.tags else Text("-")),
+        ("created_at", safe_text(record.created_at)),
+        ("checkpoint_path", safe_text(record.checkpoint_path)),
+        ("config_hash", Text(format_optional(record.config_hash))),
+        ("parent_model_id", Text(format_optional(record.parent_model_id))),
+        ("training_run_id", Text(format_optional(record.training_run_id))),
+        ("model_size_mb", Text(format_mb(record.model_size_mb))),
+        ("memory_req_gb", Text(format_gb(record.memory_req_gb))),
+        ("export_formats", safe_text(", ".join(record.export_formats) or "-")),
+    ]
+    for key, value in rows:
+        grid.add_row(key, value)
+    return grid
+
+
+def metrics_table(metrics: Mapping[str, float]) -> Table:
+    """Metrics as rows: name, value, and which direction is better."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="Metrics", title_justify="left")
+    table.add_column("Metric")
+    table.add_column("Value", justify="right")
+    table.add_column("Better")
+    for name, value in metrics.items():
+        direction = "lower" if lower_is_better(name) else "higher"
+        table.add_row(safe_text(name), Text(format_value(value)), Text(direction, style="dim"))
+    return table
+
+
+def exports_table(exports: Sequence[ExportRecord]) -> Table:
+    """The model's exports: format, path, when, metadata."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="Exports", title_justify="left")
+    for header in ("ID", "Format", "Path", "Created", "Metadata"):
+        table.add_column(header, justify="right" if header == "ID" else "left")
+    for export in exports:
+        table.add_row(
+            Text(str(export.export_id)),
+            safe_text(export.export_format, "cyan"),
+            safe_text(export.export_path),
+            safe_text(export.created_at),
+            Text(compact_json(dict(export.metadata)) if export.metadata else "-"),
+        )
+    return table
+
+
+def metadata_tree(metadata: Mapping[str, Any], label: str = "Metadata") -> Tree:
+    """Metadata as a tree: nested objects become branches, other values leaves."""
+    tree = Tree(Text(label, style="bold"))
+    _add_metadata(tree, metadata, 0)
+    return tree
+
+
+def _add_metadata(tree: Tree, value: Mapping[str, Any], depth: int) -> None:
+    for key, item in value.items():
+        if isinstance(item, Mapping) and item and depth < _MAX_METADATA_DEPTH:
+            _add_metadata(tree.add(safe_text(key, "bold")), item, depth + 1)
+            continue
+        shown = visible(item) if isinstance(item, str) else compact_json(item)
+        label = Text.assemble((visible(key), "bold"), ": ", shown)
+        tree.add(label)
+
+
+def model_detail_renderable(record: ModelRecord) -> Panel:
+    """A panel with every field, the metrics, the exports and the metadata of a model."""
+    parts: list[RenderableType] = [model_fields_table(record)]
+    if record.metrics:
+        parts.append(metrics_table(record.metrics))
+    if record.exports:
+        parts.append(exports_table(record.exports))
+    if record.metadata:
+        parts.append(metadata_tree(record.metadata))
+    title = model_label(record)
+    return Panel(Group(*parts), title=title, title_align="left", expand=False)

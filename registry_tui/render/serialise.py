@@ -1,0 +1,156 @@
+"""JSON and CSV forms of records, for scripts (see the package docstring for the formats)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from registry_tui.metrics import metric_union
+from registry_tui.records import ConfigChange, EventRecord, ModelRecord
+from registry_tui.render.lineage import ComparisonRow, best_by_model
+from registry_tui.render.text import visible
+
+MODEL_FIELDS: tuple[str, ...] = (
+    "model_id",
+    "name",
+    "version",
+    "checkpoint_path",
+    "task_type",
+    "config_hash",
+    "training_run_id",
+    "parent_model_id",
+    "created_at",
+    "export_formats",
+    "model_size_mb",
+    "memory_req_gb",
+    "metadata",
+    "status",
+    "tags",
+)
+EVENT_FIELDS: tuple[str, ...] = (
+    "event_id",
+    "at",
+    "event",
+    "model_id",
+    "tag",
+    "previous_model_id",
+    "actor",
+    "details",
+)
+
+_JSON_UNSAFE = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def to_json(value: Any) -> str:
+    """Indented UTF-8 JSON; characters a terminal could act on are written as ``\\uXXXX``."""
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def record_dict(record: ModelRecord, *, with_exports: bool = True) -> dict[str, Any]:
+    """The API's dict for a model (what ``get_model`` returns)."""
+    return record.to_dict(with_exports=with_exports)
+
+
+def records_json(records: Iterable[ModelRecord], *, with_exports: bool = False) -> str:
+    """A JSON array of model dicts, metrics nested."""
+    return to_json([record_dict(r, with_exports=with_exports) for r in records])
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return visible(",".join(str(v) for v in value))
+    if isinstance(value, Mapping):
+        return visible(to_json_compact(dict(value)))
+    if isinstance(value, float):
+        return repr(value)
+    return visible(value)
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV text with a header row; cells go through the CSV cell rules above."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([visible(h) for h in header])
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def records_csv(
+    records: Sequence[ModelRecord],
+    *,
+    metrics: Sequence[str] | None = None,
+    with_exports: bool = False,
+) -> str:
+    """Models as CSV: the model columns, ``metrics.<name>`` columns, optionally exports."""
+    names = list(metrics) if metrics is not None else metric_union(r.metrics for r in records)
+    header = [*MODEL_FIELDS, *(f"metrics.{n}" for n in names)]
+    if with_exports:
+        header.append("exports")
+    rows = []
+    for record in records:
+        data = record.to_dict(with_exports=with_exports)
+        row = [data[f] for f in MODEL_FIELDS] + [record.metrics.get(n) for n in names]
+        if with_exports:
+            row.append(to_json_compact(data["exports"]))
+        rows.append(row)
+    return write_csv(header, rows)
+
+
+def to_json_compact(value: Any) -> str:
+    """One-line JSON (no escaping of control characters beyond JSON's own)."""
+    return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
+def events_json(events: Iterable[EventRecord]) -> str:
+    """A JSON array of history events."""
+    return to_json([e.to_dict() for e in events])
+
+
+def events_csv(events: Iterable[EventRecord]) -> str:
+    """History events as CSV; ``details`` as JSON text."""
+    rows = []
+    for event in events:
+        data = event.to_dict()
+        rows.append([data[f] for f in EVENT_FIELDS])
+    return write_csv(EVENT_FIELDS, rows)
+
+
+def comparison_dicts(
+    records: Sequence[ModelRecord], rows: Sequence[ComparisonRow]
+) -> list[dict[str, Any]]:
+    """Compared models as API dicts: metrics limited to the compared ones, plus ``best``."""
+    best = best_by_model(rows, len(records))
+    result = []
+    for index, record in enumerate(records):
+        data = record.to_dict(with_exports=False)
+        data["metrics"] = {row.metric: row.values[index] for row in rows}
+        data["best"] = best[index]
+        result.append(data)
+    return result
+
+
+def comparison_csv(records: Sequence[ModelRecord], rows: Sequence[ComparisonRow]) -> str:
+    """One row per compared model: id, name, version, one column per metric, ``best``."""
+    header = ["model_id", "name", "version", *(f"metrics.{r.metric}" for r in rows), "best"]
+    best = best_by_model(rows, len(records))
+    body = [
+        [rec.model_id, rec.name, rec.version, *(r.values[i] for r in rows), best[i]]
+        for i, rec in enumerate(records)
+    ]
+    return write_csv(header, body)
+
+
+def config_changes_csv(changes: Iterable[ConfigChange]) -> str:
+    """Config differences as CSV; values as JSON text."""
+    rows = [[c.key, c.change, to_json_compact(c.left), to_json_compact(c.right)] for c in changes]
+    return write_csv(("key", "change", "a", "b"), rows)

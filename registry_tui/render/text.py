@@ -1,0 +1,108 @@
+"""Safe text and small formatting helpers: user strings made harmless and readable."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rich.text import Text
+
+from registry_tui.metrics import format_value
+from registry_tui.records import ModelRecord
+
+BEST_MARK = "★"
+
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+STATUS_STYLES = {"active": "green", "retired": "dim"}
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(value: object) -> str:
+    """``str(value)`` with control characters shown as escapes (``"\\x1b"``, ``"\\n"``).
+
+    The result contains nothing a terminal acts on: no ESC, no C1 controls, no
+    bidirectional overrides. Rich markup is left as is: wrap the result in
+    :class:`~rich.text.Text` (see :func:`safe_text`) to keep it literal.
+    """
+    return _CONTROL.sub(_escape_char, str(value))
+
+
+def safe_text(value: object, style: str = "") -> Text:
+    """User text as a :class:`~rich.text.Text`: markup literal, control characters visible."""
+    return Text(visible(value), style=style)
+
+
+def compact_json(value: Any) -> str:
+    """One-line JSON for a value shown in a cell (``{"a": 1}``), control characters visible."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str, separators=(", ", ": "))
+    except (ValueError, RecursionError):
+        text = repr(value)
+    return visible(text)
+
+
+def format_mb(value: float | None) -> str:
+    """A size in megabytes (``256.5 MB``), ``-`` when unknown."""
+    return "-" if value is None else f"{format_value(value)} MB"
+
+
+def format_gb(value: float | None) -> str:
+    """A memory requirement in gigabytes (``4 GB``), ``-`` when unknown."""
+    return "-" if value is None else f"{format_value(value)} GB"
+
+
+def format_optional(value: object) -> str:
+    """``-`` for ``None``, else the value made visible."""
+    return "-" if value is None else visible(value)
+
+
+def tags_text(tags: Iterable[str]) -> Text:
+    """Tags as ``production, staging``; ``production`` highlighted."""
+    text = Text()
+    for index, tag in enumerate(tags):
+        if index:
+            text.append(", ")
+        text.append(visible(tag), style="bold yellow" if tag == "production" else "cyan")
+    return text
+
+
+def status_text(status: str) -> Text:
+    """A model status, dimmed when retired."""
+    return safe_text(status, STATUS_STYLES.get(status, ""))
+
+
+def model_label(record: ModelRecord, *, with_id: bool = True) -> Text:
+    """``gpt-small 1.0.0 #5``: how a model is named in titles and trees."""
+    text = Text()
+    text.append(visible(record.name), style="bold")
+    text.append(" ")
+    text.append(visible(record.version))
+    if with_id:
+        text.append(f" #{record.model_id}", style="dim")
+    return text
+
+
+def metric_cell(value: float | None, *, best: bool = False) -> Text:
+    """A metric value for a table cell; the best value of a comparison is marked."""
+    if best:
+        return Text(f"{format_value(value)} {BEST_MARK}", style="bold green")
+    return Text(format_value(value))
+
+
+def metrics_inline(metrics: Mapping[str, float]) -> Text:
+    """``val_loss=0.38 accuracy=0.92`` in one cell."""
+    return Text(" ".join(f"{visible(k)}={format_value(v)}" for k, v in metrics.items()))
