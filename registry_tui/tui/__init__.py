@@ -1,0 +1,1 @@
+"""The terminal app (Textual): ``registry-tui`` / ``registry-tui tui`` / ``registry-tui demo``."""

@@ -1,0 +1,146 @@
+"""The Textual app: screens, global keys, live refresh, and the too-small notice.
+
+Live refresh: every ``poll_interval`` seconds a thread worker reads the
+registry's change token (the latest history event id: one indexed query), and
+only when it moved do the screens reload, keeping their cursors on their
+models. A change made in this app checks at once.
+
+    >>> from registry_tui import ModelRegistry
+    >>> from registry_tui.tui.app import run_app
+    >>> run_app(ModelRegistry("models.db"))          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.events import Resize
+from textual.message import Message
+from textual.screen import Screen
+
+from registry_tui.errors import RegistryError
+from registry_tui.registry import ModelRegistry
+from registry_tui.tui.messages import RegistryChanged, RegistryTouched
+from registry_tui.tui.screens.help import HelpScreen, help_rows
+from registry_tui.tui.screens.main import MainScreen
+from registry_tui.tui.screens.too_small import TooSmallScreen, too_small
+from registry_tui.tui.text import plain
+
+POLL_INTERVAL_S = 1.0
+
+
+class RegistryApp(App[None]):
+    """Browse, filter, compare and manage a model registry from the keyboard."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "registry-tui"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+    ]
+
+    class TokenRead(Message):
+        """The change token was read; ``force`` reloads even when it did not move."""
+
+        def __init__(self, token: int, force: bool) -> None:
+            super().__init__()
+            self.token, self.force = token, force
+
+    def __init__(
+        self,
+        registry: ModelRegistry,
+        *,
+        read_only: bool = False,
+        poll_interval: float | None = POLL_INTERVAL_S,
+    ) -> None:
+        super().__init__()
+        self.registry = registry
+        self.read_only = read_only or registry.read_only
+        self.poll_interval = poll_interval
+        self.token: int | None = None
+        self.sub_title = plain(registry.location)
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.registry, read_only=self.read_only))
+        if self.read_only:
+            self.notify(
+                "Read-only: promote, untag, retire and delete are disabled",
+                title="Read-only",
+                markup=False,
+            )
+        self.check_changes()
+        if self.poll_interval:
+            self.set_interval(self.poll_interval, self.check_changes)
+        self._fit(self.size.width, self.size.height)
+
+    # -- live refresh ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="poll")
+    def check_changes(self, force: bool = False) -> None:
+        """Read the change token off the UI thread."""
+        try:
+            token = self.registry.change_token()
+        except RegistryError:
+            return  # a locked or busy database: the next poll tries again
+        self.post_message(self.TokenRead(token, force))
+
+    def on_registry_app_token_read(self, message: TokenRead) -> None:
+        changed = self.token is not None and message.token != self.token
+        self.token = message.token
+        if changed or message.force:
+            for screen in self.screen_stack:
+                screen.post_message(RegistryChanged())
+
+    def on_registry_touched(self, _: RegistryTouched) -> None:
+        self.check_changes(force=True)
+
+    def action_reload(self) -> None:
+        """Reload everything shown from the database."""
+        self.check_changes(force=True)
+
+    # -- help, palette, size -----------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show every key of the current screen."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        rows = help_rows(self, self.screen.active_bindings.values())
+        self.push_screen(HelpScreen(rows))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            yield from screen.palette_commands()
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        screen = self.screen
+        if too_small(width, height):
+            if isinstance(screen, TooSmallScreen):
+                screen.show_size(width, height)
+            else:
+                self.push_screen(TooSmallScreen())
+        elif isinstance(screen, TooSmallScreen):
+            self.pop_screen()
+
+
+def make_app(
+    registry: ModelRegistry,
+    *,
+    read_only: bool = False,
+    poll_interval: float | None = POLL_INTERVAL_S,
+) -> RegistryApp:
+    """The app over ``registry`` (tests pass ``poll_interval=None`` to poll only on demand)."""
+    return RegistryApp(registry, read_only=read_only, poll_interval=poll_interval)
+
+
+def run_app(registry: ModelRegistry, read_only: bool = False) -> None:
+    """Run the app in this terminal until the user quits."""
+    make_app(registry, read_only=read_only).run()

@@ -1,0 +1,358 @@
+"""The main screen: sidebar, filter bar, model table, detail pane and status line.
+
+All database work runs in thread workers that post messages back; the table
+asks for pages as it scrolls (see :mod:`registry_tui.tui.widgets.model_table`).
+The actions that change the registry live in :mod:`.main_actions`.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.markup import escape
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from registry_tui.errors import RegistryError
+from registry_tui.query import parse_filter
+from registry_tui.records import Facets, ModelQuery, ModelRecord
+from registry_tui.registry import ModelRegistry
+from registry_tui.tui.messages import RegistryChanged
+from registry_tui.tui.screens.main_actions import MainActions
+from registry_tui.tui.text import literal
+from registry_tui.tui.widgets.detail_pane import DetailPane
+from registry_tui.tui.widgets.filter_bar import FilterBar
+from registry_tui.tui.widgets.model_table import PAGE, ModelTable
+from registry_tui.tui.widgets.sidebar import Sidebar
+
+SIDEBAR_MIN_WIDTH = 100
+"""Below this terminal width the sidebar folds away (``s`` brings it back)."""
+
+
+class MainScreen(MainActions):
+    """Browse the registry: filter, move, inspect, and act on models."""
+
+    AUTO_FOCUS = "#models"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "app.help", "Help"),
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("c", "compare", "Compare"),
+        Binding("l", "lineage", "Lineage"),
+        Binding("p", "promote", "Promote"),
+        Binding("u", "untag", "Remove tag", show=False),
+        Binding("r", "retire", "Retire"),
+        Binding("d", "delete", "Delete"),
+        Binding("y", "copy_path", "Copy path", show=False),
+        Binding("s", "toggle_sidebar", "Sidebar", show=False),
+        Binding("escape", "clear", "Clear filter, then marks", show=False),
+    ]
+
+    class Loaded(Message):
+        """A listing (first window and total) arrived from the database."""
+
+        def __init__(
+            self, generation: int, query: ModelQuery, total: int, offset: int,
+            records: Sequence[ModelRecord], cursor: int,
+        ) -> None:  # fmt: skip
+            super().__init__()
+            self.generation, self.query, self.total = generation, query, total
+            self.offset, self.records, self.cursor = offset, records, cursor
+
+    class LoadFailed(Message):
+        """The listing query was refused (a bad metric condition or sort key)."""
+
+        def __init__(self, generation: int, error: str) -> None:
+            super().__init__()
+            self.generation, self.error = generation, error
+
+    class RowsLoaded(Message):
+        """More rows of the shown listing arrived."""
+
+        def __init__(self, generation: int, offset: int, records: Sequence[ModelRecord]) -> None:
+            super().__init__()
+            self.generation, self.offset, self.records = generation, offset, records
+
+    class OverviewLoaded(Message):
+        """Sidebar counts and the most common metrics arrived."""
+
+        def __init__(self, facets: Facets, metrics: list[str]) -> None:
+            super().__init__()
+            self.facets, self.metrics = facets, metrics
+
+    class DetailLoaded(Message):
+        """The full record (with exports) of the highlighted model arrived."""
+
+        def __init__(self, record: ModelRecord) -> None:
+            super().__init__()
+            self.record = record
+
+    def __init__(self, registry: ModelRegistry, *, read_only: bool = False) -> None:
+        super().__init__()
+        self.registry = registry
+        self.read_only = read_only
+        self.query_model = ModelQuery()
+        self.generation = 0
+        self.facets: Facets | None = None
+        self._sidebar_wide: bool | None = None
+
+    def compose(self) -> ComposeResult:
+        yield FilterBar(id="filter-bar")
+        with Horizontal(id="body"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="main-column"):
+                yield ModelTable(id="models")
+                yield DetailPane(id="detail-pane")
+        yield Static("", id="status-line")
+        yield Footer(compact=True, show_command_palette=False)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        """The filter bar."""
+        return self.query_one(FilterBar)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.reload(keep=False)
+        self._load_overview(self.query_model.status)
+
+    # -- loading -------------------------------------------------------------------
+
+    def reload(self, *, keep: bool = True) -> None:
+        """Query the listing again; with ``keep`` the cursor stays on its model."""
+        self.generation += 1
+        current = self.table.current if keep else None
+        keep_id = current.model_id if current else None
+        self._load(self.generation, self.query_model, keep_id, self.table.cursor if keep else 0)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self, generation: int, query: ModelQuery, keep_id: int | None, index: int) -> None:
+        try:
+            offset = max(0, (index // PAGE - 1) * PAGE) if keep_id is not None else 0
+            records = self.registry.query_models(
+                query, offset, 3 * PAGE if offset or index else PAGE
+            )
+            total = self.registry.count_models(query)
+            if not records and total and offset:
+                offset = max(0, ((total - 1) // PAGE - 1) * PAGE)
+                records = self.registry.query_models(query, offset, 2 * PAGE)
+        except RegistryError as exc:
+            self.post_message(self.LoadFailed(generation, str(exc)))
+            return
+        cursor = next(
+            (offset + i for i, r in enumerate(records) if r.model_id == keep_id),
+            min(index, max(0, total - 1)),
+        )
+        self.post_message(self.Loaded(generation, query, total, offset, records, cursor))
+
+    @work(thread=True, exclusive=True, group="rows")
+    def _fetch_rows(self, generation: int, query: ModelQuery, offset: int, limit: int) -> None:
+        try:
+            records = self.registry.query_models(query, offset, limit)
+        except RegistryError as exc:
+            self.post_message(self.LoadFailed(generation, str(exc)))
+            return
+        self.post_message(self.RowsLoaded(generation, offset, records))
+
+    @work(thread=True, exclusive=True, group="overview")
+    def _load_overview(self, status: str | None) -> None:
+        try:
+            facets = self.registry.facets(status)
+            metrics = self.registry.common_metrics(3)
+        except RegistryError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        self.post_message(self.OverviewLoaded(facets, metrics))
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _load_detail(self, model_id: int) -> None:
+        try:
+            record = self.registry.get_record(model_id)
+        except RegistryError:
+            return  # the listing record is still shown; the next poll retries
+        if record is not None:
+            self.post_message(self.DetailLoaded(record))
+
+    def on_main_screen_loaded(self, message: Loaded) -> None:
+        if message.generation != self.generation:
+            return
+        self.filter_bar.clear_error()
+        self.table.show(
+            message.generation, message.total, message.offset, message.records, message.cursor
+        )
+        if message.total == 0:
+            self.query_one(DetailPane).show(None)
+        self.update_status()
+
+    def on_main_screen_load_failed(self, message: LoadFailed) -> None:
+        if message.generation == self.generation:
+            self.filter_bar.show_error(message.error)
+
+    def on_main_screen_rows_loaded(self, message: RowsLoaded) -> None:
+        self.table.add_rows(message.generation, message.offset, message.records)
+        self.update_status()
+
+    def on_main_screen_overview_loaded(self, message: OverviewLoaded) -> None:
+        self.facets = message.facets
+        self.query_one(Sidebar).show_facets(message.facets)
+        self.table.set_metrics(message.metrics)
+
+    def on_main_screen_detail_loaded(self, message: DetailLoaded) -> None:
+        pane = self.query_one(DetailPane)
+        if pane.model_id == message.record.model_id:
+            pane.show(message.record)
+
+    def on_registry_changed(self, _: RegistryChanged) -> None:
+        self.reload(keep=True)
+        self._load_overview(self.query_model.status)
+
+    # -- table events ----------------------------------------------------------------
+
+    def on_model_table_rows_wanted(self, message: ModelTable.RowsWanted) -> None:
+        if message.generation == self.table.generation:
+            query = self.query_model
+            self._fetch_rows(message.generation, query, message.offset, message.limit)
+
+    def on_model_table_highlighted(self, message: ModelTable.Highlighted) -> None:
+        self.query_one(DetailPane).show(message.record, loading=self.table.total > 0)
+        if message.record is not None:
+            self._load_detail(message.record.model_id)
+        self.update_status()
+
+    def on_model_table_selected(self, message: ModelTable.Selected) -> None:
+        self.open_detail(message.record.model_id)
+
+    def on_model_table_marks_changed(self, _: ModelTable.MarksChanged) -> None:
+        self.update_status()
+
+    def update_status(self) -> None:
+        """``showing 50 of 48,213``, the cursor row, marks, the database and read-only."""
+        table = self.table
+        text = Text()
+        text.append(f"showing {table.loaded_count(table.cursor):,} of {table.total:,}")
+        if table.total:
+            text.append(f" · row {table.cursor + 1:,}", style="dim")
+        if table.marked:
+            text.append(f" · {len(table.marked)} marked", style="bold")
+        text.append("  ")
+        text.append_text(literal(self.registry.location, "dim"))
+        if self.read_only:
+            text.append("  read-only", style="bold reverse")
+        self.query_one("#status-line", Static).update(text)
+
+    # -- filtering -----------------------------------------------------------------
+
+    @on(FilterBar.Changed)
+    def _filter_changed(self, message: FilterBar.Changed) -> None:
+        self.apply_filter(message.text)
+
+    @on(FilterBar.Submitted)
+    def _filter_submitted(self, message: FilterBar.Submitted) -> None:
+        if self.apply_filter(message.text):
+            self.table.focus()
+
+    def apply_filter(self, text: str) -> bool:
+        """Parse ``text`` and list what it matches; a bad token shows in the bar."""
+        try:
+            query = parse_filter(text)
+        except RegistryError as exc:
+            self.filter_bar.show_error(str(exc))
+            return False
+        self.filter_bar.clear_error()
+        if query != self.query_model:
+            status_changed = query.status != self.query_model.status
+            self.query_model = query
+            self.reload(keep=False)
+            if status_changed:
+                self._load_overview(query.status)
+        return True
+
+    def filter_by(self, kind: str, value: str) -> None:
+        """Narrow the filter to one task type or tag (replacing any such token)."""
+        try:
+            tokens = shlex.split(self.filter_bar.text)
+        except ValueError:
+            tokens = []
+        prefixes = ("task:", "task_type:") if kind == "task" else ("tag:",)
+        kept = [t for t in tokens if not t.lower().startswith(prefixes)]
+        if kind != "all":
+            kept.append(f"{kind}:{value}")
+        self.filter_bar.set_text(shlex.join(kept))
+
+    def on_sidebar_picked(self, message: Sidebar.Picked) -> None:
+        if message.kind == "all":
+            self.filter_bar.set_text("")
+        else:
+            self.filter_by(message.kind, message.value)
+
+    def action_focus_filter(self) -> None:
+        """Put the cursor in the filter bar."""
+        # At once (not after a refresh) so keys typed right after / land in the bar.
+        self.set_focus(self.filter_bar.input)
+
+    def action_clear(self) -> None:
+        """``esc``: clear the filter, then the marks (it never quits)."""
+        if self.filter_bar.text:
+            self.filter_bar.set_text("")
+        elif self.table.marked:
+            self.table.clear_marks()
+
+    # -- layout ----------------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        wide = event.size.width >= SIDEBAR_MIN_WIDTH
+        if wide != self._sidebar_wide:
+            self._sidebar_wide = wide
+            self.query_one(Sidebar).display = wide
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the sidebar of task types and tags."""
+        sidebar = self.query_one(Sidebar)
+        sidebar.display = not sidebar.display
+        if sidebar.display:
+            sidebar.focus()
+        else:
+            self.table.focus()
+
+    # -- command palette ---------------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """Commands this screen offers in the command palette (``ctrl+p``)."""
+        yield SystemCommand("Promote", "Give the highlighted model a tag", self.action_promote)
+        yield SystemCommand("Retire", "Retire the highlighted model", self.action_retire)
+        yield SystemCommand("Delete", "Delete the highlighted model", self.action_delete)
+        yield SystemCommand("Remove tag", "Take a tag off the highlighted model", self.action_untag)
+        yield SystemCommand("Compare", "Compare the marked models", self.action_compare)
+        yield SystemCommand("Lineage", "Show the fine-tune family", self.action_lineage)
+        yield SystemCommand("Clear filter", "Show every active model", self._clear_filter)
+        yield SystemCommand(
+            "Toggle sidebar", "Show or hide the sidebar", self.action_toggle_sidebar
+        )
+        facets = self.facets
+        if facets is None:
+            return
+        for task, count in facets.task_types:
+            yield self._filter_command("task", task, count)
+        for tag, count in facets.tags:
+            yield self._filter_command("tag", tag, count)
+
+    def _filter_command(self, kind: str, value: str, count: int) -> SystemCommand:
+        label = "task" if kind == "task" else "tag"
+        # The palette reads titles as markup: escape user text so it shows literally.
+        return SystemCommand(
+            f"Filter by {label}: {escape(literal(value).plain)}",
+            f"{count:,} models",
+            lambda: self.filter_by(kind, value),
+            discover=False,
+        )
+
+    def _clear_filter(self) -> None:
+        self.filter_bar.set_text("")

@@ -1,0 +1,210 @@
+"""The promote dialog: which tag, exclusive or not, and what will change.
+
+The tags already in use are offered (``up``/``down`` pick one, typing
+completes); "exclusive" is on by default, as in the guide's ``promote_model``.
+A preview line says what the promotion does before it is done, e.g.
+``production: gpt-small 1.2.0 -> gpt-small 1.3.0``. ``enter`` confirms,
+``esc`` cancels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Checkbox, Input, OptionList, Static
+
+from registry_tui import validate
+from registry_tui.errors import RegistryError
+from registry_tui.records import ModelRecord
+from registry_tui.registry import ModelRegistry
+from registry_tui.tui.text import literal, plain
+
+SHOWN_HOLDERS = 2
+"""Current holders named in the preview; the rest are counted."""
+
+
+@dataclass(frozen=True, slots=True)
+class PromoteChoice:
+    """What the user confirmed."""
+
+    tag: str
+    exclusive: bool
+
+
+def preview_text(
+    record: ModelRecord, tag: str, holders: Sequence[ModelRecord], exclusive: bool
+) -> Text:
+    """``production: gpt-small 1.2.0 -> gpt-small 1.3.0``: the change a promotion makes."""
+    text = Text()
+    text.append_text(literal(tag, "bold"))
+    text.append(": ")
+    if any(h.model_id == record.model_id for h in holders):
+        text.append(f"{plain(record.label)} already has it", style="dim")
+        return text
+    others = ", ".join(plain(h.label) for h in holders[:SHOWN_HOLDERS])
+    if len(holders) > SHOWN_HOLDERS:
+        others += f" and {len(holders) - SHOWN_HOLDERS} more"
+    if exclusive:
+        text.append(others or "(nobody)", style="red" if others else "dim")
+        text.append(" -> ")
+    else:
+        text.append(f"{others} + " if others else "(new) ", style="dim")
+    text.append(plain(record.label), style="bold green")
+    return text
+
+
+class PromoteScreen(ModalScreen[PromoteChoice | None]):
+    """Ask which tag to give the model, and whether to take it from the others."""
+
+    AUTO_FOCUS = "#tag-input"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "confirm", "Promote", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "pick(1)", "Next tag", show=False),
+        Binding("up", "pick(-1)", "Previous tag", show=False),
+    ]
+
+    class Preview(Message):
+        """The current holders of a tag arrived."""
+
+        def __init__(self, tag: str, holders: list[ModelRecord]) -> None:
+            super().__init__()
+            self.tag, self.holders = tag, holders
+
+    class TagsLoaded(Message):
+        """The tags in use arrived."""
+
+        def __init__(self, tags: list[str]) -> None:
+            super().__init__()
+            self.tags = tags
+
+    def __init__(self, registry: ModelRegistry, record: ModelRecord, tag: str = "") -> None:
+        super().__init__(classes="dialog")
+        self.registry = registry
+        self.record = record
+        self.initial_tag = tag
+        self.holders: dict[str, list[ModelRecord]] = {}
+        self.tags: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            title = Text("Promote ", style="bold")
+            title.append_text(literal(self.record.label, "bold"))
+            yield Static(title, id="dialog-title")
+            yield Input(
+                self.initial_tag, placeholder="tag, e.g. production", id="tag-input", compact=True
+            )
+            yield OptionList(id="tag-options", compact=True)
+            yield Checkbox(
+                "exclusive: remove from other models", True, id="exclusive", compact=True
+            )
+            yield Static("", id="preview")
+            yield Static(Text("enter promote · esc cancel", style="dim"), id="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#tag-input", Input).focus()
+        self._load_tags()
+        self._refresh_preview()
+
+    @work(thread=True, exclusive=True, group="tags")
+    def _load_tags(self) -> None:
+        try:
+            tags = self.registry.tag_names()
+        except RegistryError:
+            tags = []
+        self.post_message(self.TagsLoaded(tags))
+
+    @work(thread=True, exclusive=True, group="preview")
+    def _load_holders(self, tag: str) -> None:
+        try:
+            holders = self.registry.tag_holders(tag)
+        except RegistryError:
+            holders = []
+        self.post_message(self.Preview(tag, holders))
+
+    def on_promote_screen_tags_loaded(self, message: TagsLoaded) -> None:
+        self.tags = message.tags
+        options = self.query_one("#tag-options", OptionList)
+        options.set_options([literal(t) for t in message.tags])
+        options.display = bool(message.tags)
+        tag_input = self.query_one("#tag-input", Input)
+        tag_input.suggester = SuggestFromList(message.tags, case_sensitive=False)
+
+    def on_promote_screen_preview(self, message: Preview) -> None:
+        self.holders[message.tag] = message.holders
+        self._refresh_preview()
+
+    @on(Input.Changed, "#tag-input")
+    def _typed(self, _: Input.Changed) -> None:
+        self._refresh_preview()
+
+    @on(Checkbox.Changed)
+    def _toggled(self, _: Checkbox.Changed) -> None:
+        self._refresh_preview()
+
+    @on(OptionList.OptionHighlighted, "#tag-options")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self.query_one("#tag-options").has_focus:
+            self._set_tag(self.tags[event.option_index])
+
+    @property
+    def tag(self) -> str:
+        """The tag as typed, without surrounding blanks."""
+        return self.query_one("#tag-input", Input).value.strip()
+
+    def _set_tag(self, tag: str) -> None:
+        tag_input = self.query_one("#tag-input", Input)
+        tag_input.value = tag
+        tag_input.cursor_position = len(tag)
+
+    def _refresh_preview(self) -> None:
+        preview = self.query_one("#preview", Static)
+        tag = self.tag
+        if not tag:
+            preview.update(Text("type a tag or pick one with up/down", style="dim"))
+            return
+        try:
+            validate.tag(tag)
+        except RegistryError as exc:
+            preview.update(literal(str(exc), "red"))
+            return
+        if tag not in self.holders:
+            self._load_holders(tag)
+            preview.update(Text("…", style="dim"))
+            return
+        exclusive = self.query_one("#exclusive", Checkbox).value
+        preview.update(preview_text(self.record, tag, self.holders[tag], exclusive))
+
+    def action_pick(self, step: int) -> None:
+        """Pick the next or previous tag in use."""
+        if not self.tags:
+            return
+        current = self.tags.index(self.tag) if self.tag in self.tags else -1
+        index = (current + step) % len(self.tags) if current >= 0 else (0 if step > 0 else -1)
+        self._set_tag(self.tags[index])
+        self.query_one("#tag-options", OptionList).highlighted = index % len(self.tags)
+
+    def action_confirm(self) -> None:
+        """Promote with the chosen tag."""
+        tag = self.tag
+        try:
+            validate.tag(tag)
+        except RegistryError as exc:
+            self.query_one("#preview", Static).update(literal(str(exc), "red"))
+            return
+        self.dismiss(PromoteChoice(tag, self.query_one("#exclusive", Checkbox).value))
+
+    def action_cancel(self) -> None:
+        """Close without changing anything."""
+        self.dismiss(None)

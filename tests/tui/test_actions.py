@@ -1,0 +1,249 @@
+"""Keys that change the registry: each test checks the database afterwards."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Checkbox
+
+from registry_tui import ModelRegistry
+from registry_tui.tui.app import RegistryApp
+from registry_tui.tui.screens.confirm import ConfirmScreen
+from registry_tui.tui.screens.main import MainScreen
+from registry_tui.tui.screens.promote import PromoteScreen
+from registry_tui.tui.screens.untag import UntagScreen
+from tests.tui.helpers import notifications, run, screen_text, settle, table
+
+Seeded = tuple[ModelRegistry, dict[str, int]]
+
+
+async def go_to(pilot: Pilot[None], app: RegistryApp, model_id: int) -> None:
+    """Move the cursor onto ``model_id``."""
+    t = table(app)
+    index = t.index_of(model_id)
+    assert index is not None
+    t.move_to(index)
+    await settle(pilot)
+    assert t.current is not None and t.current.model_id == model_id
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type ``text`` key by key."""
+    for char in text:
+        await pilot.press(char)
+
+
+def holders(registry: ModelRegistry, tag: str) -> list[int]:
+    """Ids of the models holding ``tag``."""
+    return sorted(r.model_id for r in registry.tag_holders(tag))
+
+
+def test_promote_moves_an_exclusive_tag_and_keeps_the_cursor(seeded: Seeded) -> None:
+    """p, production, enter: the tag moves from 1.1.0 to 1.2.0; the preview said so first."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await go_to(pilot, app, ids["v12"])
+        await pilot.press("p")
+        assert isinstance(app.screen, PromoteScreen)
+        await type_text(pilot, "production")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#preview").render())
+        assert preview == "production: gpt-small 1.1.0 -> gpt-small 1.2.0"
+        await pilot.press("enter")
+        await settle(pilot, 0.05)
+        assert isinstance(app.screen, MainScreen)
+        assert table(app).current is not None
+        assert table(app).current.model_id == ids["v12"]  # type: ignore[union-attr]
+        assert "production" in table(app).current.tags  # type: ignore[union-attr]
+
+    run(registry, scenario)
+    assert holders(registry, "production") == [ids["v12"]]
+    assert registry.events(tag="production", limit=1)[0].event == "promote"
+
+
+def test_promote_without_exclusive_keeps_other_holders(seeded: Seeded) -> None:
+    """Unticking 'exclusive' adds the tag without taking it from the current holder."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await go_to(pilot, app, ids["bert"])
+        await pilot.press("p")
+        await type_text(pilot, "production")
+        app.screen.query_one("#exclusive", Checkbox).value = False
+        await settle(pilot)
+        assert "gpt-small 1.1.0 + bert-base 1.0.0" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot, 0.05)
+
+    run(registry, scenario)
+    assert holders(registry, "production") == sorted([ids["v11"], ids["bert"]])
+
+
+def test_promote_offers_existing_tags_and_esc_cancels(seeded: Seeded) -> None:
+    """The dialog lists the tags in use (down picks one); esc closes it and changes nothing."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PromoteScreen)
+        assert screen.tags == ["baseline", "production", "staging"]
+        await pilot.press("down")
+        assert screen.tag == "baseline"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+    run(registry, scenario)
+    assert holders(registry, "baseline") == [ids["bert"]]
+
+
+def test_untag_removes_the_chosen_tag(seeded: Seeded) -> None:
+    """u lists the model's tags; enter removes the highlighted one."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await go_to(pilot, app, ids["v12"])
+        await pilot.press("u")
+        assert isinstance(app.screen, UntagScreen)
+        await pilot.press("enter")
+        await settle(pilot, 0.05)
+
+    run(registry, scenario)
+    assert holders(registry, "staging") == []
+
+
+def test_retire_asks_first_with_focus_on_no(seeded: Seeded) -> None:
+    """r then enter (focus starts on No) changes nothing; r then y retires the model."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await go_to(pilot, app, ids["bert"])
+        await pilot.press("r")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.focused is not None and app.focused.id == "no"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert registry.require_record(ids["bert"]).status == "active"
+        await pilot.press("r", "y")
+        await settle(pilot, 0.05)
+        assert table(app).total == 3
+
+    run(registry, scenario)
+    assert registry.require_record(ids["bert"]).status == "retired"
+
+
+def test_delete_cancelled_keeps_the_model_and_confirmed_removes_it(seeded: Seeded) -> None:
+    """d then n (or esc) keeps an untagged model; d then y deletes it."""
+    registry, _ = seeded
+    extra = registry.register_model(
+        "scratch", "0.1.0", "ckpt/scratch.pt", "classification", verify_checkpoint=False
+    )
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await go_to(pilot, app, extra)
+        await pilot.press("d", "n")
+        await settle(pilot)
+        await pilot.press("d", "escape")
+        await settle(pilot)
+        assert registry.get_record(extra) is not None
+        await pilot.press("d", "y")
+        await settle(pilot, 0.05)
+        assert table(app).total == 4
+
+    run(registry, scenario)
+    assert registry.get_record(extra) is None
+
+
+def test_delete_of_a_tagged_model_needs_a_second_force_confirmation(seeded: Seeded) -> None:
+    """A tagged model asks again, naming its tags; n there keeps it, y there force-deletes it."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await go_to(pilot, app, ids["bert"])
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "is tagged: baseline" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert registry.get_record(ids["bert"]) is not None
+        await pilot.press("d", "y")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot, 0.05)
+
+    run(registry, scenario)
+    assert registry.get_record(ids["bert"]) is None
+
+
+def test_refused_delete_shows_the_core_message(seeded: Seeded) -> None:
+    """Deleting a model with children is refused with the core's message; nothing changes."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await go_to(pilot, app, ids["base"])
+        await pilot.press("d", "y")
+        await settle(pilot, 0.05)
+        assert any("child" in n or "force" in n for n in notifications(app)), notifications(app)
+
+    run(registry, scenario)
+    assert registry.get_record(ids["base"]) is not None
+
+
+def test_read_only_refuses_every_change(seeded: Seeded) -> None:
+    """With read_only, p/u/r/d open nothing, say why, and the database is untouched."""
+    registry, ids = seeded
+    before = registry.change_token()
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await go_to(pilot, app, ids["v12"])
+        for key in ("p", "u", "r", "d"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen), key
+        shown = notifications(app)
+        assert sum("Read-only" in n for n in shown) >= 4
+        assert "read-only" in screen_text(app)
+
+    run(registry, scenario, read_only=True)
+    assert registry.change_token() == before
+
+
+def test_y_copies_the_checkpoint_path_and_says_so(seeded: Seeded) -> None:
+    """y puts the checkpoint path on the clipboard (OSC 52) and shows a toast."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await go_to(pilot, app, ids["v11"])
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard == "ckpt/v11.pt"
+        assert "ckpt/v11.pt" in notifications(app)
+
+    run(registry, scenario)
+
+
+def test_command_palette_runs_actions_and_filters(seeded: Seeded) -> None:
+    """ctrl+p offers the screen's commands: 'Retire' opens the confirmation, tag filters filter."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Retire")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Filter by tag: staging")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot, 0.1)
+        t = table(app)
+        assert t.total == 1 and t.current is not None and t.current.model_id == ids["v12"]
+
+    run(registry, scenario)
