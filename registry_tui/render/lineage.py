@@ -127,6 +127,25 @@ def step_deltas(
     ]
 
 
+def _heading(record: ModelRecord, *, current_style: str | None, status_dims: bool) -> Text:
+    """``name version #id [tags] (status)``: the start of every lineage node."""
+    text = model_label(record)
+    if current_style:
+        text.stylize(current_style)
+    if record.tags:
+        text.append(" [")
+        text.append_text(tags_text(record.tags))
+        text.append("]")
+    if record.status != "active" and status_dims:
+        text.append(" (")
+        text.append_text(safe_text(record.status))
+        text.append(")")
+        text.stylize("dim")
+    elif record.status != "active":
+        text.append(f" ({visible(record.status)})", style="dim")
+    return text
+
+
 def lineage_label(
     record: ModelRecord,
     parent: ModelRecord | None,
@@ -136,15 +155,7 @@ def lineage_label(
     higher: Iterable[str] = (),
 ) -> Text:
     """A tree node: label, tags, status; then the metrics (root) or changes (others)."""
-    text = model_label(record)
-    if current:
-        text.stylize("reverse")
-    if record.tags:
-        text.append(" [")
-        text.append_text(tags_text(record.tags))
-        text.append("]")
-    if record.status != "active":
-        text.append(f" ({visible(record.status)})", style="dim")
+    text = _heading(record, current_style="reverse" if current else None, status_dims=False)
     if parent is None:
         lines = [metrics_inline(record.metrics)] if record.metrics else []
     else:
@@ -152,6 +163,36 @@ def lineage_label(
     for line in lines:
         text.append("\n  ")
         text.append_text(line)
+    return text
+
+
+def change_text(metric: str, old: float | None, new: float) -> Text:
+    """``val_loss 0.42 (-0.08)``: the value and its change, green when better, red when worse."""
+    text = safe_text(metric)
+    text.stylize("bold")
+    text.append(f" {format_value(new)}")
+    if old is None:
+        return text
+    delta = float(new) - float(old)
+    better = delta < 0 if lower_is_better(metric) else delta > 0
+    style = "dim" if delta == 0 else "green" if better else "red"
+    sign = "+" if delta > 0 else "-" if delta < 0 else "±"
+    text.append(f" ({sign}{format_value(abs(delta))})", style=style)
+    return text
+
+
+def node_label(
+    record: ModelRecord, parent: ModelRecord | None, metric: str | None, *, current: bool
+) -> Text:
+    """``gpt-small 1.1.0 #5 [production] val_loss 0.42 (-0.08)`` on one line (a TUI tree node).
+
+    A model that is not active is dimmed whole.
+    """
+    text = _heading(record, current_style="bold underline" if current else None, status_dims=True)
+    if metric is not None and metric in record.metrics:
+        old = parent.metrics.get(metric) if parent is not None else None
+        text.append("  ")
+        text.append_text(change_text(metric, old, record.metrics[metric]))
     return text
 
 

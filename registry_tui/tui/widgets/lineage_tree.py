@@ -13,47 +13,9 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from registry_tui.metrics import format_value, lower_is_better
 from registry_tui.records import ModelRecord
-from registry_tui.render import frequent_metrics, model_label, tags_text
-from registry_tui.tui.text import literal
-
-
-def change_text(metric: str, old: float | None, new: float) -> Text:
-    """``val_loss 0.42 (-0.08)``: the value and its change, green when better, red when worse."""
-    text = literal(metric, "bold")
-    text.append(f" {format_value(new)}")
-    if old is None:
-        return text
-    delta = float(new) - float(old)
-    better = delta < 0 if lower_is_better(metric) else delta > 0
-    style = "dim" if delta == 0 else "green" if better else "red"
-    sign = "+" if delta > 0 else "-" if delta < 0 else "±"
-    text.append(f" ({sign}{format_value(abs(delta))})", style=style)
-    return text
-
-
-def node_label(
-    record: ModelRecord, parent: ModelRecord | None, metric: str | None, *, current: bool
-) -> Text:
-    """``gpt-small 1.1.0 #5 [production] val_loss 0.42 (-0.08)`` on one line."""
-    text = model_label(record)
-    if current:
-        text.stylize("bold underline")
-    if record.tags:
-        text.append(" [")
-        text.append_text(tags_text(record.tags))
-        text.append("]")
-    if record.status != "active":
-        text.append(" (")
-        text.append_text(literal(record.status))
-        text.append(")")
-        text.stylize("dim")
-    if metric is not None and metric in record.metrics:
-        old = parent.metrics.get(metric) if parent is not None else None
-        text.append("  ")
-        text.append_text(change_text(metric, old, record.metrics[metric]))
-    return text
+from registry_tui.render import frequent_metrics
+from registry_tui.render.lineage import node_label
 
 
 class LineageTree(Tree[int]):
