@@ -54,6 +54,14 @@ class ModelNotFoundError(RegistryError, LookupError):
         return f"Model {self.model_id} not found"
 
 
+class UnknownParentError(ModelNotFoundError, ValidationError):
+    """``parent_model_id`` names no model: a bad argument (``ValueError``, as the guide's
+    API promises) about a missing model (``LookupError``)."""
+
+    def __str__(self) -> str:
+        return f"Unknown parent_model_id: Model {self.model_id} not found"
+
+
 class TagNotFoundError(RegistryError, LookupError):
     """A tag operation found nothing to act on."""
 

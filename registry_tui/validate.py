@@ -27,9 +27,12 @@ def model_id(value: Any, what: str = "model_id") -> int:
     if isinstance(value, bool):
         raise ValidationError(f"{what} must be an integer, not {value!r}")
     try:
-        return operator.index(value)
+        number = operator.index(value)
     except TypeError:
         raise ValidationError(f"{what} must be an integer, not {value!r}") from None
+    if not -(2**63) <= number < 2**63:  # what both databases' 64-bit integers hold
+        raise ValidationError(f"{what} {_short(number)} is out of range")
+    return number
 
 
 def optional_id(value: Any, what: str) -> int | None:
@@ -45,7 +48,7 @@ def name(value: Any, what: str = "name") -> str:
         raise ValidationError(
             f"{what} is {len(value):,} characters long; the limit is {MAX_NAME_LENGTH}"
         )
-    return value
+    return storable(value, what)
 
 
 def text(value: Any, what: str) -> str:
@@ -54,12 +57,27 @@ def text(value: Any, what: str) -> str:
         raise ValidationError(f"{what} must be a non-empty string, not {_short(value)}")
     if len(value) > MAX_TEXT_LENGTH:
         raise ValidationError(f"{what} is too long ({len(value):,} characters)")
+    return storable(value, what)
+
+
+def storable(value: str, what: str) -> str:
+    """Refuse text that SQLite and PostgreSQL cannot both store as given.
+
+    A NUL character (PostgreSQL refuses it) or a lone surrogate (not encodable
+    as UTF-8) would otherwise fail deep in the driver, or differently per backend.
+    """
+    if "\x00" in value:
+        raise ValidationError(f"{what} must not contain a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(f"{what} is not valid Unicode text (lone surrogate)") from None
     return value
 
 
 def tag(value: Any, what: str = "tag") -> str:
     """A tag name: 1-64 letters, digits, '-', '_' or '.'."""
-    if not isinstance(value, str) or not _TAG.match(value):
+    if not isinstance(value, str) or not _TAG.fullmatch(value):
         raise ValidationError(
             f"Invalid {what} {_short(value)}: use 1-64 letters, digits, '-', '_' or '.'"
         )
@@ -84,8 +102,8 @@ def number(value: Any, what: str) -> float | None:
             value = float(value)
         except (TypeError, ValueError):
             raise ValidationError(f"{what} must be a number, not {_short(value)}") from None
-    if not math.isfinite(value) or value < 0:
-        raise ValidationError(f"{what} must be a finite number >= 0, not {value!r}")
+    if not _finite(value) or value < 0:
+        raise ValidationError(f"{what} must be a finite number >= 0, not {_short(value)}")
     return float(value)
 
 
@@ -99,12 +117,21 @@ def metrics(values: Any) -> dict[str, float | int]:
     for key, value in values.items():
         if not isinstance(key, str) or not key.strip() or len(key) > 128:
             raise ValidationError(f"Invalid metric name {_short(key)}: use 1-128 characters")
+        storable(key, "metric name")
         if isinstance(value, bool) or not isinstance(value, int | float):
             value = _coerce_numeric(key, value)
-        if not math.isfinite(value):
-            raise ValidationError(f"Metric {key!r} must be a finite number, not {value!r}")
+        if not _finite(value):
+            raise ValidationError(f"Metric {key!r} must be a finite number, not {_short(value)}")
         out[key] = int(value) if isinstance(value, int) else float(value)
     return out
+
+
+def _finite(value: float) -> bool:
+    """``math.isfinite``, false for an int too large for a float (instead of raising)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _coerce_numeric(key: str, value: Any) -> float | int:
@@ -127,7 +154,10 @@ def json_object(value: Any, what: str) -> str:
         encoded = json.dumps(value, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"{what} is not JSON-serialisable: {exc}") from None
-    size = len(encoded.encode("utf-8"))
+    try:
+        size = len(encoded.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise ValidationError(f"{what} is not valid Unicode text (lone surrogate)") from None
     if size > MAX_JSON_BYTES:
         raise ValidationError(
             f"{what} is {size:,} bytes as JSON; the limit is {MAX_JSON_BYTES:,} bytes (1 MB)"

@@ -18,7 +18,8 @@ _BUILD_ID = r"[0-9A-Za-z-]+"
 _SEMVER = re.compile(
     rf"^(?P<major>{_NUM})\.(?P<minor>{_NUM})\.(?P<patch>{_NUM})"
     rf"(?:-(?P<pre>{_PRE_ID}(?:\.{_PRE_ID})*))?"
-    rf"(?:\+(?P<build>{_BUILD_ID}(?:\.{_BUILD_ID})*))?$"
+    rf"(?:\+(?P<build>{_BUILD_ID}(?:\.{_BUILD_ID})*))?$",
+    re.ASCII,  # semver digits are 0-9 only, not every Unicode digit
 )
 MAX_VERSION_LENGTH = 128
 
@@ -51,7 +52,7 @@ def parse(text: str) -> Version:
     """
     if not isinstance(text, str):
         raise ValidationError(f"Invalid version {text!r}: must be a string like '1.0.0'")
-    match = _SEMVER.match(text) if len(text) <= MAX_VERSION_LENGTH else None
+    match = _SEMVER.fullmatch(text) if len(text) <= MAX_VERSION_LENGTH else None
     if match is None:
         raise ValidationError(
             f"Invalid version {text!r}: use semantic versioning MAJOR.MINOR.PATCH, e.g. '1.0.0'"

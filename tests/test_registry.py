@@ -677,3 +677,32 @@ def test_validation_error_type(registry: ModelRegistry) -> None:
         reg(registry, name="")
     with pytest.raises(ValueError, match="limit"):
         reg(registry, name="x" * 10_000)
+
+
+def test_rollback_of_a_shared_tag_only_undoes_the_latest_holder(registry: ModelRegistry) -> None:
+    """With several holders (keep-others promotions), rollback undoes the latest holder only."""
+    a, b, c = (reg(registry, version=v) for v in ("1.0.0", "1.1.0", "1.2.0"))
+    registry.promote_model(a, "production")
+    registry.promote_model(b, "production", remove_from_others=False)
+    registry.promote_model(c, "production")  # exclusive: a and b lose it
+    registry.promote_model(a, "production", remove_from_others=False)
+    assert registry.rollback_tag("production") == c  # the holder before a's promotion
+    assert {r.model_id for r in registry.tag_holders("production")} == {c}
+    registry.promote_model(b, "production", remove_from_others=False)
+    registry.promote_model(a, "production", remove_from_others=False)
+    assert registry.rollback_tag("production") == b  # only a gives it back
+    assert {r.model_id for r in registry.tag_holders("production")} == {b, c}
+
+
+def test_read_only_refuses_a_missing_file(tmp_path: Any) -> None:
+    """A read-only registry does not create a database file that is not there."""
+    path = tmp_path / "missing.db"
+    with pytest.raises(StorageError, match="does not exist"):
+        ModelRegistry(path, read_only=True)
+    assert not path.exists()
+
+
+def test_records_by_id_skips_missing(registry: ModelRegistry) -> None:
+    """records_by_id returns the models that exist, in one call."""
+    a = reg(registry)
+    assert set(registry.records_by_id([a, 999])) == {a}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
+import sys
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -47,12 +49,33 @@ def guard(method: Callable[P_, R]) -> Callable[P_, R]:
             return method(*args, **kwargs)
         except RegistryError:
             raise
-        except (peewee.DatabaseError, peewee.InterfaceError, OSError) as exc:
-            if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
+        except Exception as exc:
+            if not _database_failure(exc):
                 raise
             target = getattr(args[0], "_target", None)
             if not isinstance(target, Target):
                 raise
-            raise storage_error(exc, target) from None
+            raise storage_error(_hidden_by_rollback(exc), target) from None
 
     return wrapper
+
+
+def _database_failure(exc: Exception) -> bool:
+    """A driver or I/O error, including those raised while fetching rows (which the
+    drivers raise directly, not wrapped by peewee), but not a missing file."""
+    if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
+        return False
+    if isinstance(exc, peewee.DatabaseError | peewee.InterfaceError | sqlite3.Error | OSError):
+        return True
+    psycopg2 = sys.modules.get("psycopg2")
+    return psycopg2 is not None and isinstance(exc, psycopg2.Error)
+
+
+def _hidden_by_rollback(exc: Exception) -> Exception:
+    """The error a failed ROLLBACK hides: SQLite ends the transaction itself on a failed
+    COMMIT (disk full, I/O error), so the rollback that follows reports only that none is
+    active."""
+    context = exc.__context__
+    while "no transaction is active" in str(exc) and isinstance(context, Exception):
+        exc, context = context, context.__context__
+    return exc

@@ -11,6 +11,8 @@ is written.
 from __future__ import annotations
 
 import json
+import random
+import time
 from collections.abc import Callable
 
 import peewee
@@ -18,7 +20,7 @@ import peewee
 from registry_tui import versions
 from registry_tui.errors import SchemaVersionError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SQLITE_GUIDE_TABLES = [
     """CREATE TABLE IF NOT EXISTS models (
@@ -215,9 +217,15 @@ def _numeric_items(metrics_json: str | None) -> list[tuple[str, float]]:
     return out
 
 
+def _step_3_created_index(db: peewee.Database) -> None:
+    """Index the default order on its own, for listings across every status."""
+    db.execute_sql("CREATE INDEX IF NOT EXISTS idx_models_created ON models (created_at, model_id)")
+
+
 STEPS: list[Callable[[peewee.Database], None]] = [
     _step_1_guide_tables,
     _step_2_registry_tables,
+    _step_3_created_index,
 ]
 assert len(STEPS) == SCHEMA_VERSION
 
@@ -245,6 +253,8 @@ def migrate(db: peewee.Database) -> int:
     """
     found = read_version(db)
     _check_not_newer(found)
+    if not _is_pg(db):
+        _use_wal(db)
     if found == SCHEMA_VERSION:
         return found
     with db.atomic():
@@ -256,6 +266,25 @@ def migrate(db: peewee.Database) -> int:
             STEPS[number - 1](db)
         _write_version(db)
     return found
+
+
+def _use_wal(db: peewee.Database, timeout: float = 30.0) -> None:
+    """Put a SQLite file in WAL mode (readers never wait for writers).
+
+    Called only after the version check, since it changes the file: a refused
+    database is left exactly as it was. Leaving rollback mode needs an exclusive
+    lock, and SQLite reports "database is locked" at once, without waiting, when
+    several processes try together; so retry, jittered, up to ``timeout``.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            db.execute_sql("PRAGMA journal_mode=wal")
+            return
+        except peewee.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.005, 0.05))
 
 
 def _write_version(db: peewee.Database) -> None:

@@ -20,6 +20,7 @@ from registry_tui.errors import (
     ModelNotFoundError,
     ModelStateError,
     TagNotFoundError,
+    UnknownParentError,
 )
 
 
@@ -117,7 +118,10 @@ class Writer:
         """Insert a model with its metrics, tags, config and event; return its id."""
         m = self.t.models
         if new.parent_model_id is not None:
-            self.status_of(new.parent_model_id)
+            try:
+                self.status_of(new.parent_model_id)
+            except ModelNotFoundError:
+                raise UnknownParentError(new.parent_model_id) from None
         row = {
             m.name: new.name,
             m.version: new.version,
