@@ -47,6 +47,10 @@ from registry_tui.views import RegistryViews
 if TYPE_CHECKING:
     import pandas as pd
 
+    from registry_tui.ops.check import CheckReport
+    from registry_tui.ops.load import LoadReport
+    from registry_tui.ops.progress import Progress
+
 Clock = Callable[[], datetime]
 
 
@@ -70,7 +74,7 @@ class ModelRegistry(RegistryViews):
         db: ``models.db``, ``sqlite:///path``, or ``postgresql://user:pass@host:port/name``.
         clock: returns the current time as a naive UTC datetime (tests fix it).
         actor: who the history records as making changes (default ``user@host``).
-        read_only: refuse every change (for browsing a shared registry).
+        read_only: refuse every change, and a missing SQLite file (for browsing).
 
     Example:
         >>> with ModelRegistry("models.db") as registry:
@@ -89,7 +93,7 @@ class ModelRegistry(RegistryViews):
         self._clock = clock or _utc_now
         self.actor = actor or default_actor()
         self.read_only = read_only
-        self._db = open_database(self._target)
+        self._db = open_database(self._target, create=not read_only)
         self._tables = bind(self._db)
         self._store = Store(self._db, self._tables)
         self._writer = Writer(self._store, self.actor)
@@ -401,6 +405,52 @@ class ModelRegistry(RegistryViews):
         meta = validate.json_object(metadata, "metadata")
         with self._write():
             return self._writer.add_export(mid, fmt, path, meta, self._now())
+
+    # -- maintenance -------------------------------------------------------------------------
+    # Thin entry points; the work is in registry_tui.ops (imported when first used).
+    def check(self, hashes: bool = False, progress: Progress | None = None) -> CheckReport:
+        """Integrity, references and files; ``hashes=True`` also verifies checkpoint SHA-256."""
+        from registry_tui.ops.check import check
+
+        return check(self, hashes=hashes, progress=progress)
+
+    @_guard
+    def backup(
+        self,
+        dest: str | os.PathLike[str],
+        overwrite: bool = False,
+        progress: Progress | None = None,
+    ) -> Path:
+        """A consistent copy of a SQLite registry at ``dest`` (SQLite's online backup API)."""
+        from registry_tui.ops.backup import backup
+
+        return backup(self, dest, overwrite=overwrite, progress=progress).path
+
+    @_guard
+    def dump_bundle(self, progress: Progress | None = None) -> dict[str, Any]:
+        """The whole registry as a versioned bundle dict (see :mod:`registry_tui.ops.bundle`)."""
+        from registry_tui.ops.bundle import dump_bundle
+
+        return dump_bundle(self, progress)
+
+    def dump(self, path: str | os.PathLike[str], progress: Progress | None = None) -> Path:
+        """Write the whole registry to ``path`` as a JSON bundle; returns the path."""
+        from registry_tui.ops.bundle import save_bundle
+
+        return save_bundle(self.dump_bundle(progress), path, progress)
+
+    @_guard
+    def load(
+        self,
+        source: str | os.PathLike[str] | dict[str, Any],
+        progress: Progress | None = None,
+    ) -> LoadReport:
+        """Load a bundle (a file or a dict) all or nothing, keeping ids, tags and history."""
+        from registry_tui.ops.bundle import read_bundle
+        from registry_tui.ops.load import load_bundle
+
+        bundle = source if isinstance(source, dict) else read_bundle(source)
+        return load_bundle(self, bundle, progress)
 
 
 def _check_query(query: ModelQuery) -> None:

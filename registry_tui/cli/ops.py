@@ -1,0 +1,228 @@
+"""Maintenance commands: ``check``, ``backup``, ``dump``, ``load``.
+
+Long runs (hashing checkpoints, dumping or loading big registries) draw a
+progress bar on stderr when it is a terminal, and stay quiet when piped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from registry_tui.cli.common import CommandError, Output, is_url, open_registry, resolve_db
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from registry_tui.cli.common import Subparsers
+    from registry_tui.ops import CheckReport, LoadReport
+    from registry_tui.ops.progress import Progress
+
+STDIO = "-"
+
+
+def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
+    """Add this module's commands to the parser."""
+    check = subparsers.add_parser(
+        "check",
+        parents=parents,
+        help="check the database and the files it points at (exit 1 on a problem)",
+    )
+    check.add_argument(
+        "--hashes",
+        action="store_true",
+        help="record each checkpoint's SHA-256 on first run, report changed files after",
+    )
+    check.add_argument("--format", choices=("table", "json"), default="table", help="output")
+    check.set_defaults(handler=run_check)
+    backup = subparsers.add_parser(
+        "backup", parents=parents, help="consistent copy of a SQLite registry, while others write"
+    )
+    backup.add_argument("dest", metavar="DEST", help="file to write (or a directory)")
+    backup.add_argument("--force", action="store_true", help="replace DEST if it exists")
+    backup.set_defaults(handler=run_backup)
+    dump = subparsers.add_parser(
+        "dump", parents=parents, help="write the whole registry to a JSON bundle"
+    )
+    dump.add_argument("file", metavar="FILE", help="bundle to write ('-' for stdout)")
+    dump.set_defaults(handler=run_dump)
+    load = subparsers.add_parser(
+        "load",
+        parents=parents,
+        help="load a bundle into the registry (--db), all or nothing, keeping ids and history",
+    )
+    load.add_argument("file", metavar="FILE", help="bundle to read ('-' for stdin)")
+    load.set_defaults(handler=run_load)
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def progress_bar(out: Output) -> Iterator[Progress | None]:
+    """A progress callback drawing on stderr when it is a terminal; ``None`` otherwise."""
+    try:
+        terminal = out.stderr.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if not terminal:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    console = Console(file=out.stderr)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Bar(*columns, TimeElapsedColumn(), console=console, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+# -- check --------------------------------------------------------------------------------------
+
+
+def run_check(args: argparse.Namespace, out: Output) -> int:
+    """Check the registry; print every problem; exit 1 when there is any."""
+    from registry_tui.ops import check_location
+
+    location = _existing_location(args)
+    with progress_bar(out) as progress:
+        report = check_location(location, hashes=args.hashes, progress=progress)
+    if args.format == "json":
+        out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    elif report.ok:
+        out.say(_summary(report))
+    else:
+        out.emit(_problems_table(report))
+        out.say(f"{report.location}: {len(report.problems)} problem(s) found")
+    return 0 if report.ok else 1
+
+
+def _existing_location(args: argparse.Namespace) -> str:
+    location = resolve_db(args)
+    if not is_url(location) and not os.path.exists(location):
+        raise CommandError(f"No registry at {location}: give --db PATH or set REGISTRY_TUI_DB")
+    return location
+
+
+def _summary(report: CheckReport) -> str:
+    parts = [*report.notes, f"schema version {report.schema_version}", f"{report.models} models"]
+    parts.append(f"{report.checkpoints_present} checkpoints present, sizes as recorded")
+    parts.append(f"{report.exports_present} exports present")
+    if report.hashes_verified:
+        parts.append(f"{report.hashes_verified} checkpoint hashes unchanged")
+    if report.hashes_recorded:
+        parts.append(f"{report.hashes_recorded} checkpoint hashes recorded")
+    if report.remote_skipped:
+        parts.append(f"{report.remote_skipped} remote paths not checked")
+    return f"{report.location}: ok ({'; '.join(parts)})"
+
+
+def _problems_table(report: CheckReport) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    from registry_tui.render import safe_text
+
+    table = Table(box=box.SIMPLE_HEAD, title=f"check: {report.location}", title_justify="left")
+    for column in ("Problem", "Where", "Detail"):
+        table.add_column(column, overflow="fold")
+    for problem in report.problems:
+        table.add_row(
+            safe_text(problem.kind, "bold red"),
+            safe_text(problem.subject),
+            safe_text(problem.detail),
+        )
+    return table
+
+
+# -- backup ---------------------------------------------------------------------------------------
+
+
+def run_backup(args: argparse.Namespace, out: Output) -> int:
+    """Copy a SQLite registry with the online backup API; verify the copy."""
+    from registry_tui.ops import backup
+
+    with open_registry(args, must_exist=True) as registry, progress_bar(out) as progress:
+        report = backup(registry, args.dest, overwrite=args.force, progress=progress)
+    size = report.size_bytes / (1024 * 1024)
+    out.say(
+        f"Backed up {report.source} to {report.path}: {report.models} models, {size:.1f} MB, "
+        f"integrity_check ok ({report.seconds:.1f} s)"
+    )
+    return 0
+
+
+# -- dump and load ------------------------------------------------------------------------------
+
+
+def run_dump(args: argparse.Namespace, out: Output) -> int:
+    """Write the registry to a bundle file (or stdout)."""
+    from registry_tui.ops import save_bundle, write_bundle
+
+    with open_registry(args, must_exist=True) as registry, progress_bar(out) as progress:
+        location = registry.location
+        bundle = registry.dump_bundle(progress)
+        if args.file == STDIO:
+            write_bundle(bundle, out.stdout, progress)
+        else:
+            save_bundle(bundle, args.file, progress)
+    message = f"Dumped {_counts(bundle)} from {location}"
+    if args.file == STDIO:
+        out.note(message)
+    else:
+        out.say(f"{message} to {args.file}")
+    return 0
+
+
+def run_load(args: argparse.Namespace, out: Output) -> int:
+    """Load a bundle; a new SQLite file is removed again when the load is refused."""
+    from registry_tui.ops import parse_bundle, read_bundle
+
+    if args.file == STDIO:
+        bundle = parse_bundle(sys.stdin.read(), "standard input")
+    else:
+        bundle = read_bundle(args.file)
+    location = resolve_db(args)
+    created = not is_url(location) and not os.path.exists(location)
+    try:
+        with open_registry(args) as registry, progress_bar(out) as progress:
+            report = registry.load(bundle, progress)
+            where = registry.location
+    except BaseException:
+        if created:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    os.unlink(location + suffix)
+        raise
+    out.say(f"Loaded {_counts(report.to_dict())} into {where}")
+    return 0
+
+
+def _counts(data: LoadReport | dict[str, Any]) -> str:
+    names = {
+        "models": "models",
+        "model_tags": "tags",
+        "model_exports": "exports",
+        "model_configs": "configs",
+        "registry_events": "history events",
+    }
+    counts = data if isinstance(data, dict) else data.to_dict()
+    return ", ".join(f"{_size(counts.get(key))} {label}" for key, label in names.items())
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, list) else int(value or 0)

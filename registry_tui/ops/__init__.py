@@ -1,0 +1,44 @@
+"""Maintenance operations: check, backup, dump and load.
+
+The same code serves the Python API (``ModelRegistry.check()``, ``.backup()``,
+``.dump()``, ``.load()``) and the CLI (``registry-tui check``, ``backup``,
+``dump``, ``load``). Reports are frozen dataclasses; long operations accept a
+``progress(stage, done, total)`` callback and never import rich themselves.
+"""
+
+from registry_tui.ops.backup import BackupReport, backup
+from registry_tui.ops.bundle import (
+    BUNDLE_FORMAT,
+    BUNDLE_FORMAT_VERSION,
+    BundleConflictError,
+    BundleError,
+    dump_bundle,
+    parse_bundle,
+    read_bundle,
+    save_bundle,
+    write_bundle,
+)
+from registry_tui.ops.check import CheckReport, Problem, check, check_location
+from registry_tui.ops.load import LoadReport, load_bundle
+from registry_tui.ops.progress import Progress
+
+__all__ = [
+    "BUNDLE_FORMAT",
+    "BUNDLE_FORMAT_VERSION",
+    "BackupReport",
+    "BundleConflictError",
+    "BundleError",
+    "CheckReport",
+    "LoadReport",
+    "Problem",
+    "Progress",
+    "backup",
+    "check",
+    "check_location",
+    "dump_bundle",
+    "load_bundle",
+    "parse_bundle",
+    "read_bundle",
+    "save_bundle",
+    "write_bundle",
+]

@@ -1,0 +1,287 @@
+"""``dump``: the whole registry as one versioned JSON bundle.
+
+A bundle moves a registry between machines, or from SQLite to PostgreSQL::
+
+    {
+     "format": "registry-tui-bundle",
+     "format_version": 1,
+     "schema_version": 2,
+     "sequences": {"models": 12, ...},
+     "models": [
+      {"model_id": 1, "name": "gpt-small", ...},
+      ...
+     ],
+     "model_configs": [...], "model_tags": [...], "model_exports": [...],
+     "registry_events": [...], "checkpoint_hashes": [...]
+    }
+
+One row per line, rows in primary-key order, JSON columns (metrics, metadata,
+configs, event details) decoded into JSON values, timestamps as
+``YYYY-MM-DD HH:MM:SS``: the same registry gives the same bundle on SQLite
+and on PostgreSQL, byte for byte. A JSON column whose stored text is not the
+JSON it should be (possible in a hand-edited legacy file) is kept as the raw
+string, so nothing is lost. ``sequences`` holds the highest id each table ever
+handed out, so a deleted model's id is not reused after a move.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from registry_tui.db.migrations import SCHEMA_VERSION
+from registry_tui.db.store import format_ts
+from registry_tui.errors import RegistryError
+from registry_tui.ops.progress import Progress, or_silent
+from registry_tui.ops.sequences import read_sequences
+
+if TYPE_CHECKING:
+    from registry_tui.registry import ModelRegistry
+
+BUNDLE_FORMAT = "registry-tui-bundle"
+BUNDLE_FORMAT_VERSION = 1
+HEADER_KEYS = ("format", "format_version", "schema_version", "sequences")
+
+
+class BundleError(RegistryError, ValueError):
+    """A bundle cannot be read or does not describe a valid registry."""
+
+
+class BundleConflictError(BundleError):
+    """Loading would collide with what the registry already holds; nothing was written."""
+
+    def __init__(self, conflicts: list[str]) -> None:
+        shown = "; ".join(conflicts[:5])
+        more = f"; and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
+        super().__init__(
+            f"Cannot load: {len(conflicts)} conflict(s) with the registry, "
+            f"nothing was written: {shown}{more}"
+        )
+        self.conflicts = tuple(conflicts)
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """How one table appears in a bundle and which values each column accepts."""
+
+    key: str
+    attr: str
+    columns: tuple[str, ...]
+    order: str
+    required: tuple[str, ...]
+    ints: tuple[str, ...] = ()
+    floats: tuple[str, ...] = ()
+    times: tuple[str, ...] = ()
+    json: Mapping[str, type] = field(default_factory=dict)
+
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "models",
+        "models",
+        (
+            "model_id", "name", "version", "checkpoint_path", "task_type", "config_hash",
+            "training_run_id", "parent_model_id", "created_at", "metrics", "export_formats",
+            "model_size_mb", "memory_req_gb", "metadata", "status",
+        ),
+        order="model_id",
+        required=("model_id", "name", "version", "checkpoint_path", "task_type"),
+        ints=("model_id", "training_run_id", "parent_model_id"),
+        floats=("model_size_mb", "memory_req_gb"),
+        times=("created_at",),
+        json={"metrics": dict, "export_formats": list, "metadata": dict},
+    ),
+    TableSpec(
+        "model_configs",
+        "configs",
+        ("config_hash", "config", "created_at"),
+        order="config_hash",
+        required=("config_hash", "config", "created_at"),
+        times=("created_at",),
+        json={"config": dict},
+    ),
+    TableSpec(
+        "model_tags",
+        "tags",
+        ("tag_id", "model_id", "tag_name", "created_at"),
+        order="tag_id",
+        required=("tag_id", "model_id", "tag_name"),
+        ints=("tag_id", "model_id"),
+        times=("created_at",),
+    ),
+    TableSpec(
+        "model_exports",
+        "exports",
+        ("export_id", "model_id", "export_format", "export_path", "created_at", "metadata"),
+        order="export_id",
+        required=("export_id", "model_id", "export_format", "export_path"),
+        ints=("export_id", "model_id"),
+        times=("created_at",),
+        json={"metadata": dict},
+    ),
+    TableSpec(
+        "registry_events",
+        "events",
+        ("event_id", "at", "event", "model_id", "tag", "previous_model_id", "actor", "details"),
+        order="event_id",
+        required=("event_id", "at", "event", "actor"),
+        ints=("event_id", "model_id", "previous_model_id"),
+        times=("at",),
+        json={"details": dict},
+    ),
+    TableSpec(
+        "checkpoint_hashes",
+        "hashes",
+        ("model_id", "sha256", "size_bytes", "recorded_at"),
+        order="model_id",
+        required=("model_id", "sha256", "size_bytes", "recorded_at"),
+        ints=("model_id", "size_bytes"),
+        times=("recorded_at",),
+    ),
+)  # fmt: skip
+SPECS: dict[str, TableSpec] = {spec.key: spec for spec in TABLES}
+
+
+@contextmanager
+def snapshot(registry: ModelRegistry) -> Iterator[None]:
+    """A read transaction: every query inside sees one consistent state, writers carry on."""
+    db = registry.database
+    if registry.backend == "sqlite":
+        with db.transaction(lock_type="DEFERRED"):
+            yield
+    else:
+        with db.transaction(isolation_level="REPEATABLE READ"):
+            yield
+
+
+def dump_bundle(registry: ModelRegistry, progress: Progress | None = None) -> dict[str, Any]:
+    """The whole registry as a bundle dict (see the module docstring)."""
+    report = or_silent(progress)
+    bundle: dict[str, Any] = {
+        "format": BUNDLE_FORMAT,
+        "format_version": BUNDLE_FORMAT_VERSION,
+        "schema_version": SCHEMA_VERSION,
+    }
+    with snapshot(registry):
+        bundle["sequences"] = read_sequences(registry.database)
+        for spec in TABLES:
+            bundle[spec.key] = _read_table(registry, spec, report)
+    return bundle
+
+
+def _read_table(
+    registry: ModelRegistry, spec: TableSpec, progress: Progress
+) -> list[dict[str, Any]]:
+    model = getattr(registry._tables, spec.attr)
+    total = int(model.select().count())
+    query = model.select(*[getattr(model, c) for c in spec.columns]).order_by(
+        getattr(model, spec.order)
+    )
+    rows = []
+    for done, values in enumerate(query.tuples().iterator(), 1):
+        row = dict(zip(spec.columns, values, strict=True))
+        for column in spec.times:
+            row[column] = format_ts(row[column]) if row[column] is not None else None
+        for column, kind in spec.json.items():
+            row[column] = _decode(row[column], kind)
+        if spec.key == "models":
+            row["config_hash"] = row["config_hash"] or None  # legacy NOT NULL columns hold ''
+        rows.append(row)
+        if done % 1000 == 0 or done == total:
+            progress(f"reading {spec.key}", done, total)
+    if spec.key == "model_configs":
+        rows.sort(key=lambda r: str(r["config_hash"]))  # collation-independent order
+    return rows
+
+
+def _decode(text: Any, kind: type) -> Any:
+    """JSON text -> value of ``kind``; anything else stays the raw text."""
+    if text is None or not isinstance(text, str):
+        return text
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return value if isinstance(value, kind) else text
+
+
+def write_bundle(
+    bundle: Mapping[str, Any], stream: TextIO, progress: Progress | None = None
+) -> None:
+    """Write ``bundle`` as JSON, one row per line."""
+    report = or_silent(progress)
+    stream.write("{\n")
+    for key in HEADER_KEYS:
+        stream.write(f" {json.dumps(key)}: {json.dumps(bundle[key], ensure_ascii=False)},\n")
+    for index, spec in enumerate(TABLES):
+        rows = bundle.get(spec.key, [])
+        stream.write(f" {json.dumps(spec.key)}: [")
+        for done, row in enumerate(rows, 1):
+            stream.write(("\n  " if done == 1 else ",\n  ") + json.dumps(row, ensure_ascii=False))
+            if done % 1000 == 0 or done == len(rows):
+                report(f"writing {spec.key}", done, len(rows))
+        stream.write("\n ]" if rows else "]")
+        stream.write(",\n" if index < len(TABLES) - 1 else "\n")
+    stream.write("}\n")
+
+
+def save_bundle(
+    bundle: Mapping[str, Any], path: str | os.PathLike[str], progress: Progress | None = None
+) -> Path:
+    """Write ``bundle`` to ``path`` atomically (a temporary file renamed), mode 0600."""
+    target = Path(os.fspath(path))
+    if target.is_dir():
+        raise BundleError(f"Cannot write bundle {target}: it is a directory")
+    if not target.parent.is_dir():
+        raise BundleError(f"Cannot write bundle {target}: directory {target.parent} does not exist")
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            write_bundle(bundle, stream, progress)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return target
+
+
+def read_bundle(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a bundle file (``-`` is not accepted here; pass the parsed dict instead)."""
+    source = Path(os.fspath(path))
+    try:
+        with source.open(encoding="utf-8") as stream:
+            return parse_bundle(stream.read(), str(source))
+    except FileNotFoundError:
+        raise BundleError(f"Bundle not found: {source}") from None
+    except IsADirectoryError:
+        raise BundleError(f"Cannot read bundle {source}: it is a directory") from None
+    except UnicodeDecodeError:
+        raise BundleError(f"Cannot read bundle {source}: not UTF-8 text") from None
+    except OSError as exc:
+        raise BundleError(f"Cannot read bundle {source}: {exc.strerror or exc}") from None
+
+
+def parse_bundle(text: str, name: str = "bundle") -> dict[str, Any]:
+    """Parse bundle text; a clear :class:`BundleError` when it is not a bundle."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BundleError(
+            f"{name} is not a registry-tui bundle: invalid JSON at line {exc.lineno}, "
+            f"column {exc.colno}: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise BundleError(f"{name} is not a registry-tui bundle: JSON nested too deeply") from None
+    if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
+        raise BundleError(f'{name} is not a registry-tui bundle (no "format": "{BUNDLE_FORMAT}")')
+    return data

@@ -1,0 +1,203 @@
+"""``check``: is the database sound, and are the files it points at still there?
+
+Database: SQLite ``PRAGMA integrity_check`` and ``foreign_key_check``, the
+schema version, the tables; on PostgreSQL the connection and the schema.
+Contents: tags, exports, metric rows and hashes whose model is gone, parents
+that do not exist. Files: every checkpoint and export path present, checkpoint
+sizes matching ``model_size_mb``; with ``hashes=True`` each checkpoint's
+SHA-256 is recorded on first sight (table ``checkpoint_hashes``) and compared
+on every later run.
+
+A problem never raises: each becomes a :class:`Problem` in the
+:class:`CheckReport`, so one damaged table does not hide the others.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import peewee
+
+from registry_tui.db import migrations
+from registry_tui.db.connect import parse_target
+from registry_tui.errors import RegistryError
+from registry_tui.ops.files import checkpoints, exports
+from registry_tui.ops.findings import CheckReport, CheckRun, Problem, first_line
+from registry_tui.ops.progress import Progress, or_silent
+
+if TYPE_CHECKING:
+    from registry_tui.registry import ModelRegistry
+
+__all__ = ["CheckReport", "Problem", "check", "check_location"]
+
+INTEGRITY_LIMIT = 100
+SHOWN_LINES = 20
+_TABLES = (
+    "models",
+    "model_tags",
+    "model_exports",
+    "model_metrics",
+    "model_configs",
+    "registry_events",
+    "checkpoint_hashes",
+    "registry_meta",
+)
+_CHECKED_REFERENCES = (
+    "models",
+    "model_tags",
+    "model_exports",
+    "model_metrics",
+    "checkpoint_hashes",
+)
+
+
+def check(
+    registry: ModelRegistry, *, hashes: bool = False, progress: Progress | None = None
+) -> CheckReport:
+    """Check an open registry; see the module docstring for what is checked."""
+    run = CheckRun(registry, or_silent(progress))
+    run.stage("reading the schema version", lambda: _schema(run))
+    if registry.backend == "sqlite":
+        run.stage("integrity_check", lambda: _sqlite_integrity(run))
+        run.stage("foreign_key_check", lambda: _sqlite_foreign_keys(run))
+    else:
+        run.stage("querying the server", lambda: _postgres_server(run))
+    run.stage("checking references", lambda: _orphans(run))
+    run.stage("checking checkpoints", lambda: checkpoints(run, hashes))
+    run.stage("checking exports", lambda: exports(run))
+    return CheckReport(
+        location=registry.location,
+        backend=registry.backend,
+        schema_version=run.schema_version,
+        models=run.counts.get("models", 0),
+        checkpoints_present=run.counts.get("present", 0),
+        exports_present=run.counts.get("exports", 0),
+        remote_skipped=run.counts.get("remote", 0),
+        hashes_verified=run.counts.get("verified", 0),
+        hashes_recorded=run.counts.get("recorded", 0),
+        notes=tuple(run.notes),
+        problems=tuple(run.problems),
+    )
+
+
+def check_location(
+    db: str | os.PathLike[str], *, hashes: bool = False, progress: Progress | None = None
+) -> CheckReport:
+    """Open ``db`` and check it; a database that will not open is reported, not raised.
+
+    For a SQLite file that the registry cannot open (corrupt, not a database,
+    newer schema) the report holds the opening error and whatever SQLite's own
+    ``integrity_check`` says about the file.
+    """
+    from registry_tui.registry import ModelRegistry
+
+    target = parse_target(db)
+    try:
+        registry = ModelRegistry(db)
+    except RegistryError as exc:
+        problems = [Problem("open", "database", str(exc))]
+        if target.backend == "sqlite" and target.path and os.path.isfile(target.path):
+            problems.extend(_raw_integrity(target.path))
+        return CheckReport(target.display, target.backend, problems=tuple(problems))
+    with registry:
+        return check(registry, hashes=hashes, progress=progress)
+
+
+# -- database ---------------------------------------------------------------------
+
+
+def _schema(run: CheckRun) -> None:
+    version = migrations.read_version(run.db)
+    run.schema_version = version
+    if version != migrations.SCHEMA_VERSION:
+        run.problem(
+            "schema",
+            "database",
+            f"schema version {version}, expected {migrations.SCHEMA_VERSION}",
+        )
+    for table in _TABLES:
+        if not run.db.table_exists(table):
+            run.problem("schema", "database", f"table {table} is missing")
+
+
+def _sqlite_integrity(run: CheckRun) -> None:
+    rows = run.db.execute_sql(f"PRAGMA integrity_check({INTEGRITY_LIMIT})").fetchall()
+    problems = _integrity_problems(rows)
+    if problems:
+        run.problems.extend(problems)
+    else:
+        run.notes.append("integrity_check: ok")
+
+
+def _integrity_problems(rows: list[tuple[Any, ...]]) -> list[Problem]:
+    """``PRAGMA integrity_check`` rows as problems: none for "ok", at most 20 lines."""
+    lines = [
+        line
+        for row in rows
+        for line in str(row[0]).splitlines()
+        if line.strip() and not line.startswith("*** in database")
+    ]
+    if lines == ["ok"]:
+        return []
+    problems = [Problem("integrity", "database", line) for line in lines[:SHOWN_LINES]]
+    if len(lines) > SHOWN_LINES:
+        more = f"and {len(lines) - SHOWN_LINES} more (sqlite3 FILE 'PRAGMA integrity_check')"
+        problems.append(Problem("integrity", "database", more))
+    return problems
+
+
+def _sqlite_foreign_keys(run: CheckRun) -> None:
+    for table, rowid, parent, _ in run.db.execute_sql("PRAGMA foreign_key_check").fetchall():
+        if table not in _CHECKED_REFERENCES:  # those get a clearer message from _orphans
+            run.problem("foreign_key", f"{table} row {rowid}", f"refers to a missing {parent} row")
+
+
+def _postgres_server(run: CheckRun) -> None:
+    row = run.db.execute_sql("SELECT version()").fetchone()
+    run.notes.append("connected: " + str(row[0]).split(" on ")[0])
+
+
+def _orphans(run: CheckRun) -> None:
+    """Rows whose model is gone (possible in a SQLite file written without foreign keys)."""
+    m, t = run.t.models, run.t
+    run.counts["models"] = int(m.select(peewee.fn.COUNT(m.model_id)).scalar() or 0)
+    pairs: Any = ((t.tags, "tag"), (t.exports, "export"), (t.metrics, "metric"), (t.hashes, "hash"))
+    for table, what in pairs:
+        rows: Any = (
+            table.select(table.model_id, peewee.fn.COUNT(table.model_id))
+            .where(table.model_id.not_in(m.select(m.model_id)))
+            .group_by(table.model_id)
+            .tuples()
+        )
+        for model_id, count in rows:
+            run.problem("orphan", f"model {model_id}", f"{count} {what}(s) of a missing model")
+    parent = m.alias("parent")
+    dangling: Any = (
+        m.select(m.model_id, m.parent_model_id)
+        .join(parent, peewee.JOIN.LEFT_OUTER, on=(parent.model_id == m.parent_model_id))
+        .where(m.parent_model_id.is_null(False) & parent.model_id.is_null())
+        .tuples()
+    )
+    for model_id, parent_id in dangling:
+        run.problem("parent", f"model {model_id}", f"parent model {parent_id} does not exist")
+
+
+# -- a file the registry cannot open ---------------------------------------------------
+
+
+def _raw_integrity(path: str) -> list[Problem]:
+    """SQLite's own verdict on a file, read with plain sqlite3 (no registry code)."""
+    try:
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        return [Problem("integrity", "database", first_line(exc))]
+    try:
+        rows = conn.execute(f"PRAGMA integrity_check({INTEGRITY_LIMIT})").fetchall()
+    except sqlite3.Error as exc:
+        return [Problem("integrity", "database", f"integrity_check failed: {first_line(exc)}")]
+    finally:
+        conn.close()
+    return _integrity_problems(rows)

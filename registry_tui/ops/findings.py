@@ -1,0 +1,102 @@
+"""What ``check`` finds: frozen report records, and the collector that builds them."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import peewee
+
+from registry_tui.ops.progress import Progress
+
+if TYPE_CHECKING:
+    from registry_tui.registry import ModelRegistry
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing ``check`` found wrong.
+
+    ``kind`` is one of ``open``, ``integrity``, ``foreign_key``, ``schema``,
+    ``orphan``, ``parent``, ``checkpoint_missing``, ``checkpoint_unreadable``,
+    ``checkpoint_size``, ``checkpoint_changed``, ``export_missing``.
+    """
+
+    kind: str
+    subject: str
+    detail: str
+    model_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON output."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What ``check`` looked at and what it found."""
+
+    location: str
+    backend: str
+    schema_version: int | None = None
+    models: int = 0
+    checkpoints_present: int = 0
+    exports_present: int = 0
+    remote_skipped: int = 0
+    hashes_verified: int = 0
+    hashes_recorded: int = 0
+    notes: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON output (``ok`` first)."""
+        data: dict[str, Any] = {"ok": self.ok}
+        data.update(asdict(self))
+        data["notes"] = list(self.notes)
+        data["problems"] = [p.to_dict() for p in self.problems]
+        return data
+
+
+class CheckRun:
+    """Mutable state of one check, frozen into a :class:`CheckReport` at the end."""
+
+    def __init__(self, registry: ModelRegistry, progress: Progress) -> None:
+        self.registry = registry
+        self.db = registry.database
+        self.t = registry._tables
+        self.progress = progress
+        self.problems: list[Problem] = []
+        self.notes: list[str] = []
+        self.counts: dict[str, int] = {}
+        self.schema_version: int | None = None
+
+    def problem(self, kind: str, subject: str, detail: str, model_id: int | None = None) -> None:
+        """Note one problem."""
+        self.problems.append(Problem(kind, subject, detail, model_id))
+
+    def count(self, key: str) -> None:
+        """Add one to the counter ``key``."""
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+    def stage(self, what: str, step: Callable[[], None]) -> None:
+        """Run one step; a database error becomes a problem instead of ending the check."""
+        psycopg2 = sys.modules.get("psycopg2")
+        driver = (psycopg2.Error,) if psycopg2 is not None else ()
+        try:
+            step()
+        except (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error, *driver) as exc:
+            message = self.registry._target.redact(first_line(exc))
+            self.problem("integrity", "database", f"{what} failed: {message}")
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

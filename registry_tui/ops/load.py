@@ -1,0 +1,401 @@
+"""``load``: put a bundle into a registry, all or nothing.
+
+Ids, lineage, tags, exports, configs, history and recorded hashes are kept as
+they are in the bundle. Everything is checked before the first row is written:
+first the bundle on its own (types, timestamps, duplicates, parents, cycles),
+then, inside the write transaction, against the registry (an id or a
+name+version it already has, a reference to a model that exists nowhere). Any
+problem refuses the whole load with a message saying which rows.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import peewee
+
+from registry_tui import versions
+from registry_tui.errors import StorageError
+from registry_tui.ops.bundle import (
+    BUNDLE_FORMAT,
+    BUNDLE_FORMAT_VERSION,
+    SPECS,
+    TABLES,
+    BundleConflictError,
+    BundleError,
+    TableSpec,
+)
+from registry_tui.ops.progress import Progress, or_silent
+from registry_tui.ops.sequences import ID_COLUMNS, raise_sequences
+
+if TYPE_CHECKING:
+    from registry_tui.registry import ModelRegistry
+
+MAX_PARAMETERS = 900  # per statement; old SQLite builds allow 999
+_KEYS = {"model_tags": ("model_id", "tag_name"), "model_configs": ("config_hash",)}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    """How many rows of each kind were loaded."""
+
+    models: int
+    model_configs: int
+    model_tags: int
+    model_exports: int
+    registry_events: int
+    checkpoint_hashes: int
+
+    def to_dict(self) -> dict[str, int]:
+        """Plain dict for JSON output."""
+        return asdict(self)
+
+
+def load_bundle(
+    registry: ModelRegistry, bundle: Mapping[str, Any], progress: Progress | None = None
+) -> LoadReport:
+    """Load ``bundle`` (a dict, as :func:`~registry_tui.ops.bundle.dump_bundle` returns).
+
+    Raises:
+        BundleError: the bundle is malformed (nothing written).
+        BundleConflictError: it collides with the registry's contents (nothing written).
+    """
+    if registry.read_only:
+        raise StorageError(f"Registry {registry.location} is open read-only")
+    tables = validate_bundle(bundle)
+    report = or_silent(progress)
+    db = registry.database
+    with db.atomic():
+        if registry.backend == "postgresql":
+            # Writers elsewhere wait until commit, then take ids after the loaded ones.
+            db.execute_sql(f"LOCK TABLE {', '.join(ID_COLUMNS)} IN EXCLUSIVE MODE")
+        skip_configs = _conflicts(registry, tables)
+        _insert(registry, tables, skip_configs, report)
+        raise_sequences(db, dict(bundle.get("sequences") or {}))
+    return LoadReport(**{spec.key: len(tables[spec.key]) for spec in TABLES})
+
+
+# -- the bundle on its own -----------------------------------------------------------------
+
+
+def validate_bundle(bundle: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Check every row's shape; return the rows per table, each row with every column."""
+    if not isinstance(bundle, Mapping) or bundle.get("format") != BUNDLE_FORMAT:
+        raise BundleError(f'Not a registry-tui bundle (no "format": "{BUNDLE_FORMAT}")')
+    version = bundle.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise BundleError(f"Bundle has no valid format_version (found {version!r})")
+    if version > BUNDLE_FORMAT_VERSION:
+        raise BundleError(
+            f"Bundle format version {version} is newer than this registry-tui reads "
+            f"({BUNDLE_FORMAT_VERSION}): upgrade registry-tui to load it"
+        )
+    sequences = bundle.get("sequences", {})
+    if not isinstance(sequences, dict) or not all(_is_int(v) for v in sequences.values()):
+        raise BundleError("Bundle 'sequences' must map table names to integers")
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for spec in TABLES:
+        rows = bundle.get(spec.key, [])
+        if not isinstance(rows, list):
+            raise BundleError(f"Bundle '{spec.key}' must be a list of rows")
+        tables[spec.key] = [_row(spec, index, row) for index, row in enumerate(rows)]
+        _unique(spec, tables[spec.key])
+    _unique_name_versions(tables["models"])
+    _acyclic(tables["models"])
+    return tables
+
+
+def _where(spec: TableSpec, index: int, row: Mapping[str, Any]) -> str:
+    ident = row.get(spec.order) if isinstance(row, Mapping) else None
+    return f"{spec.key}[{index}]" + (f" ({spec.order} {ident!r})" if ident is not None else "")
+
+
+def _row(spec: TableSpec, index: int, row: Any) -> dict[str, Any]:
+    if not isinstance(row, dict):
+        raise BundleError(f"Bad bundle row {spec.key}[{index}]: must be an object")
+    unknown = sorted(set(row) - set(spec.columns))
+    if unknown:
+        raise BundleError(
+            f"Bad bundle row {_where(spec, index, row)}: unknown column {unknown[0]!r}"
+        )
+    out = {column: row.get(column) for column in spec.columns}
+    for column, value in out.items():
+        problem = _value_problem(spec, column, value)
+        if problem:
+            raise BundleError(f"Bad bundle row {_where(spec, index, row)}: {column} {problem}")
+    return out
+
+
+def _value_problem(spec: TableSpec, column: str, value: Any) -> str | None:
+    """Why ``value`` cannot go into ``column``, or None when it can."""
+    if value is None:
+        return "is missing" if column in spec.required else None
+    if column in spec.ints:
+        return None if _is_int(value) else f"must be an integer, not {_short(value)}"
+    if column in spec.floats:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            return f"must be a finite number, not {_short(value)}"
+        return None
+    if column in spec.json and not isinstance(value, str):
+        if not isinstance(value, spec.json[column]):
+            return f"must be a JSON {spec.json[column].__name__}, not {_short(value)}"
+        return _text_problem(json.dumps(value, ensure_ascii=False))
+    if not isinstance(value, str):
+        return f"must be text, not {_short(value)}"
+    if column in spec.times:
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            return f"is not a timestamp: {_short(value)}"
+    if column in spec.required and not value.strip():
+        return "is empty"
+    return _text_problem(value)
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "contains a NUL character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid Unicode text (lone surrogate)"
+    return None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _unique(spec: TableSpec, rows: list[dict[str, Any]]) -> None:
+    keys: list[tuple[str, ...]] = [(spec.order,)]
+    if spec.key in _KEYS and _KEYS[spec.key] != (spec.order,):
+        keys.append(_KEYS[spec.key])
+    for key in keys:
+        seen: set[tuple[Any, ...]] = set()
+        for row in rows:
+            value = tuple(row[k] for k in key)
+            if value in seen:
+                shown = ", ".join(f"{k} {row[k]!r}" for k in key)
+                raise BundleError(f"Bad bundle: two {spec.key} rows have {shown}")
+            seen.add(value)
+
+
+def _unique_name_versions(models: list[dict[str, Any]]) -> None:
+    seen: dict[tuple[str, str], int] = {}
+    for row in models:
+        key = (row["name"], row["version"])
+        if key in seen:
+            raise BundleError(
+                f"Bad bundle: models {seen[key]} and {row['model_id']} are both "
+                f"'{key[0]}' version '{key[1]}'"
+            )
+        seen[key] = row["model_id"]
+
+
+def _acyclic(models: list[dict[str, Any]]) -> None:
+    """Refuse a parent chain that loops (each model is walked once: linear time)."""
+    parent = {r["model_id"]: r["parent_model_id"] for r in models}
+    done: set[int] = set()
+    for start in parent:
+        path: list[int] = []
+        on_path: set[int] = set()
+        node = start
+        while node is not None and node in parent and node not in done:
+            if node in on_path:
+                raise BundleError(f"Bad bundle: model {start}'s lineage loops back on itself")
+            on_path.add(node)
+            path.append(node)
+            node = parent[node]
+        done.update(path)
+
+
+# -- the bundle against the registry ---------------------------------------------------------
+
+
+def _existing(registry: ModelRegistry, attr: str, column: str, values: list[Any]) -> set[Any]:
+    model = getattr(registry._tables, attr)
+    field = getattr(model, column)
+    found: set[Any] = set()
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        found.update(r[0] for r in model.select(field).where(field.in_(chunk)).tuples())
+    return found
+
+
+def _conflicts(registry: ModelRegistry, tables: dict[str, list[dict[str, Any]]]) -> set[str]:
+    """Raise :class:`BundleConflictError` listing every collision; return configs to skip."""
+    conflicts: list[str] = []
+    models = tables["models"]
+    by_id = {r["model_id"]: r for r in models}
+    taken = _existing(registry, "models", "model_id", list(by_id))
+    for model_id in sorted(taken):
+        row = by_id[model_id]
+        conflicts.append(
+            f"model id {model_id} is taken (the bundle's is '{row['name']}' "
+            f"version '{row['version']}')"
+        )
+    names = _existing_name_versions(registry, [r for r in models if r["model_id"] not in taken])
+    conflicts.extend(f"model '{n}' version '{v}' already exists" for n, v in sorted(names))
+    for spec in (SPECS["model_tags"], SPECS["model_exports"], SPECS["registry_events"]):
+        wanted = [r[spec.order] for r in tables[spec.key]]
+        for ident in sorted(_existing(registry, spec.attr, spec.order, wanted)):
+            conflicts.append(f"{spec.key} {spec.order} {ident} already exists")
+    conflicts.extend(_missing_models(registry, tables))
+    skip = _same_configs(registry, tables["model_configs"], conflicts)
+    if conflicts:
+        raise BundleConflictError(conflicts)
+    return skip
+
+
+def _existing_name_versions(
+    registry: ModelRegistry, models: list[dict[str, Any]]
+) -> set[tuple[str, str]]:
+    m = registry._tables.models
+    wanted = {(r["name"], r["version"]) for r in models}
+    names = sorted({name for name, _ in wanted})
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(names), 500):
+        query: Any = m.select(m.name, m.version).where(m.name.in_(names[start : start + 500]))
+        found.update((str(n), str(v)) for n, v in query.tuples() if (n, v) in wanted)
+    return found
+
+
+def _missing_models(registry: ModelRegistry, tables: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """References to models that are neither in the bundle nor in the registry."""
+    in_bundle = {r["model_id"] for r in tables["models"]}
+    refs: list[tuple[str, int]] = [
+        (f"model {r['model_id']}'s parent", r["parent_model_id"])
+        for r in tables["models"]
+        if r["parent_model_id"] is not None
+    ]
+    for key, ident in (("model_tags", "tag_id"), ("model_exports", "export_id")):
+        refs.extend((f"{key} {ident} {r[ident]}", r["model_id"]) for r in tables[key])
+    refs.extend(
+        (f"checkpoint hash of model {r['model_id']}", r["model_id"])
+        for r in tables["checkpoint_hashes"]
+    )
+    outside = sorted({model_id for _, model_id in refs if model_id not in in_bundle})
+    present = _existing(registry, "models", "model_id", outside)
+    return [
+        f"{what} refers to model {model_id}, which is neither in the bundle nor in the registry"
+        for what, model_id in refs
+        if model_id not in in_bundle and model_id not in present
+    ]
+
+
+def _same_configs(
+    registry: ModelRegistry, configs: list[dict[str, Any]], conflicts: list[str]
+) -> set[str]:
+    """Configs the registry already has: identical ones are skipped, different ones conflict."""
+    c = registry._tables.configs
+    wanted = {r["config_hash"]: r["config"] for r in configs}
+    hashes = sorted(wanted)
+    skip: set[str] = set()
+    for start in range(0, len(hashes), 500):
+        query: Any = c.select(c.config_hash, c.config).where(
+            c.config_hash.in_(hashes[start : start + 500])
+        )
+        for config_hash, text in query.tuples():
+            if _encode(wanted[config_hash]) == text or _parsed(text) == wanted[config_hash]:
+                skip.add(config_hash)
+            else:
+                conflicts.append(f"config {config_hash[:12]}... exists with different contents")
+    return skip
+
+
+def _parsed(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def _encode(value: Any) -> Any:
+    """A bundle's JSON value back to column text (raw strings stay as they are)."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _parents_first(models: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_id = {r["model_id"]: r for r in models}
+    placed: set[int] = set()
+    ordered: list[dict[str, Any]] = []
+    for row in sorted(models, key=lambda r: r["model_id"]):
+        chain = []
+        node: dict[str, Any] | None = row
+        while node is not None and node["model_id"] not in placed:
+            chain.append(node)
+            placed.add(node["model_id"])
+            node = by_id.get(node["parent_model_id"])
+        ordered.extend(reversed(chain))
+    return ordered
+
+
+def _insert(
+    registry: ModelRegistry,
+    tables: dict[str, list[dict[str, Any]]],
+    skip_configs: set[str],
+    progress: Progress,
+) -> None:
+    t = registry._tables
+    legacy = registry._legacy_not_null_hash()
+    models = _parents_first(tables["models"])
+    for row in models:
+        row["version_key"] = versions.sort_key_or_none(row["version"])
+        if row["config_hash"] is None and legacy:
+            row["config_hash"] = ""
+    _insert_rows(t.models, "models", models, progress)
+    metric_rows = [
+        {"model_id": r["model_id"], "metric": k, "value": float(v)}
+        for r in models
+        if isinstance(r["metrics"], dict)
+        for k, v in r["metrics"].items()
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+    ]
+    _insert_rows(t.metrics, "metrics", metric_rows, progress)
+    configs = [r for r in tables["model_configs"] if r["config_hash"] not in skip_configs]
+    for spec in TABLES:
+        if spec.key == "models":
+            continue
+        rows = configs if spec.key == "model_configs" else tables[spec.key]
+        _insert_rows(getattr(t, spec.attr), spec.key, rows, progress)
+
+
+def _insert_rows(
+    model: type[peewee.Model], stage: str, rows: list[dict[str, Any]], progress: Progress
+) -> None:
+    """Multi-row INSERTs; the SQL of a chunk size is built by peewee once, then reused."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    fields = [getattr(model, c) for c in columns]
+    size = max(1, MAX_PARAMETERS // len(columns))
+    compiled: dict[int, str] = {}
+    for start in range(0, len(rows), size):
+        chunk = [
+            tuple(_encode(r[c]) if isinstance(r[c], dict | list) else r[c] for c in columns)
+            for r in rows[start : start + size]
+        ]
+        sql = compiled.get(len(chunk))
+        if sql is None:
+            sql = compiled[len(chunk)] = model.insert_many(chunk, fields=fields).sql()[0]
+        model._meta.database.execute_sql(sql, [value for row in chunk for value in row])
+        progress(f"loading {stage}", min(start + size, len(rows)), len(rows))
