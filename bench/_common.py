@@ -34,7 +34,7 @@ class Figure:
         sign = ">=" if self.higher_is_better else "<="
         verdict = "PASS" if self.passed else "FAIL"
         return (
-            f"{self.name:<66} {self.value:>10.3f} {self.unit:<4} "
+            f"{self.name:<76} {self.value:>10.3f} {self.unit:<4} "
             f"target {sign} {self.target:<8.3g} {self.unit:<4} {verdict}"
         )
 

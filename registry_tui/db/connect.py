@@ -29,9 +29,6 @@ SQLITE_PRAGMAS: dict[str, Any] = {
     # Checkpoint the WAL every ~16 MB instead of ~4 MB: a registration touches
     # ~30 pages, so the default made every 34th write pay for a checkpoint.
     "wal_autocheckpoint": 4000,
-    # Read through the OS page cache instead of copying pages per connection:
-    # a TUI worker's first query on a fresh connection no longer pays ~25 ms.
-    "mmap_size": 256 * 1024 * 1024,
 }
 BUSY_TIMEOUT_S = 30.0
 _PG_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg2")
