@@ -37,6 +37,7 @@ from registry_tui.errors import (
     StorageError,
     ValidationError,
 )
+from registry_tui.maintenance import RegistryMaintenance
 from registry_tui.records import (
     ModelPage,
     ModelQuery,
@@ -46,10 +47,6 @@ from registry_tui.views import RegistryViews
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from registry_tui.ops.check import CheckReport
-    from registry_tui.ops.load import LoadReport
-    from registry_tui.ops.progress import Progress
 
 Clock = Callable[[], datetime]
 
@@ -67,7 +64,7 @@ def default_actor() -> str:
     return f"{user}@{socket.gethostname()}"
 
 
-class ModelRegistry(RegistryViews):
+class ModelRegistry(RegistryViews, RegistryMaintenance):
     """A model registry on SQLite (a path or ``sqlite:///``) or PostgreSQL (a URL).
 
     Args:
@@ -405,52 +402,6 @@ class ModelRegistry(RegistryViews):
         meta = validate.json_object(metadata, "metadata")
         with self._write():
             return self._writer.add_export(mid, fmt, path, meta, self._now())
-
-    # -- maintenance -------------------------------------------------------------------------
-    # Thin entry points; the work is in registry_tui.ops (imported when first used).
-    def check(self, hashes: bool = False, progress: Progress | None = None) -> CheckReport:
-        """Integrity, references and files; ``hashes=True`` also verifies checkpoint SHA-256."""
-        from registry_tui.ops.check import check
-
-        return check(self, hashes=hashes, progress=progress)
-
-    @_guard
-    def backup(
-        self,
-        dest: str | os.PathLike[str],
-        overwrite: bool = False,
-        progress: Progress | None = None,
-    ) -> Path:
-        """A consistent copy of a SQLite registry at ``dest`` (SQLite's online backup API)."""
-        from registry_tui.ops.backup import backup
-
-        return backup(self, dest, overwrite=overwrite, progress=progress).path
-
-    @_guard
-    def dump_bundle(self, progress: Progress | None = None) -> dict[str, Any]:
-        """The whole registry as a versioned bundle dict (see :mod:`registry_tui.ops.bundle`)."""
-        from registry_tui.ops.bundle import dump_bundle
-
-        return dump_bundle(self, progress)
-
-    def dump(self, path: str | os.PathLike[str], progress: Progress | None = None) -> Path:
-        """Write the whole registry to ``path`` as a JSON bundle; returns the path."""
-        from registry_tui.ops.bundle import save_bundle
-
-        return save_bundle(self.dump_bundle(progress), path, progress)
-
-    @_guard
-    def load(
-        self,
-        source: str | os.PathLike[str] | dict[str, Any],
-        progress: Progress | None = None,
-    ) -> LoadReport:
-        """Load a bundle (a file or a dict) all or nothing, keeping ids, tags and history."""
-        from registry_tui.ops.bundle import read_bundle
-        from registry_tui.ops.load import load_bundle
-
-        bundle = source if isinstance(source, dict) else read_bundle(source)
-        return load_bundle(self, bundle, progress)
 
 
 def _check_query(query: ModelQuery) -> None:
