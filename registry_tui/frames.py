@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from registry_tui.metrics import metric_union
-from registry_tui.records import EventRecord, ModelRecord
+from registry_tui.records import EVENT_FIELDS, EventRecord, ModelRecord
 
 MODEL_COLUMNS = [
     "model_id",
@@ -31,16 +31,7 @@ MODEL_COLUMNS = [
     "export_formats",
     "metadata",
 ]
-HISTORY_COLUMNS = [
-    "event_id",
-    "at",
-    "event",
-    "model_id",
-    "tag",
-    "previous_model_id",
-    "actor",
-    "details",
-]
+HISTORY_COLUMNS = list(EVENT_FIELDS)
 _NULLABLE_INTS = ("parent_model_id", "training_run_id", "model_id", "previous_model_id")
 
 

@@ -95,6 +95,19 @@ class ModelRecord:
         return data
 
 
+EVENT_FIELDS: tuple[str, ...] = (
+    "event_id",
+    "at",
+    "event",
+    "model_id",
+    "tag",
+    "previous_model_id",
+    "actor",
+    "details",
+)
+"""The keys of :meth:`EventRecord.to_dict`, in order: history's columns everywhere."""
+
+
 @dataclass(frozen=True, slots=True)
 class EventRecord:
     """One entry of the history: who changed what, when."""

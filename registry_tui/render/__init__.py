@@ -28,6 +28,7 @@ config differences), ``serialise`` (JSON and CSV).
 
 from __future__ import annotations
 
+from registry_tui.records import EVENT_FIELDS
 from registry_tui.render.events import (
     CHANGE_STYLES,
     EVENT_STYLES,
@@ -56,7 +57,6 @@ from registry_tui.render.models import (
     models_table,
 )
 from registry_tui.render.serialise import (
-    EVENT_FIELDS,
     MODEL_FIELDS,
     comparison_csv,
     comparison_dicts,

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from registry_tui.metrics import metric_union
-from registry_tui.records import ConfigChange, EventRecord, ModelRecord
+from registry_tui.records import EVENT_FIELDS, ConfigChange, EventRecord, ModelRecord
 from registry_tui.render.lineage import ComparisonRow, best_by_model
 from registry_tui.render.text import visible
 
@@ -30,16 +30,6 @@ MODEL_FIELDS: tuple[str, ...] = (
     "metadata",
     "status",
     "tags",
-)
-EVENT_FIELDS: tuple[str, ...] = (
-    "event_id",
-    "at",
-    "event",
-    "model_id",
-    "tag",
-    "previous_model_id",
-    "actor",
-    "details",
 )
 
 _JSON_UNSAFE = re.compile(
