@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from registry_tui import ModelRegistry
 from registry_tui.tui.app import RegistryApp, make_app
@@ -57,7 +59,10 @@ async def settle(pilot: Pilot[Any], delay: float = 0.0) -> None:
         await pilot.pause(delay)
     app = pilot.app
     for _ in range(100):
-        await app.workers.wait_for_complete()
+        # An exclusive worker replaced by a newer one (say, a live refresh arriving
+        # mid-load) ends cancelled: expected; the loop waits for its replacement.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             await pilot.pause()
