@@ -11,28 +11,24 @@ call leaves nothing behind.
 from __future__ import annotations
 
 import getpass
-import hashlib
-import json
 import os
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import peewee
 
-from registry_tui import validate, versions
+from registry_tui import validate
 from registry_tui.db import migrations
 from registry_tui.db.connect import open_database, parse_target
 from registry_tui.db.guard import guard as _guard
 from registry_tui.db.guard import storage_error
 from registry_tui.db.schema import bind
 from registry_tui.db.store import Store
-from registry_tui.db.writes import NewModel, Writer
+from registry_tui.db.writes import Writer
 from registry_tui.errors import (
-    CheckpointNotFoundError,
     ModelNotFoundError,
     StorageError,
     ValidationError,
@@ -43,6 +39,7 @@ from registry_tui.records import (
     ModelQuery,
     ModelRecord,
 )
+from registry_tui.registration import config_hash_of, new_model
 from registry_tui.views import RegistryViews
 
 if TYPE_CHECKING:
@@ -178,7 +175,7 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
     @staticmethod
     def compute_config_hash(config: dict[str, Any]) -> str:
         """SHA-256 of ``json.dumps(config, sort_keys=True)``, as the guide computes it."""
-        return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()
+        return config_hash_of(config)
 
     @_guard
     def register_model(
@@ -207,7 +204,7 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
             FileNotFoundError: ``Checkpoint not found: <path>`` (unless
                 ``verify_checkpoint=False``).
         """
-        new = self._validate_new(
+        new = new_model(
             name, version, checkpoint_path, task_type, config_hash, metrics, export_formats,
             model_size_mb, memory_req_gb, training_run_id, parent_model_id, metadata, tags,
             config, verify_checkpoint,
@@ -215,47 +212,6 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         legacy = self._legacy_not_null_hash()
         with self._write():
             return self._writer.insert_model(new, self._now(), legacy)
-
-    def _validate_new(
-        self,
-        name: Any, version: Any, checkpoint_path: Any, task_type: Any, config_hash: Any,
-        metrics: Any, export_formats: Any, model_size_mb: Any, memory_req_gb: Any,
-        training_run_id: Any, parent_model_id: Any, metadata: Any, tags: Any, config: Any,
-        verify_checkpoint: bool,
-    ) -> NewModel:  # fmt: skip
-        validate.name(name)
-        version_key = versions.sort_key(version)
-        path = validate.text(
-            os.fspath(checkpoint_path) if checkpoint_path else "", "checkpoint_path"
-        )
-        config_json = None if config is None else validate.json_object(config, "config")
-        if config is not None:
-            computed = self.compute_config_hash(config)
-            if config_hash is not None and config_hash != computed:
-                raise ValidationError("config_hash does not match the SHA-256 of config")
-            config_hash = computed
-        if config_hash is not None:
-            validate.text(config_hash, "config_hash")
-        size = validate.number(model_size_mb, "model_size_mb")
-        if verify_checkpoint:
-            size = _check_checkpoint(path, size)
-        return NewModel(
-            name=name,
-            version=version,
-            version_key=version_key,
-            checkpoint_path=path,
-            task_type=validate.text(task_type, "task_type"),
-            config_hash=config_hash,
-            training_run_id=validate.optional_id(training_run_id, "training_run_id"),
-            parent_model_id=validate.optional_id(parent_model_id, "parent_model_id"),
-            metrics=validate.metrics(metrics),
-            export_formats=validate.tags(export_formats, "export format"),
-            model_size_mb=size,
-            memory_req_gb=validate.number(memory_req_gb, "memory_req_gb"),
-            metadata_json=validate.json_object(metadata, "metadata"),
-            tags=validate.tags(tags),
-            config_json=config_json,
-        )
 
     # -- single models --------------------------------------------------------------------
     @_guard
@@ -409,15 +365,3 @@ def _check_query(query: ModelQuery) -> None:
         raise ValidationError(f"Unknown status {query.status!r}: use 'active', 'retired' or None")
     if query.tag is not None:
         validate.tag(query.tag)
-
-
-def _check_checkpoint(path: str, size: float | None) -> float | None:
-    """Refuse a missing checkpoint (or a directory); fill the size from the file."""
-    file = Path(path)
-    if not file.exists():
-        raise CheckpointNotFoundError(path)
-    if file.is_dir():
-        raise ValidationError(f"Checkpoint is a directory, not a file: {path}")
-    if size is None:
-        size = file.stat().st_size / (1024 * 1024)
-    return size
