@@ -45,6 +45,29 @@ def best_index(
     return {i for i, v in present if v == best}
 
 
+def numeric_items(metrics: object) -> list[tuple[str, float]]:
+    """The finite numeric entries of a metrics dict, as ``(name, float)``.
+
+    What the indexed ``model_metrics`` table holds for a model; anything else in
+    a legacy or loaded metrics value (text, bools, NaN, non-dicts) is skipped.
+    """
+    if not isinstance(metrics, dict):
+        return []
+    return [
+        (str(key), float(value))
+        for key, value in metrics.items()
+        if isinstance(value, int | float) and not isinstance(value, bool) and is_finite(value)
+    ]
+
+
+def is_finite(value: float) -> bool:
+    """``math.isfinite``, false for an int too large for a float (instead of raising)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def metric_union(metric_maps: Iterable[Mapping[str, float]]) -> list[str]:
     """Metric names across models, in first-seen order."""
     seen: dict[str, None] = {}

@@ -7,13 +7,13 @@ one-line message naming the offending value, so nothing half-valid is written.
 from __future__ import annotations
 
 import json
-import math
 import operator
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from registry_tui.errors import ValidationError
+from registry_tui.metrics import is_finite
 
 MAX_NAME_LENGTH = 256
 MAX_TEXT_LENGTH = 4096
@@ -102,7 +102,7 @@ def number(value: Any, what: str) -> float | None:
             value = float(value)
         except (TypeError, ValueError):
             raise ValidationError(f"{what} must be a number, not {_short(value)}") from None
-    if not _finite(value) or value < 0:
+    if not is_finite(value) or value < 0:
         raise ValidationError(f"{what} must be a finite number >= 0, not {_short(value)}")
     return float(value)
 
@@ -120,18 +120,10 @@ def metrics(values: Any) -> dict[str, float | int]:
         storable(key, "metric name")
         if isinstance(value, bool) or not isinstance(value, int | float):
             value = _coerce_numeric(key, value)
-        if not _finite(value):
+        if not is_finite(value):
             raise ValidationError(f"Metric {key!r} must be a finite number, not {_short(value)}")
         out[key] = int(value) if isinstance(value, int) else float(value)
     return out
-
-
-def _finite(value: float) -> bool:
-    """``math.isfinite``, false for an int too large for a float (instead of raising)."""
-    try:
-        return math.isfinite(value)
-    except OverflowError:
-        return False
 
 
 def _coerce_numeric(key: str, value: Any) -> float | int:

@@ -19,6 +19,7 @@ import peewee
 
 from registry_tui import versions
 from registry_tui.errors import SchemaVersionError
+from registry_tui.metrics import numeric_items
 
 SCHEMA_VERSION = 3
 
@@ -193,7 +194,7 @@ def _backfill(db: peewee.Database) -> None:
                 f"UPDATE models SET version_key = {param} WHERE model_id = {param}",
                 (key, model_id),
             )
-        for metric, value in _numeric_items(metrics_json):
+        for metric, value in numeric_items(_decoded(metrics_json)):
             db.execute_sql(
                 f"INSERT INTO model_metrics (model_id, metric, value) VALUES "
                 f"({param}, {param}, {param}) ON CONFLICT DO NOTHING",
@@ -201,20 +202,11 @@ def _backfill(db: peewee.Database) -> None:
             )
 
 
-def _numeric_items(metrics_json: str | None) -> list[tuple[str, float]]:
+def _decoded(metrics_json: str | None) -> object:
     try:
-        data = json.loads(metrics_json) if metrics_json else {}
+        return json.loads(metrics_json) if metrics_json else {}
     except ValueError:
-        return []
-    if not isinstance(data, dict):
-        return []
-    out = []
-    for key, value in data.items():
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
-            if number == number and abs(number) != float("inf"):
-                out.append((str(key), number))
-    return out
+        return {}
 
 
 def _step_3_created_index(db: peewee.Database) -> None:

@@ -21,6 +21,7 @@ import peewee
 
 from registry_tui import versions
 from registry_tui.errors import StorageError
+from registry_tui.metrics import numeric_items
 from registry_tui.ops.bundle import (
     BUNDLE_FORMAT,
     BUNDLE_FORMAT_VERSION,
@@ -364,11 +365,9 @@ def _insert(
             row["config_hash"] = ""
     _insert_rows(t.models, "models", models, progress)
     metric_rows = [
-        {"model_id": r["model_id"], "metric": k, "value": float(v)}
+        {"model_id": r["model_id"], "metric": k, "value": v}
         for r in models
-        if isinstance(r["metrics"], dict)
-        for k, v in r["metrics"].items()
-        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+        for k, v in numeric_items(r["metrics"])
     ]
     _insert_rows(t.metrics, "metrics", metric_rows, progress)
     configs = [r for r in tables["model_configs"] if r["config_hash"] not in skip_configs]

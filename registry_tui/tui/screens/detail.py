@@ -86,12 +86,8 @@ class DetailScreen(Screen[None]):
     def _labels(self, events: list[EventRecord]) -> dict[int, str]:
         """``name version`` of the models the events mention (deleted ones are left out)."""
         ids = {i for e in events for i in (e.model_id, e.previous_model_id) if i is not None}
-        labels = {}
-        for model_id in sorted(ids)[:LABEL_LIMIT]:
-            record = self.registry.get_record(model_id)
-            if record is not None:
-                labels[model_id] = record.label
-        return labels
+        records = self.registry.records_by_id(sorted(ids)[:LABEL_LIMIT])
+        return {model_id: record.label for model_id, record in records.items()}
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:
         title = Text(f"Model {self.model_id}", style="bold")
