@@ -20,6 +20,7 @@ EVENT_STYLES = {
     "rollback": "magenta",
     "untag": "yellow",
     "retire": "dim",
+    "restore": "green",
     "delete": "red",
     "export": "blue",
     "unlink": "yellow",
