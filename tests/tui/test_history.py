@@ -288,3 +288,29 @@ def test_detail_screen_help_lists_its_actions(seeded: Seeded) -> None:
             assert rows.get(key), key
 
     run(registry, scenario)
+
+
+def test_history_and_rollback_show_user_text_literally(sqlite_registry: ModelRegistry) -> None:
+    """Names, paths and details carrying markup, OSC 52 and OSC 2 reach the history screen
+    and the rollback preview as visible text, never as escape sequences or markup."""
+    name = "[bold red]x\x1b]2;title\x07"
+    path = "exports/\x1b]52;c;ZXZpbA==\x07.onnx"
+    a = sqlite_registry.register_model(
+        name, "1.0.0", "ckpt/a.pt", "t", verify_checkpoint=False, tags=["production"]
+    )
+    b = sqlite_registry.register_model(name, "1.1.0", "ckpt/b.pt", "t", verify_checkpoint=False)
+    sqlite_registry.add_export_format(a, "onnx", path)
+    sqlite_registry.promote_model(b, "production")
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await pilot.press("h")
+        await settle(pilot)
+        text = history_text(app)
+        assert "[bold red]x\\x1b]2;title\\x07" in text and "\\x1b]52;c;" in text
+        assert "\x1b" not in text and "\x07" not in text
+        await pilot.press("escape", "b")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#preview").render())
+        assert "[bold red]x\\x1b]2;title\\x07 1.0.0" in preview and "\x1b" not in preview
+
+    run(sqlite_registry, scenario)
