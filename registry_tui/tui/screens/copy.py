@@ -6,6 +6,7 @@ screen returns the exact text to copy, or None when cancelled.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -24,13 +25,12 @@ from registry_tui.tui.text import literal
 PREVIEW_CHARS = 36
 
 
+@dataclass(frozen=True, slots=True)
 class CopyChoice:
     """What was picked: a name for the toast and the exact text."""
 
-    __slots__ = ("text", "what")
-
-    def __init__(self, what: str, text: str) -> None:
-        self.what, self.text = what, text
+    what: str
+    text: str
 
 
 class CopyScreen(ModalScreen[CopyChoice | None]):
