@@ -314,3 +314,34 @@ def test_history_and_rollback_show_user_text_literally(sqlite_registry: ModelReg
         assert "[bold red]x\\x1b]2;title\\x07 1.0.0" in preview and "\x1b" not in preview
 
     run(sqlite_registry, scenario)
+
+
+def test_restore_and_rollback_from_the_app_on_each_backend(registry: ModelRegistry) -> None:
+    """On SQLite and PostgreSQL: R on a retired model's details and a confirmed rollback
+    write 'restore' and 'rollback' events that the history screen then lists."""
+    a = registry.register_model("m", "1.0.0", "c/a.pt", "t", verify_checkpoint=False)
+    b = registry.register_model("m", "1.1.0", "c/b.pt", "t", verify_checkpoint=False)
+    registry.promote_model(a, "production")
+    registry.promote_model(b, "production")
+    registry.retire_model(a)
+    registry.restore_model(a)
+    registry.retire_model(a)
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        main_screen(app).open_detail(a)
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot, 0.05)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, RollbackScreen)
+        await pilot.press("enter", "y")
+        await settle(pilot, 0.05)
+        await pilot.press("h")
+        await settle(pilot)
+        kinds = [line.split()[2] for line in history_text(app).splitlines() if line[:1] != " "]
+        assert kinds[:2] == ["rollback", "restore"]
+
+    run(registry, scenario)
+    assert registry.require_record(a).status == "active"
+    assert [r.model_id for r in registry.tag_holders("production")] == [a]
