@@ -328,6 +328,15 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         with self._write():
             return self._writer.rollback(tag, self._now())
 
+    @_guard
+    def rollback_preview(self, tag: str) -> tuple[int, int | None]:
+        """What :meth:`rollback_tag` would do now: ``(next holder id, current holder id)``.
+
+        Writes nothing; raises :class:`TagNotFoundError` as the rollback itself would.
+        """
+        tag = validate.tag(tag)
+        return self._writer.rollback_target(tag)
+
     # -- lifecycle ---------------------------------------------------------------------------
     @_guard
     def retire_model(self, model_id: int) -> None:
@@ -335,6 +344,16 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         mid = validate.model_id(model_id)
         with self._write():
             self._writer.retire(mid, self._now())
+
+    @_guard
+    def restore_model(self, model_id: int) -> bool:
+        """Make a retired model active again (a ``restore`` event in the history).
+
+        Returns False, writing nothing, when the model is already active.
+        """
+        mid = validate.model_id(model_id)
+        with self._write():
+            return self._writer.restore(mid, self._now())
 
     @_guard
     def delete_model(self, model_id: int, force: bool = False) -> None:

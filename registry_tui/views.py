@@ -134,9 +134,16 @@ class RegistryViews:
     # -- history --------------------------------------------------------------------------------
     @_guard
     def events(
-        self, model_id: int | None = None, tag: str | None = None, limit: int | None = 100
+        self,
+        model_id: int | None = None,
+        tag: str | None = None,
+        limit: int | None = 100,
+        offset: int = 0,
     ) -> list[EventRecord]:
-        """History events, newest first, optionally for one model and/or one tag."""
+        """History events, newest first, optionally for one model and/or one tag.
+
+        ``offset`` skips that many of the newest matches (pages of ``limit``).
+        """
         e = self._tables.events
         query = e.select(
             e.event_id, e.at, e.event, e.model_id, e.tag, e.previous_model_id, e.actor, e.details
@@ -149,6 +156,10 @@ class RegistryViews:
         query = query.order_by(e.event_id.desc())
         if limit is not None:
             query = query.limit(limit)
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise ValidationError(f"offset must be a non-negative integer, not {offset!r}")
+        if offset:
+            query = query.offset(offset)
         return [
             EventRecord(r[0], format_ts(r[1]), r[2], r[3], r[4], r[5], r[6], loads(r[7], {}))
             for r in self._db.execute(query).fetchall()

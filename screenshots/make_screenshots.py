@@ -31,6 +31,7 @@ SHOTS: dict[str, tuple[str, ...]] = {
     "comparison": ("space", "j", "space", "c"),
     "promote": ("p", *"production"),
     "help": ("question_mark",),
+    "history": ("h",),
 }
 PNG_CELL_PX = 12
 

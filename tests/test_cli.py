@@ -873,3 +873,25 @@ def test_postgresql_url(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None
     assert json.loads(capsys.readouterr().out)["model_id"] == 2
     assert main([*base, "compare", "--model-ids", "1,2"]) == 0
     assert "0.4 ★" in capsys.readouterr().out
+
+
+def test_restore_brings_back_a_retired_model(run: Run, db: Path) -> None:
+    """restore makes model 5 active with a 'restore' event; a second restore changes nothing."""
+    code, out, _ = run("restore", "--model-id", "5")
+    assert code == 0 and out == "Restored model 5 (gpt-small 0.9.0): active again\n"
+    with open_db(db) as registry:
+        assert registry.require_record(5).status == "active"
+        token = registry.change_token()
+        assert registry.events(limit=1)[0].event == "restore"
+    code, out, _ = run("restore", "--model-id", "5")
+    assert code == 0 and "already active: nothing changed" in out
+    with open_db(db) as registry:
+        assert registry.change_token() == token
+
+
+def test_restore_of_an_unknown_model_is_one_line_error(run: Run) -> None:
+    """restore of a missing id exits 1 with one line on stderr; no id at all is usage (2)."""
+    code, _, err = run("restore", "--model-id", "99")
+    assert code == 1 and "Model 99 not found" in err
+    one_line_error(err)
+    assert run("restore")[0] == 2

@@ -1,4 +1,5 @@
-"""Commands that create and end models: ``register``, ``export-add``, ``retire``, ``delete``."""
+"""Commands that create and end models: ``register``, ``export-add``, ``retire``,
+``restore``, ``delete``."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> 
     )
     add_model_id(retire)
     retire.set_defaults(handler=run_retire)
+    restore = subparsers.add_parser(
+        "restore", parents=parents, help="make a retired model active again"
+    )
+    add_model_id(restore)
+    restore.set_defaults(handler=run_restore)
     delete = subparsers.add_parser(
         "delete", parents=parents, help="delete a model (asks first; tagged models need --force)"
     )
@@ -112,6 +118,18 @@ def run_retire(args: argparse.Namespace, out: Output) -> int:
         record = registry.require_record(args.model_id)
         registry.retire_model(args.model_id)
     out.say(f"Retired model {record.model_id} ({record.label})")
+    return 0
+
+
+def run_restore(args: argparse.Namespace, out: Output) -> int:
+    """Make a retired model active again; an active one is left as it is."""
+    with open_registry(args, must_exist=True) as registry:
+        record = registry.require_record(args.model_id)
+        restored = registry.restore_model(args.model_id)
+    if restored:
+        out.say(f"Restored model {record.model_id} ({record.label}): active again")
+    else:
+        out.say(f"Model {record.model_id} ({record.label}) is already active: nothing changed")
     return 0
 
 

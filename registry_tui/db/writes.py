@@ -221,30 +221,37 @@ class Writer:
             raise TagNotFoundError(f"Model {model_id} does not have tag '{tag}'")
         self.event(at, "untag", model_id, tag)
 
-    def rollback(self, tag: str, at: str) -> int:
-        """Give an exclusive tag back to its previous holder; return that model's id."""
-        self.lock_tag(tag)
+    def rollback_target(self, tag: str) -> tuple[int, int | None]:
+        """``(previous holder, current holder)`` of ``tag``: what a rollback would do.
+
+        Reads only; :class:`TagNotFoundError` when no earlier holder is still active.
+        """
         stack = self._holder_stack(tag)
         holders = self.holders(tag)
         current = holders[-1] if holders else None
-        candidates = [h for h in reversed(stack) if h != current]
-        for candidate in candidates:
+        for candidate in (h for h in reversed(stack) if h != current):
             record = self.store.by_id(candidate, with_exports=False)
             if record is not None and record.status == "active":
-                # Undo the last change only: the latest holder gives the tag back;
-                # holders of a shared (non-exclusive) tag keep theirs.
-                removed = [current] if current is not None else []
-                if current is not None:
-                    t = self.t.tags
-                    t.delete().where((t.tag_name == tag) & (t.model_id == current)).execute()
-                if candidate not in holders:
-                    self.add_tag(candidate, tag, at)
-                self.event(at, "rollback", candidate, tag, current, {"removed_from": removed})
-                return candidate
+                return candidate, current
         raise TagNotFoundError(
             f"No previous holder of tag '{tag}' to roll back to "
             "(the history has none that is still active)"
         )
+
+    def rollback(self, tag: str, at: str) -> int:
+        """Give an exclusive tag back to its previous holder; return that model's id."""
+        self.lock_tag(tag)
+        candidate, current = self.rollback_target(tag)
+        # Undo the last change only: the latest holder gives the tag back;
+        # holders of a shared (non-exclusive) tag keep theirs.
+        removed = [current] if current is not None else []
+        if current is not None:
+            t = self.t.tags
+            t.delete().where((t.tag_name == tag) & (t.model_id == current)).execute()
+        if candidate not in self.holders(tag):
+            self.add_tag(candidate, tag, at)
+        self.event(at, "rollback", candidate, tag, current, {"removed_from": removed})
+        return candidate
 
     def _holder_stack(self, tag: str) -> list[int]:
         """Successive holders of ``tag`` by the history, rollbacks popping the stack."""
@@ -276,6 +283,15 @@ class Writer:
         m = self.t.models
         m.update(status="retired").where(m.model_id == model_id).execute()
         self.event(at, "retire", model_id)
+        return True
+
+    def restore(self, model_id: int, at: str) -> bool:
+        """Make a retired model active again; False when it already was active."""
+        if self.status_of(model_id) != "retired":
+            return False
+        m = self.t.models
+        m.update(status="active").where(m.model_id == model_id).execute()
+        self.event(at, "restore", model_id)
         return True
 
     def delete(self, model_id: int, force: bool, at: str) -> None:

@@ -21,19 +21,27 @@ Serialisation formats:
   tables, so CSV printed to a terminal is safe; use JSON for exact bytes.
 
 The functions live in submodules by subject, all importable from here:
-``text`` (safe text, small formatters), ``models`` (the list table, the model
-panel), ``lineage`` (comparisons and lineage trees), ``events`` (history and
+``text`` (safe text, small formatters), ``numbers`` (exact values, counted
+nouns), ``models`` (the list table, the model panel), ``detail`` (one model in
+full), ``lineage`` (comparisons and lineage trees), ``events`` (history and
 config differences), ``serialise`` (JSON and CSV).
 """
 
 from __future__ import annotations
 
 from registry_tui.records import EVENT_FIELDS
+from registry_tui.render.detail import (
+    copy_choices,
+    exact_metrics_table,
+    folded_exports_table,
+    full_detail_renderable,
+)
 from registry_tui.render.events import (
     CHANGE_STYLES,
     EVENT_STYLES,
     config_diff_table,
     event_details,
+    history_lines,
     history_table,
 )
 from registry_tui.render.lineage import (
@@ -56,6 +64,7 @@ from registry_tui.render.models import (
     model_fields_table,
     models_table,
 )
+from registry_tui.render.numbers import count_noun, exact_value
 from registry_tui.render.serialise import (
     MODEL_FIELDS,
     comparison_csv,
@@ -102,15 +111,22 @@ __all__ = [
     "comparison_table",
     "config_changes_csv",
     "config_diff_table",
+    "copy_choices",
+    "count_noun",
     "delta_text",
     "event_details",
     "events_csv",
     "events_json",
+    "exact_metrics_table",
+    "exact_value",
     "exports_table",
+    "folded_exports_table",
     "format_gb",
     "format_mb",
     "format_optional",
     "frequent_metrics",
+    "full_detail_renderable",
+    "history_lines",
     "history_table",
     "lineage_label",
     "lineage_tree",

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich import box
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -20,6 +22,7 @@ EVENT_STYLES = {
     "rollback": "magenta",
     "untag": "yellow",
     "retire": "dim",
+    "restore": "green",
     "delete": "red",
     "export": "blue",
     "unlink": "yellow",
@@ -87,3 +90,30 @@ def config_diff_table(
             Text("-" if change.change == "removed" else compact_json(change.right)),
         )
     return table
+
+
+def history_lines(
+    events: Sequence[EventRecord],
+    labels: Mapping[int, str] | None = None,
+) -> Group:
+    """The history as lines that wrap instead of cut: each event, then its details indented.
+
+    ``2026-01-01 12:00:05  promote  #3 gpt-small 1.1.0  tag production  from #2 ...  by me@host``
+    """
+    labels = labels or {}
+    parts: list[RenderableType] = []
+    for event in events:
+        line = Text.assemble(safe_text(event.at, "dim"), "  ")
+        line.append_text(safe_text(event.event, "bold " + EVENT_STYLES.get(event.event, "")))
+        if event.model_id is not None:
+            line.append_text(Text.assemble("  ", _model_ref(event.model_id, labels)))
+        if event.tag:
+            line.append_text(Text.assemble("  tag ", safe_text(event.tag, "cyan")))
+        if event.previous_model_id is not None:
+            line.append_text(Text.assemble("  from ", _model_ref(event.previous_model_id, labels)))
+        line.append_text(Text.assemble(("  by ", "dim"), safe_text(event.actor, "dim")))
+        parts.append(line)
+        if event.details:
+            details = Text(event_details(event.details), style="dim", overflow="fold")
+            parts.append(Padding(details, (0, 0, 0, 4)))
+    return Group(*parts)

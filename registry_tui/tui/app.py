@@ -27,6 +27,7 @@ from registry_tui.registry import ModelRegistry
 from registry_tui.tui.messages import RegistryChanged, RegistryTouched
 from registry_tui.tui.screens.help import HelpScreen, help_rows
 from registry_tui.tui.screens.main import MainScreen
+from registry_tui.tui.screens.record_actions import RecordActions
 from registry_tui.tui.screens.too_small import TooSmallScreen, too_small
 from registry_tui.tui.text import plain
 
@@ -106,16 +107,25 @@ class RegistryApp(App[None]):
     # -- help, palette, size -----------------------------------------------------------
 
     def action_help(self) -> None:
-        """Show every key of the current screen."""
-        if isinstance(self.screen, HelpScreen):
+        """Show every key of the current screen (the too-small notice says its own)."""
+        if isinstance(self.screen, HelpScreen | TooSmallScreen):
             return
         rows = help_rows(self, self.screen.active_bindings.values())
         self.push_screen(HelpScreen(rows))
 
+    def action_show_help_panel(self) -> None:
+        """Textual's built-in keys panel: this app's help screen instead."""
+        self.action_help()
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # Textual's panel; the help screen replaces it
+                yield command
+        yield SystemCommand("Keys", "Every key of this screen, with what it does", self.action_help)
         if isinstance(screen, MainScreen):
             yield from screen.palette_commands()
+        if isinstance(screen, RecordActions):
+            yield from screen.record_commands()
 
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size.width, event.size.height)

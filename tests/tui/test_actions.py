@@ -212,12 +212,14 @@ def test_read_only_refuses_every_change(seeded: Seeded) -> None:
 
 
 def test_y_copies_the_checkpoint_path_and_says_so(seeded: Seeded) -> None:
-    """y puts the checkpoint path on the clipboard (OSC 52) and shows a toast."""
+    """y, enter (the first choice) puts the checkpoint path on the clipboard with a toast."""
     registry, ids = seeded
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         await go_to(pilot, app, ids["v11"])
         await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
         assert app.clipboard == "ckpt/v11.pt"
         assert "ckpt/v11.pt" in notifications(app)

@@ -166,7 +166,7 @@ def test_help_lists_every_key_and_esc_never_quits(seeded: Seeded) -> None:
             "Lineage",
             "Filter",
             "Mark",
-            "Copy path",
+            "Copy",
             "Reload",
             "Remove tag",
             "Quit",

@@ -64,6 +64,8 @@ def test_copy_toast_shows_the_path_escaped_but_copies_it_exactly(
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         await pilot.press("y")
         await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
         assert app.clipboard == PATH
         assert any("\\x1b" in n and "\x1b" not in n for n in notifications(app))
 

@@ -89,6 +89,36 @@ def test_help_screen(snap_compare: SnapCompare, demo: ModelRegistry, size: tuple
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_detail_help_screen(
+    snap_compare: SnapCompare, demo: ModelRegistry, size: tuple[int, int]
+) -> None:
+    """Help of the detail screen: its actions under plain section titles (enter, ?)."""
+    assert snap(snap_compare, demo, size, "enter", "question_mark")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_screen(
+    snap_compare: SnapCompare, demo: ModelRegistry, size: tuple[int, int]
+) -> None:
+    """The registry's history, newest first, with actors and times (h)."""
+    assert snap(snap_compare, demo, size, "h")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_copy_modal(snap_compare: SnapCompare, demo: ModelRegistry, size: tuple[int, int]) -> None:
+    """What y offers to copy, each with a preview (enter, y)."""
+    assert snap(snap_compare, demo, size, "enter", "y")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_rollback_modal(
+    snap_compare: SnapCompare, demo: ModelRegistry, size: tuple[int, int]
+) -> None:
+    """The rollback dialog: tags in use and who would hold the highlighted one (b)."""
+    assert snap(snap_compare, demo, size, "b")
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_delete_confirmation(
     snap_compare: SnapCompare, demo: ModelRegistry, size: tuple[int, int]
 ) -> None:

@@ -1,4 +1,10 @@
-"""The detail screen: one model's fields, metrics, exports, metadata tree and history."""
+"""The detail screen: one model in full (nothing cut, exact metric values), its
+history, and the main actions on it.
+
+The keys are the main screen's (promote, remove a tag, retire, restore,
+delete, copy, compare with the parent, lineage, rollback, history), from the
+same shared actions, so a change made here is the same registry call.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +17,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from registry_tui.errors import RegistryError
 from registry_tui.records import EventRecord, ModelRecord
 from registry_tui.registry import ModelRegistry
-from registry_tui.render import history_table
+from registry_tui.render import full_detail_renderable, history_lines
 from registry_tui.tui.messages import RegistryChanged
-from registry_tui.tui.widgets.detail_pane import detail_renderable
+from registry_tui.tui.screens.compare import CompareScreen
+from registry_tui.tui.screens.history import HistoryFilter
+from registry_tui.tui.screens.record_actions import RecordActions
+from registry_tui.tui.text import plain
 
 HISTORY_LIMIT = 50
 LABEL_LIMIT = 20
@@ -30,16 +38,26 @@ def history_renderable(events: list[EventRecord], labels: dict[int, str]) -> Ren
     title = Text("History", style="bold")
     if not events:
         return Group(title, Text("no events", style="dim"))
-    return Group(title, history_table(events, labels))
+    return Group(title, history_lines(events, labels))
 
 
-class DetailScreen(Screen[None]):
-    """Everything about one model."""
+class DetailScreen(RecordActions):
+    """Everything about one model, and what can be done to it."""
 
     AUTO_FOCUS = "#detail-scroll"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
+        Binding("p", "promote", "Promote"),
+        Binding("u", "untag", "Remove tag", show=False),
+        Binding("r", "retire", "Retire"),
+        Binding("R", "restore", "Restore (un-retire)", show=False),
+        Binding("d", "delete", "Delete"),
+        Binding("y", "copy", "Copy"),
+        Binding("c", "compare", "Compare with parent", show=False),
+        Binding("l", "lineage", "Lineage", show=False),
+        Binding("b", "rollback", "Roll back a tag", show=False),
+        Binding("h", "history", "History", show=False),
         Binding("j", "scroll(1)", "Down", show=False),
         Binding("k", "scroll(-1)", "Up", show=False),
     ]
@@ -53,10 +71,15 @@ class DetailScreen(Screen[None]):
             super().__init__()
             self.record, self.events, self.labels = record, events, labels
 
-    def __init__(self, registry: ModelRegistry, model_id: int) -> None:
+    def __init__(
+        self, registry: ModelRegistry, model_id: int, *, read_only: bool | None = None
+    ) -> None:
         super().__init__()
         self.registry = registry
         self.model_id = model_id
+        self.read_only = registry.read_only if read_only is None else read_only
+        self.record: ModelRecord | None = None
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"Model {self.model_id}", style="bold"), id="screen-title")
@@ -66,6 +89,7 @@ class DetailScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.read_only = self.read_only or bool(getattr(self.app, "read_only", False))
         self.query_one("#detail-scroll").focus()
         self._load()
 
@@ -90,6 +114,7 @@ class DetailScreen(Screen[None]):
         return {model_id: record.label for model_id, record in records.items()}
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:
+        self.record, self.loaded = message.record, True
         title = Text(f"Model {self.model_id}", style="bold")
         body = self.query_one("#detail-body", Static)
         if message.record is None:
@@ -97,11 +122,43 @@ class DetailScreen(Screen[None]):
         else:
             title.append(" · ")
             title.append(message.record.status, style="dim")
-            body.update(detail_renderable(message.record))
+            body.update(full_detail_renderable(message.record))
         self.query_one("#screen-title", Static).update(title)
         self.query_one("#detail-history", Static).update(
             history_renderable(message.events, message.labels)
         )
+
+    # -- what the shared actions act on ---------------------------------------------------
+
+    def _target(self) -> ModelRecord | None:
+        if self.record is None:
+            gone = f"Model {self.model_id} no longer exists"
+            self.notify(gone if self.loaded else "Still loading", severity="warning")
+        return self.record
+
+    def _current_record(self) -> ModelRecord | None:
+        return self.record
+
+    def _history_filter(self) -> HistoryFilter:
+        return HistoryFilter(model_id=self.model_id)
+
+    def jump_to(self, model_id: int) -> None:
+        """Show ``model_id`` on this screen (from the lineage tree)."""
+        if model_id != self.model_id:
+            self.model_id, self.record, self.loaded = model_id, None, False
+            self.query_one("#detail-body", Static).update(Text("loading…", style="dim"))
+            self._load()
+
+    def action_compare(self) -> None:
+        """Compare this model with its parent."""
+        record = self._target()
+        if record is None:
+            return
+        if record.parent_model_id is None:
+            self.notify(f"{plain(record.label)} has no parent to compare with", markup=False)
+            return
+        ids = [record.parent_model_id, record.model_id]
+        self.app.push_screen(CompareScreen(self.registry, ids))
 
     def action_scroll(self, lines: int) -> None:
         """Scroll the page by ``lines``."""

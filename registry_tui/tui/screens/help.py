@@ -14,18 +14,54 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.containers import ScrollableContainer, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Input, OptionList, Static, Tree
+
+from registry_tui.tui.text import literal
 
 
 @dataclass(frozen=True, slots=True)
 class HelpRow:
-    """One action and the keys that do it."""
+    """One action and the keys that do it, under the title of where it applies."""
 
     keys: str
     description: str
     section: str
+
+
+SECTION_TITLES = {
+    "MainScreen": "Main screen",
+    "DetailScreen": "Detail screen",
+    "HistoryScreen": "History screen",
+    "CompareScreen": "Comparison screen",
+    "LineageScreen": "Lineage screen",
+    "ModelTable": "Model table",
+    "FilterBar": "Filter bar",
+    "Sidebar": "Sidebar",
+    "LineageTree": "Lineage tree",
+}
+"""Titles of the screens and widgets that have keys of their own."""
+
+EVERYWHERE = "Everywhere"
+
+_SKIPPED_ACTIONS = ("help_quit", "screen.copy_text", "app.help", "help")
+
+
+def section_title(node: object) -> str:
+    """Where a binding applies, in words: never an internal class name."""
+    if isinstance(node, App):
+        return EVERYWHERE
+    for cls in type(node).__mro__:
+        if cls.__name__ in SECTION_TITLES:
+            return SECTION_TITLES[cls.__name__]
+    if isinstance(node, Input):
+        return "Text input"
+    if isinstance(node, OptionList | Tree | DataTable):
+        return "Lists"
+    if isinstance(node, ScrollableContainer):
+        return "Scrolling"
+    return "This screen" if isinstance(node, Screen) else "Moving around"
 
 
 def help_rows(app: App[Any], bindings: Iterable[ActiveBinding]) -> list[HelpRow]:
@@ -33,9 +69,9 @@ def help_rows(app: App[Any], bindings: Iterable[ActiveBinding]) -> list[HelpRow]
     grouped: dict[tuple[str, str], tuple[list[str], str]] = {}
     for active in bindings:
         binding = active.binding
-        if not binding.description or binding.action in ("help_quit", "screen.copy_text"):
+        if not binding.description or binding.action in _SKIPPED_ACTIONS:
             continue
-        section = "Everywhere" if isinstance(active.node, App) else type(active.node).__name__
+        section = section_title(active.node)
         keys, _ = grouped.setdefault((binding.action, binding.description), ([], section))
         shown = app.get_key_display(binding)
         if shown not in keys:
@@ -48,25 +84,18 @@ def help_rows(app: App[Any], bindings: Iterable[ActiveBinding]) -> list[HelpRow]
 
 
 def help_table(rows: list[HelpRow]) -> Table:
-    """The rows as a two-column table, grouped by section."""
+    """The rows as a two-column table, grouped by section: screens first, global keys last."""
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column("Key", style="bold", no_wrap=True, min_width=16)
     table.add_column("Action")
     sections = list(dict.fromkeys(r.section for r in rows))
-    order = sorted(sections, key=lambda s: (s == "Everywhere", not s.endswith("Screen")))
+    order = sorted(sections, key=lambda s: (s == EVERYWHERE, not s.endswith("screen")))
     for section in order:
-        table.add_row(Text(_section_title(section), style="bold underline"), "")
+        table.add_row(Text(section, style="bold underline"), "")
         for row in (r for r in rows if r.section == section):
-            table.add_row(row.keys, row.description)
+            table.add_row(literal(row.keys), literal(row.description))
         table.add_row("", "")
     return table
-
-
-def _section_title(section: str) -> str:
-    words = {"ModelTable": "Model table", "MainScreen": "Main screen", "FilterBar": "Filter bar"}
-    if section in words:
-        return words[section]
-    return section.removesuffix("Screen") + (" screen" if section.endswith("Screen") else "")
 
 
 class HelpScreen(ModalScreen[None]):

@@ -25,8 +25,9 @@ from registry_tui.errors import RegistryError
 from registry_tui.query import parse_filter
 from registry_tui.records import Facets, ModelQuery, ModelRecord
 from registry_tui.registry import ModelRegistry
+from registry_tui.render import count_noun
 from registry_tui.tui.messages import RegistryChanged
-from registry_tui.tui.screens.main_actions import MainActions
+from registry_tui.tui.screens.record_actions import RecordActions
 from registry_tui.tui.text import literal
 from registry_tui.tui.widgets.detail_pane import DetailPane
 from registry_tui.tui.widgets.filter_bar import FilterBar
@@ -37,7 +38,7 @@ SIDEBAR_MIN_WIDTH = 100
 """Below this terminal width the sidebar folds away (``s`` brings it back)."""
 
 
-class MainScreen(MainActions):
+class MainScreen(RecordActions):
     """Browse the registry: filter, move, inspect, and act on models."""
 
     AUTO_FOCUS = "#models"
@@ -51,7 +52,10 @@ class MainScreen(MainActions):
         Binding("u", "untag", "Remove tag", show=False),
         Binding("r", "retire", "Retire"),
         Binding("d", "delete", "Delete"),
-        Binding("y", "copy_path", "Copy path", show=False),
+        Binding("R", "restore", "Restore (un-retire)", show=False),
+        Binding("b", "rollback", "Roll back a tag", show=False),
+        Binding("y", "copy", "Copy", show=False),
+        Binding("h", "history", "History", show=False),
         Binding("s", "toggle_sidebar", "Sidebar", show=False),
         Binding("escape", "clear", "Clear filter, then marks", show=False),
     ]
@@ -349,7 +353,7 @@ class MainScreen(MainActions):
         # The palette reads titles as markup: escape user text so it shows literally.
         return SystemCommand(
             f"Filter by {label}: {escape(literal(value).plain)}",
-            f"{count:,} models",
+            count_noun(count, "model"),
             lambda: self.filter_by(kind, value),
             discover=False,
         )

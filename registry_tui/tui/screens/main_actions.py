@@ -1,4 +1,4 @@
-"""What the main screen's keys do to the registry: promote, untag, retire, delete, copy.
+"""What the main screen's keys do to the registry: promote, untag, retire, delete.
 
 Every change is one registry call in a thread worker, so the history records
 it exactly as the CLI's would. Destructive actions ask first; in read-only mode
@@ -20,7 +20,6 @@ from registry_tui.registry import ModelRegistry
 from registry_tui.tui.messages import RegistryTouched
 from registry_tui.tui.screens.compare import CompareScreen
 from registry_tui.tui.screens.confirm import ConfirmScreen
-from registry_tui.tui.screens.detail import DetailScreen
 from registry_tui.tui.screens.lineage import LineageScreen
 from registry_tui.tui.screens.promote import PromoteChoice, PromoteScreen
 from registry_tui.tui.screens.untag import UntagScreen
@@ -169,14 +168,6 @@ class MainActions(Screen[None]):
         summary = f"Deleted {plain(record.label)}"
         self._mutate(summary, lambda: self.registry.delete_model(record.model_id, force=force))
 
-    def action_copy_path(self) -> None:
-        """Copy the checkpoint path to the clipboard (OSC 52: works over SSH)."""
-        record = self._target()
-        if record is None:
-            return
-        self.app.copy_to_clipboard(record.checkpoint_path)
-        self.notify(plain(record.checkpoint_path), title="Copied checkpoint path", markup=False)
-
     def action_compare(self) -> None:
         """Compare the marked models, or the highlighted one with its parent."""
         marked = sorted(self.table.marked)
@@ -220,4 +211,6 @@ class MainActions(Screen[None]):
 
     def open_detail(self, model_id: int) -> None:
         """Open the detail screen of a model."""
+        from registry_tui.tui.screens.detail import DetailScreen  # it builds on these actions
+
         self.app.push_screen(DetailScreen(self.registry, model_id))

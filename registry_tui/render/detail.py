@@ -1,0 +1,80 @@
+"""One model in full, for a page of its own: nothing cut, metric values exact.
+
+Where the list table and the detail pane abbreviate to fit, this layout
+stacks the sections one under another and folds long values (checkpoint and
+export paths, config hashes, metadata) onto as many lines as they need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from registry_tui.metrics import lower_is_better
+from registry_tui.records import ExportRecord, ModelRecord
+from registry_tui.render.models import metadata_tree, model_fields_table
+from registry_tui.render.numbers import exact_value
+from registry_tui.render.serialise import record_dict, to_json
+from registry_tui.render.text import compact_json, model_label, safe_text
+
+
+def exact_metrics_table(metrics: Mapping[str, float]) -> Table:
+    """Metrics as rows with their exact values (see :func:`exact_value`)."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="Metrics", title_justify="left")
+    table.add_column("Metric", overflow="fold")
+    table.add_column("Value", justify="right", no_wrap=True)
+    table.add_column("Better", no_wrap=True)
+    for name, value in metrics.items():
+        direction = "lower" if lower_is_better(name) else "higher"
+        table.add_row(safe_text(name), Text(exact_value(value)), Text(direction, style="dim"))
+    return table
+
+
+def folded_exports_table(exports: Sequence[ExportRecord]) -> Table:
+    """The model's exports, paths and metadata folded instead of cut."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="Exports", title_justify="left")
+    table.add_column("ID", justify="right", no_wrap=True)
+    table.add_column("Format", overflow="fold")
+    table.add_column("Path", overflow="fold", ratio=3)
+    table.add_column("Created", overflow="fold")
+    table.add_column("Metadata", overflow="fold", ratio=1)
+    for export in exports:
+        table.add_row(
+            Text(str(export.export_id)),
+            safe_text(export.export_format, "cyan"),
+            safe_text(export.export_path),
+            safe_text(export.created_at),
+            Text(compact_json(dict(export.metadata)) if export.metadata else "-"),
+        )
+    return table
+
+
+def full_detail_renderable(record: ModelRecord) -> RenderableType:
+    """Label, every field, exact metrics, exports and metadata, stacked and never cut."""
+    fields = model_fields_table(record)
+    for column in fields.columns[1:]:
+        column.overflow = "fold"
+    parts: list[RenderableType] = [model_label(record), fields, Text("")]
+    if record.metrics:
+        parts.append(exact_metrics_table(record.metrics))
+    else:
+        parts.append(Text("no metrics", style="dim"))
+    if record.exports:
+        parts.append(folded_exports_table(record.exports))
+    if record.metadata:
+        parts.append(metadata_tree(record.metadata))
+    return Group(*parts)
+
+
+def copy_choices(record: ModelRecord) -> list[tuple[str, str]]:
+    """What can be copied from a model: ``(what, the exact text)``, most wanted first."""
+    return [
+        ("checkpoint path", record.checkpoint_path),
+        ("name:version", f"{record.name}:{record.version}"),
+        ("model id", str(record.model_id)),
+        ("record as JSON", to_json(record_dict(record, with_exports=bool(record.exports)))),
+    ]
