@@ -25,11 +25,14 @@ from registry_tui.db import migrations
 from registry_tui.db.connect import open_database, parse_target
 from registry_tui.db.guard import guard as _guard
 from registry_tui.db.guard import storage_error
+from registry_tui.db.live import Liveness
 from registry_tui.db.schema import bind
 from registry_tui.db.store import Store
 from registry_tui.db.writes import Writer
 from registry_tui.errors import (
+    ConnectionLostError,
     ModelNotFoundError,
+    RegistryError,
     StorageError,
     ValidationError,
 )
@@ -92,6 +95,7 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         self._store = Store(self._db, self._tables)
         self._writer = Writer(self._store, self.actor)
         self._legacy_hash: bool | None = None
+        self._live = Liveness(self._db, self._target, self._reopened)
         self._open()
 
     @_guard
@@ -102,6 +106,13 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         except BaseException:
             self._db.close()
             raise
+        self._live.opened()
+
+    def _reopened(self) -> None:
+        """The SQLite file was replaced under us: bring the new one up to this schema."""
+        self._legacy_hash = None
+        if not self.read_only:
+            migrations.migrate(self._db)
 
     # -- identity -----------------------------------------------------------------
     @property
@@ -141,8 +152,19 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
     def _write(self) -> Iterator[None]:
         if self.read_only:
             raise StorageError(f"Registry {self.location} is open read-only")
-        with self._db.atomic():
-            yield
+        try:
+            with self._db.atomic():
+                yield
+        except RegistryError:
+            raise
+        except Exception as exc:
+            if not self._live.lost(exc):
+                raise
+            reason = self._target.redact((str(exc).strip() or repr(exc)).splitlines()[0])
+            raise ConnectionLostError(
+                f"Lost the connection to {self.location} during the change, which did "
+                f"not complete ({reason}); the next call reconnects"
+            ) from None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
