@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from registry_tui import validate
-from registry_tui.db import migrations
+from registry_tui.db import migrations, plans
 from registry_tui.db.connect import open_database, parse_target
 from registry_tui.db.guard import guard as _guard
 from registry_tui.db.guard import storage_error
@@ -38,9 +38,11 @@ from registry_tui.errors import (
 )
 from registry_tui.maintenance import RegistryMaintenance
 from registry_tui.records import (
+    ChangePlan,
     ModelPage,
     ModelQuery,
     ModelRecord,
+    PromoteResult,
 )
 from registry_tui.registration import config_hash_of, new_model
 from registry_tui.views import RegistryViews
@@ -330,11 +332,22 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
 
     # -- tags ------------------------------------------------------------------------------
     @_guard
-    def promote_model(self, model_id: int, tag: str, remove_from_others: bool = True) -> None:
-        """Give ``tag`` to a model; by default take it from every other model (atomically)."""
+    def promote_model(
+        self, model_id: int, tag: str, remove_from_others: bool = True
+    ) -> PromoteResult:
+        """Give ``tag`` to a model; by default take it from every other model (atomically).
+
+        Returns:
+            What was done: the model, the tag, and the models the tag was taken from
+            (read in the same transaction, so the answer is exactly what changed).
+        """
         mid, tag = validate.model_id(model_id), validate.tag(tag)
         with self._write():
-            self._writer.promote(mid, tag, bool(remove_from_others), self._now())
+            changed, removed = self._writer.promote(mid, tag, bool(remove_from_others), self._now())
+            found = self._store.many([mid, *removed])
+        return PromoteResult(
+            found[mid], tag, tuple(found[i] for i in removed if i in found), changed
+        )
 
     @_guard
     def remove_tag(self, model_id: int, tag: str) -> None:
@@ -352,18 +365,41 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
 
     # -- lifecycle ---------------------------------------------------------------------------
     @_guard
-    def retire_model(self, model_id: int) -> None:
-        """Mark a model retired (kept, hidden from default listings)."""
+    def retire_model(self, model_id: int) -> bool:
+        """Mark a model retired (kept, hidden from default listings).
+
+        Returns:
+            False when it was already retired (nothing is written, no event).
+        """
         mid = validate.model_id(model_id)
         with self._write():
-            self._writer.retire(mid, self._now())
+            return self._writer.retire(mid, self._now())
 
     @_guard
     def delete_model(self, model_id: int, force: bool = False) -> None:
-        """Delete a model. Tagged models and models with children need ``force=True``."""
+        """Delete a model. Tagged models and models with children need ``force=True``;
+        a forced delete unlinks the children (they keep their rows, lose their parent)."""
         mid = validate.model_id(model_id)
         with self._write():
             self._writer.delete(mid, bool(force), self._now())
+
+    @_guard
+    def delete_plan(self, model_id: int) -> ChangePlan:
+        """What deleting the model would do: its tags, the exclusive ones, the children that
+        would lose their parent, and whether ``force`` is needed."""
+        return plans.plan(self._store, validate.model_id(model_id), "delete")
+
+    @_guard
+    def retire_plan(self, model_id: int) -> ChangePlan:
+        """What retiring the model would do (``no_op`` when it is already retired;
+        ``orphaned_tags``: exclusive tags it would leave with no active holder)."""
+        return plans.plan(self._store, validate.model_id(model_id), "retire")
+
+    @_guard
+    def untag_plan(self, model_id: int, tag: str) -> ChangePlan:
+        """What taking ``tag`` off the model would do (is it left with no active holder?)."""
+        mid, tag = validate.model_id(model_id), validate.tag(tag)
+        return plans.plan(self._store, mid, "untag", tag)
 
     @_guard
     def add_export_format(
