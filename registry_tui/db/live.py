@@ -97,7 +97,10 @@ class Liveness:
                 f"Registry file {self.target.display} is gone (deleted or moved); "
                 "it is not recreated: put it back or open another registry"
             )
+        replaced = self._known is not None and current != self._known
         if self.db.is_closed():
+            if replaced:
+                _drop_stale_wal(path)
             self.db.connect()
         elif getattr(self._local, "file_id", None) not in (None, current):
             self.db.close()

@@ -19,6 +19,7 @@ from registry_tui.records import EventRecord, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import history_table
 from registry_tui.tui.messages import RegistryChanged
+from registry_tui.tui.text import literal
 from registry_tui.tui.widgets.detail_pane import detail_renderable
 
 HISTORY_LIMIT = 50
@@ -53,6 +54,13 @@ class DetailScreen(Screen[None]):
             super().__init__()
             self.record, self.events, self.labels = record, events, labels
 
+    class LoadFailed(Message):
+        """The model could not be read (the database is unreachable, for one)."""
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
     def __init__(self, registry: ModelRegistry, model_id: int) -> None:
         super().__init__()
         self.registry = registry
@@ -79,9 +87,16 @@ class DetailScreen(Screen[None]):
             events = self.registry.events(model_id=self.model_id, limit=HISTORY_LIMIT)
             labels = self._labels(events)
         except RegistryError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
+            self.post_message(self.LoadFailed(str(exc)))
             return
         self.post_message(self.Loaded(record, events, labels))
+
+    def on_detail_screen_load_failed(self, message: LoadFailed) -> None:
+        """Say why instead of "loading…" forever, and the ways out."""
+        text = Text(f"Could not load model {self.model_id}: ", style="red")
+        text.append_text(literal(message.error, "red"))
+        text.append("\nesc back · ctrl+r retry", style="dim")
+        self.query_one("#detail-body", Static).update(text)
 
     def _labels(self, events: list[EventRecord]) -> dict[int, str]:
         """``name version`` of the models the events mention (deleted ones are left out)."""
