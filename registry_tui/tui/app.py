@@ -239,9 +239,11 @@ class RegistryApp(App[None]):
             elif not notices:
                 self.push_screen(TooSmallScreen())
             return
-        while (
-            notices and notices[0] in self.screen_stack and not isinstance(self.screen, MainScreen)
-        ):
+        for _ in range(len(self.screen_stack)):
+            if not notices or notices[0] not in self.screen_stack:
+                break
+            if isinstance(self.screen, MainScreen):
+                break
             self.pop_screen()
 
 

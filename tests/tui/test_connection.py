@@ -253,3 +253,33 @@ def test_marks_on_a_model_deleted_elsewhere_are_dropped(
         assert any("deleted elsewhere" in n for n in notifications(app))
 
     run_fixed(registry, scenario)
+
+
+def test_retries_back_off_doubling_up_to_thirty_seconds(
+    seeded: tuple[ModelRegistry, dict[str, int]],
+) -> None:
+    """Each failed try doubles the wait before the next (1, 2, 4 ... s), never beyond 30 s;
+    the banner says when the next try is; a good read resets it."""
+    registry, _ = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        delays = []
+        for _ in range(7):
+            app.post_message(RegistryApp.Unreachable("Cannot reach the database"))
+            await settle(pilot)
+            delays.append(app.retry_delay)
+        assert delays == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
+        assert app.lost_since == FIXED
+        text = banner_text(app)
+        assert text is not None and "next try in 30 s" in text
+        await reload(pilot)
+        assert app.lost_since is None and app.retry_delay == 0.0 and banner_text(app) is None
+
+    app = make_app(registry, poll_interval=1.0, clock=lambda: FIXED)
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await scenario(pilot, app)
+
+    asyncio.run(main())
