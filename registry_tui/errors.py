@@ -80,3 +80,9 @@ class StorageError(RegistryError):
 
 class ConfigNotFoundError(RegistryError, LookupError):
     """No full config is stored for a model (it was registered without ``config=``)."""
+
+
+class ConnectionLostError(StorageError):
+    """The database cannot be reached right now: the server went away, or the SQLite
+    file was deleted. The next call tries again (reconnecting, or reopening a replaced
+    file)."""

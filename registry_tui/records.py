@@ -184,3 +184,50 @@ class ConfigChange:
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for JSON output."""
         return {"key": self.key, "change": self.change, "a": self.left, "b": self.right}
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePlan:
+    """What retiring, untagging or deleting one model would do, asked before doing it.
+
+    Both faces word their confirmations from this, so the rules live in one place:
+    a tagged model, or one with children, needs ``force`` to be deleted; an
+    exclusive tag (``production``, or any tag last given exclusively) whose only
+    active holder is this model is left with no active holder.
+
+    Attributes:
+        action: ``"delete"``, ``"retire"`` or ``"untag"``.
+        model: the model, as it is now.
+        tags: the tags it holds (for ``untag``: the one it would lose).
+        exclusive_tags: which of ``tags`` are exclusive.
+        orphaned_tags: exclusive tags that would have no active holder afterwards.
+        children: models tuned from it, which a delete unlinks (they lose their parent).
+        needs_force: the delete is refused without ``force``.
+        no_op: nothing would change (retiring a model that is already retired).
+    """
+
+    action: str
+    model: ModelRecord
+    tags: tuple[str, ...] = ()
+    exclusive_tags: tuple[str, ...] = ()
+    orphaned_tags: tuple[str, ...] = ()
+    children: tuple[ModelRecord, ...] = ()
+    needs_force: bool = False
+    no_op: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PromoteResult:
+    """What :meth:`ModelRegistry.promote_model` did.
+
+    Attributes:
+        model: the promoted model.
+        tag: the tag it now holds.
+        removed_from: the models the tag was taken from (an exclusive promotion).
+        changed: False when the model already held the tag alone (nothing written).
+    """
+
+    model: ModelRecord
+    tag: str
+    removed_from: tuple[ModelRecord, ...] = ()
+    changed: bool = True

@@ -21,23 +21,28 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from registry_tui import validate
-from registry_tui.db import migrations
+from registry_tui.db import migrations, plans
 from registry_tui.db.connect import open_database, parse_target
 from registry_tui.db.guard import guard as _guard
 from registry_tui.db.guard import storage_error
+from registry_tui.db.live import Liveness
 from registry_tui.db.schema import bind
 from registry_tui.db.store import Store
 from registry_tui.db.writes import Writer
 from registry_tui.errors import (
+    ConnectionLostError,
     ModelNotFoundError,
+    RegistryError,
     StorageError,
     ValidationError,
 )
 from registry_tui.maintenance import RegistryMaintenance
 from registry_tui.records import (
+    ChangePlan,
     ModelPage,
     ModelQuery,
     ModelRecord,
+    PromoteResult,
 )
 from registry_tui.registration import config_hash_of, new_model
 from registry_tui.views import RegistryViews
@@ -92,6 +97,7 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         self._store = Store(self._db, self._tables)
         self._writer = Writer(self._store, self.actor)
         self._legacy_hash: bool | None = None
+        self._live = Liveness(self._db, self._target, self._reopened)
         self._open()
 
     @_guard
@@ -102,6 +108,13 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         except BaseException:
             self._db.close()
             raise
+        self._live.opened()
+
+    def _reopened(self) -> None:
+        """The SQLite file was replaced under us: bring the new one up to this schema."""
+        self._legacy_hash = None
+        if not self.read_only:
+            migrations.migrate(self._db)
 
     # -- identity -----------------------------------------------------------------
     @property
@@ -141,8 +154,19 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
     def _write(self) -> Iterator[None]:
         if self.read_only:
             raise StorageError(f"Registry {self.location} is open read-only")
-        with self._db.atomic():
-            yield
+        try:
+            with self._db.atomic():
+                yield
+        except RegistryError:
+            raise
+        except Exception as exc:
+            if not self._live.lost(exc):
+                raise
+            reason = self._target.redact((str(exc).strip() or repr(exc)).splitlines()[0])
+            raise ConnectionLostError(
+                f"Lost the connection to {self.location} during the change, which did "
+                f"not complete ({reason}); the next call reconnects"
+            ) from None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -308,11 +332,22 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
 
     # -- tags ------------------------------------------------------------------------------
     @_guard
-    def promote_model(self, model_id: int, tag: str, remove_from_others: bool = True) -> None:
-        """Give ``tag`` to a model; by default take it from every other model (atomically)."""
+    def promote_model(
+        self, model_id: int, tag: str, remove_from_others: bool = True
+    ) -> PromoteResult:
+        """Give ``tag`` to a model; by default take it from every other model (atomically).
+
+        Returns:
+            What was done: the model, the tag, and the models the tag was taken from
+            (read in the same transaction, so the answer is exactly what changed).
+        """
         mid, tag = validate.model_id(model_id), validate.tag(tag)
         with self._write():
-            self._writer.promote(mid, tag, bool(remove_from_others), self._now())
+            changed, removed = self._writer.promote(mid, tag, bool(remove_from_others), self._now())
+            found = self._store.many([mid, *removed])
+        return PromoteResult(
+            found[mid], tag, tuple(found[i] for i in removed if i in found), changed
+        )
 
     @_guard
     def remove_tag(self, model_id: int, tag: str) -> None:
@@ -339,11 +374,15 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
 
     # -- lifecycle ---------------------------------------------------------------------------
     @_guard
-    def retire_model(self, model_id: int) -> None:
-        """Mark a model retired (kept, hidden from default listings)."""
+    def retire_model(self, model_id: int) -> bool:
+        """Mark a model retired (kept, hidden from default listings).
+
+        Returns:
+            False when it was already retired (nothing is written, no event).
+        """
         mid = validate.model_id(model_id)
         with self._write():
-            self._writer.retire(mid, self._now())
+            return self._writer.retire(mid, self._now())
 
     @_guard
     def restore_model(self, model_id: int) -> bool:
@@ -357,10 +396,29 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
 
     @_guard
     def delete_model(self, model_id: int, force: bool = False) -> None:
-        """Delete a model. Tagged models and models with children need ``force=True``."""
+        """Delete a model. Tagged models and models with children need ``force=True``;
+        a forced delete unlinks the children (they keep their rows, lose their parent)."""
         mid = validate.model_id(model_id)
         with self._write():
             self._writer.delete(mid, bool(force), self._now())
+
+    @_guard
+    def delete_plan(self, model_id: int) -> ChangePlan:
+        """What deleting the model would do: its tags, the exclusive ones, the children that
+        would lose their parent, and whether ``force`` is needed."""
+        return plans.plan(self._store, validate.model_id(model_id), "delete")
+
+    @_guard
+    def retire_plan(self, model_id: int) -> ChangePlan:
+        """What retiring the model would do (``no_op`` when it is already retired;
+        ``orphaned_tags``: exclusive tags it would leave with no active holder)."""
+        return plans.plan(self._store, validate.model_id(model_id), "retire")
+
+    @_guard
+    def untag_plan(self, model_id: int, tag: str) -> ChangePlan:
+        """What taking ``tag`` off the model would do (is it left with no active holder?)."""
+        mid, tag = validate.model_id(model_id), validate.tag(tag)
+        return plans.plan(self._store, mid, "untag", tag)
 
     @_guard
     def add_export_format(

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from registry_tui import ModelRegistry
+from tests.pg_server import private_pg  # noqa: F401  (a fixture: a PostgreSQL server to restart)
 
 PG_URL = os.environ.get("REGISTRY_TUI_TEST_PG", "")
 PG_SKIP_REASON = (

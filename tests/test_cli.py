@@ -574,11 +574,12 @@ def test_delete_yes_skips_prompt(run: Run, db: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_delete_tagged_needs_force(run: Run, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A tagged model is refused without asking; --force --yes deletes it."""
+    """A tagged model is refused without asking, naming its tags and its child; --force
+    --yes deletes it."""
     monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))
     code, _, err = run("delete", "--model-id", "1")
     assert code == 1 and "[y/N]" not in err
-    assert "has 2 tag(s) (baseline, production). Use --force" in err
+    assert "has 2 tag(s) (baseline, production) and has 1 child model. Use --force" in err
     code, _, _ = run("delete", "--model-id", "3", "--force", "--yes")
     assert code == 0
     with open_db(db) as registry:
@@ -586,14 +587,13 @@ def test_delete_tagged_needs_force(run: Run, db: Path, monkeypatch: pytest.Monke
 
 
 def test_delete_parent_needs_force(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The core refuses deleting a model with children unless forced: exit 1, one line."""
+    """Deleting a model with children is refused unless forced: exit 1, one line."""
     monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))
     code, _, err = run("delete", "--model-id", "2", "--yes")
-    # model 2 has a tag (staging) so the CLI refuses before the core's child check
     assert code == 1
     run("untag", "--model-id", "2", "--tag", "staging")
     code, _, err = run("delete", "--model-id", "2", "--yes")
-    assert code == 1 and "child model" in err
+    assert code == 1 and "has 1 child model. Use --force" in err
     one_line_error(err)
 
 

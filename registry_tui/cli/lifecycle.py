@@ -12,7 +12,6 @@ from registry_tui.cli.common import (
     Output,
     add_model_id,
     confirm,
-    joined,
     json_object,
     name_list,
     open_registry,
@@ -37,10 +36,16 @@ def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> 
     add_model_id(restore)
     restore.set_defaults(handler=run_restore)
     delete = subparsers.add_parser(
-        "delete", parents=parents, help="delete a model (asks first; tagged models need --force)"
+        "delete",
+        parents=parents,
+        help="delete a model (asks first; tagged ones and parents need --force)",
     )
     add_model_id(delete)
-    delete.add_argument("--force", action="store_true", help="delete even if the model is tagged")
+    delete.add_argument(
+        "--force",
+        action="store_true",
+        help="delete even if the model is tagged or has fine-tunes (they lose their parent)",
+    )
     delete.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     delete.set_defaults(handler=run_delete)
 
@@ -113,11 +118,20 @@ def run_export_add(args: argparse.Namespace, out: Output) -> int:
 
 
 def run_retire(args: argparse.Namespace, out: Output) -> int:
-    """Retire a model."""
+    """Retire a model; warn when an exclusive tag is left with no active holder."""
+    from registry_tui.render.plans import consequences, model_ref, orphan_warnings
+
     with open_registry(args, must_exist=True) as registry:
-        record = registry.require_record(args.model_id)
-        registry.retire_model(args.model_id)
-    out.say(f"Retired model {record.model_id} ({record.label})")
+        plan = registry.retire_plan(args.model_id)
+        if plan.no_op:
+            out.say(f"{consequences(plan)[0]}; nothing changed")
+            return 0
+        for warning in orphan_warnings(plan):
+            out.note(f"warning: {warning}")
+        if not registry.retire_model(args.model_id):
+            out.say(f"Model {model_ref(plan.model)} is already retired; nothing changed")
+            return 0
+    out.say(f"Retired model {model_ref(plan.model)}")
     return 0
 
 
@@ -134,23 +148,22 @@ def run_restore(args: argparse.Namespace, out: Output) -> int:
 
 
 def run_delete(args: argparse.Namespace, out: Output) -> int:
-    """Delete a model after asking (``--yes`` skips the question)."""
+    """Delete a model after saying everything it takes along (``--yes`` skips the question)."""
+    from registry_tui.render.plans import consequences, force_reasons, model_ref, plural, question
+
     with open_registry(args, must_exist=True) as registry:
-        record = registry.require_record(args.model_id)
-        if record.tags and not args.force:
+        plan = registry.delete_plan(args.model_id)
+        ref = model_ref(plan.model)
+        if plan.needs_force and not args.force:
             raise CommandError(
-                f"Model {record.model_id} has {len(record.tags)} tag(s) ({joined(record.tags)}). "
-                "Use --force to delete anyway"
+                f"Model {plan.model.model_id} {force_reasons(plan)}. Use --force to delete anyway"
             )
-        question = f"Delete model {record.model_id} ({record.label})?"
-        if not args.yes and not confirm(_visible(question), sys.stdin, out):
-            raise CommandError(f"Model {record.model_id} not deleted")
+        if not args.yes:
+            for line in consequences(plan):
+                out.note(f"  {line}")
+            if not confirm(question(plan), sys.stdin, out):
+                raise CommandError(f"Model {plan.model.model_id} not deleted")
         registry.delete_model(args.model_id, force=args.force)
-    out.say(f"Deleted model {record.model_id} ({record.label})")
+    unlinked = f"; {plural(len(plan.children), 'model')} lost their parent" if plan.children else ""
+    out.say(f"Deleted model {ref}{unlinked}")
     return 0
-
-
-def _visible(text: str) -> str:
-    from registry_tui.render import visible
-
-    return visible(text)

@@ -17,7 +17,7 @@ from registry_tui.cli.common import (
 if TYPE_CHECKING:
     from registry_tui import ModelRegistry
     from registry_tui.cli.common import Subparsers
-    from registry_tui.records import EventRecord, ModelRecord
+    from registry_tui.records import EventRecord
 
 
 def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -52,31 +52,28 @@ def _add_history(subparsers: Subparsers, parents: list[argparse.ArgumentParser])
     p.set_defaults(handler=run_history)
 
 
-def _refs(records: list[ModelRecord]) -> str:
-    return ", ".join(f"{r.model_id} ({r.label})" for r in records)
-
-
 def run_promote(args: argparse.Namespace, out: Output) -> int:
-    """Tag a model; say which models lost the tag."""
-    exclusive = not args.keep_others
+    """Tag a model; say which models lost the tag (as the core reports it)."""
+    from registry_tui.render.plans import promote_summary
+
     with open_registry(args, must_exist=True) as registry:
-        record = registry.require_record(args.model_id)
-        before = registry.tag_holders(args.tag) if exclusive else []
-        registry.promote_model(args.model_id, args.tag, remove_from_others=exclusive)
-    message = f"Promoted model {record.model_id} ({record.label}) to {args.tag}"
-    removed = [r for r in before if r.model_id != record.model_id]
-    if removed:
-        message += f"; removed it from model {_refs(removed)}"
-    out.say(message)
+        result = registry.promote_model(
+            args.model_id, args.tag, remove_from_others=not args.keep_others
+        )
+    out.say(promote_summary(result.model, result.tag, result.removed_from, result.changed))
     return 0
 
 
 def run_untag(args: argparse.Namespace, out: Output) -> int:
-    """Remove a tag from a model."""
+    """Remove a tag from a model; warn when an exclusive tag is left with no active holder."""
+    from registry_tui.render.plans import model_ref, orphan_warnings
+
     with open_registry(args, must_exist=True) as registry:
-        record = registry.require_record(args.model_id)
+        plan = registry.untag_plan(args.model_id, args.tag)
+        for warning in orphan_warnings(plan):
+            out.note(f"warning: {warning}")
         registry.remove_tag(args.model_id, args.tag)
-    out.say(f"Removed tag {args.tag} from model {record.model_id} ({record.label})")
+    out.say(f"Removed tag {args.tag} from model {model_ref(plan.model)}")
     return 0
 
 

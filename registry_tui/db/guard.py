@@ -11,7 +11,8 @@ from typing import ParamSpec, TypeVar
 import peewee
 
 from registry_tui.db.connect import Target
-from registry_tui.errors import RegistryError, StorageError
+from registry_tui.db.live import Liveness, lost_connection_text
+from registry_tui.errors import ConnectionLostError, RegistryError, StorageError
 
 P_ = ParamSpec("P_")
 R = TypeVar("R")
@@ -22,6 +23,8 @@ def storage_error(exc: Exception, target: Target) -> StorageError:
     raw = target.redact(str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc))
     low = raw.lower()
     where = target.display
+    if lost_connection_text(raw):
+        return ConnectionLostError(f"Cannot reach {where} ({raw}); the next call reconnects")
     if "disk is full" in low or "no space" in low or "disk i/o" in low:
         msg = f"Cannot write to {where}: the disk is full or failing ({raw}); nothing was written"
     elif "locked" in low:
@@ -41,11 +44,29 @@ def storage_error(exc: Exception, target: Target) -> StorageError:
 
 
 def guard(method: Callable[P_, R]) -> Callable[P_, R]:
-    """Report database failures as :class:`StorageError` with the password removed."""
+    """Report database failures as :class:`StorageError` with the password removed.
+
+    On a registry with a :class:`~registry_tui.db.live.Liveness` (``_live``), each
+    call first checks its connection; a read that fails because the connection was
+    lost (a server restart) reconnects and runs once more. Writes are not retried:
+    :meth:`ModelRegistry._write` reports their lost connection itself.
+    """
 
     @functools.wraps(method)
     def wrapper(*args: P_.args, **kwargs: P_.kwargs) -> R:
+        live = getattr(args[0], "_live", None) if args else None
+        live = live if isinstance(live, Liveness) else None
         try:
+            if live is not None:
+                live.ensure()
+            try:
+                return method(*args, **kwargs)
+            except RegistryError:
+                raise
+            except Exception as exc:
+                if live is None or not _database_failure(exc) or not live.lost(exc):
+                    raise
+            live.ensure()  # the connection was lost and dropped: one more try
             return method(*args, **kwargs)
         except RegistryError:
             raise
@@ -55,6 +76,8 @@ def guard(method: Callable[P_, R]) -> Callable[P_, R]:
             target = getattr(args[0], "_target", None)
             if not isinstance(target, Target):
                 raise
+            if live is not None:
+                live.lost(exc)
             raise storage_error(_hidden_by_rollback(exc), target) from None
 
     return wrapper

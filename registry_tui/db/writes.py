@@ -14,6 +14,7 @@ from typing import Any
 
 import peewee
 
+from registry_tui.db import plans
 from registry_tui.db.store import P, Store
 from registry_tui.errors import (
     DuplicateModelError,
@@ -22,6 +23,7 @@ from registry_tui.errors import (
     TagNotFoundError,
     UnknownParentError,
 )
+from registry_tui.records import ChangePlan
 
 
 @dataclass(frozen=True)
@@ -172,8 +174,9 @@ class Writer:
             ).on_conflict_ignore().execute()
 
     # -- tags -------------------------------------------------------------------
-    def promote(self, model_id: int, tag: str, exclusive: bool, at: str) -> bool:
-        """Give ``tag`` to the model; return False when nothing changed."""
+    def promote(self, model_id: int, tag: str, exclusive: bool, at: str) -> tuple[bool, list[int]]:
+        """Give ``tag`` to the model; return whether anything changed and the ids it was
+        taken from."""
         self.lock_tag(tag)
         if self.status_of(model_id) != "active":
             raise ModelStateError(
@@ -182,7 +185,7 @@ class Writer:
         holders = self.holders(tag)
         others = [h for h in holders if h != model_id]
         if model_id in holders and (not exclusive or not others):
-            return False
+            return False, []
         if exclusive and others:
             t = self.t.tags
             self.store.run(
@@ -198,7 +201,7 @@ class Writer:
             details["removed_from"] = others
         previous = others[-1] if exclusive and others else None
         self.event(at, "promote", model_id, tag, previous, details)
-        return True
+        return True, others if exclusive else []
 
     def add_tag(self, model_id: int, tag: str, at: str) -> None:
         """Insert a ``model_tags`` row."""
@@ -296,21 +299,11 @@ class Writer:
 
     def delete(self, model_id: int, force: bool, at: str) -> None:
         """Delete a model, its tags, exports and metric rows; unlink its children."""
-        record = self.store.by_id(model_id, with_exports=False)
-        if record is None:
-            raise ModelNotFoundError(model_id)
-        m = self.t.models
-        rows: Any = m.select(m.model_id).where(m.parent_model_id == model_id).tuples()
-        children = [int(r[0]) for r in rows]
-        if record.tags and not force:
-            raise ModelStateError(
-                f"Model {model_id} has {len(record.tags)} tag(s). Use force=True to delete anyway"
-            )
-        if children and not force:
-            raise ModelStateError(
-                f"Model {model_id} has {len(children)} child model(s). "
-                "Use force=True to delete anyway"
-            )
+        change = plans.plan(self.store, model_id, "delete")
+        record, m = change.model, self.t.models
+        children = [c.model_id for c in change.children]
+        if change.needs_force and not force:
+            raise ModelStateError(_force_message(change))
         for child in children:
             m.update(parent_model_id=None).where(m.model_id == child).execute()
             self.event(at, "unlink", child, previous=model_id, details={"parent_deleted": model_id})
@@ -351,3 +344,9 @@ class Writer:
             m.update(export_formats=json.dumps(formats)).where(m.model_id == model_id).execute()
         self.event(at, "export", model_id, details={"format": export_format, "path": path})
         return export_id
+
+
+def _force_message(change: ChangePlan) -> str:
+    """Why a delete needs ``force`` (the first reason: tags, then children)."""
+    what = f"{len(change.tags)} tag(s)" if change.tags else f"{len(change.children)} child model(s)"
+    return f"Model {change.model.model_id} has {what}. Use force=True to delete anyway"

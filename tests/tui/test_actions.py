@@ -156,42 +156,6 @@ def test_delete_cancelled_keeps_the_model_and_confirmed_removes_it(seeded: Seede
     assert registry.get_record(extra) is None
 
 
-def test_delete_of_a_tagged_model_needs_a_second_force_confirmation(seeded: Seeded) -> None:
-    """A tagged model asks again, naming its tags; n there keeps it, y there force-deletes it."""
-    registry, ids = seeded
-
-    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
-        await go_to(pilot, app, ids["bert"])
-        await pilot.press("d", "y")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
-        assert "is tagged: baseline" in screen_text(app)
-        await pilot.press("n")
-        await settle(pilot)
-        assert registry.get_record(ids["bert"]) is not None
-        await pilot.press("d", "y")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot, 0.05)
-
-    run(registry, scenario)
-    assert registry.get_record(ids["bert"]) is None
-
-
-def test_refused_delete_shows_the_core_message(seeded: Seeded) -> None:
-    """Deleting a model with children is refused with the core's message; nothing changes."""
-    registry, ids = seeded
-
-    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
-        await go_to(pilot, app, ids["base"])
-        await pilot.press("d", "y")
-        await settle(pilot, 0.05)
-        assert any("child" in n or "force" in n for n in notifications(app)), notifications(app)
-
-    run(registry, scenario)
-    assert registry.get_record(ids["base"]) is not None
-
-
 def test_read_only_refuses_every_change(seeded: Seeded) -> None:
     """With read_only, p/u/r/d open nothing, say why, and the database is untouched."""
     registry, ids = seeded

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from textual.pilot import Pilot
 
 from registry_tui import ModelRegistry
@@ -65,14 +66,24 @@ def test_promotion_from_another_connection_updates_tags_and_sidebar(seeded: Seed
     run(registry, scenario, poll_interval=0.2)
 
 
-def test_no_reload_while_nothing_changes(seeded: Seeded) -> None:
-    """Polling reads the change token only; the listing is not re-queried when it is unchanged."""
+def test_no_reload_while_nothing_changes(seeded: Seeded, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Polling reads the change token (it was read again and again) but, as it does not
+    move, the listing is not re-queried."""
     registry, _ = seeded
+    reads: list[int] = []
+    read_token = registry.change_token
+
+    def counted() -> int:
+        reads.append(1)
+        return read_token()
+
+    monkeypatch.setattr(registry, "change_token", counted)
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         screen = main_screen(app)
         generation = screen.generation
-        await pilot.pause(0.7)
+        start = len(reads)
+        await wait_for(pilot, lambda: len(reads) >= start + 3, timeout=5)
         await settle(pilot)
         assert screen.generation == generation
 

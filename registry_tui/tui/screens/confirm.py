@@ -2,11 +2,15 @@
 
 Focus starts on **No**, so an absent-minded ``enter`` changes nothing; ``y``
 confirms, ``n`` and ``esc`` cancel. The screen returns True or False. Callers
-pass text whose user-supplied parts went through ``plain`` (shown literally).
+pass text whose user-supplied parts went through ``plain`` (shown literally), and
+``details``: one line per consequence of the change, listed under the question;
+``details=None`` opens the question at once, saying it is still checking, with
+yes disabled until :meth:`ConfirmScreen.show_plan` fills it in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -29,17 +33,29 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("left,right", "app.focus_next", "Switch button", show=False),
     ]
 
-    def __init__(self, title: str, question: str, confirm: str = "Yes", *, danger: bool = False):
+    def __init__(
+        self,
+        title: str,
+        question: str,
+        confirm: str = "Yes",
+        *,
+        danger: bool = False,
+        details: Sequence[str] | None = (),
+    ) -> None:
         super().__init__(classes="dialog")
         self.title_text = title
         self.question = question
         self.confirm = confirm
         self.danger = danger
+        self.details = None if details is None else tuple(details)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="-danger" if self.danger else ""):
             yield Static(Text(self.title_text, style="bold"), id="dialog-title")
             yield Static(Text(self.question), id="dialog-question")
+            details = Static(self._details_text(), id="dialog-details")
+            details.display = self.details != ()
+            yield details
             with Horizontal(id="dialog-buttons"):
                 yield Button("No", id="no", compact=True)
                 yield Button(
@@ -47,7 +63,30 @@ class ConfirmScreen(ModalScreen[bool]):
                     id="yes",
                     variant="error" if self.danger else "warning",
                     compact=True,
+                    disabled=self.details is None,
                 )
+
+    def _details_text(self) -> Text:
+        if self.details is None:
+            return Text("checking what this changes…", style="dim")
+        return Text("\n").join(Text(f"• {line}") for line in self.details)
+
+    @property
+    def ready(self) -> bool:
+        """True once the consequences are shown (until then yes does nothing)."""
+        return self.details is not None
+
+    def show_plan(self, title: str, question: str, confirm: str, details: Sequence[str]) -> None:
+        """Fill in a question opened before its consequences were known."""
+        self.title_text, self.question, self.confirm = title, question, confirm
+        self.details = tuple(details)
+        self.query_one("#dialog-title", Static).update(Text(title, style="bold"))
+        self.query_one("#dialog-question", Static).update(Text(question))
+        box = self.query_one("#dialog-details", Static)
+        box.update(self._details_text())
+        box.display = bool(self.details)
+        yes = self.query_one("#yes", Button)
+        yes.label, yes.disabled = f"{confirm} (y)", False
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -57,5 +96,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
     def action_answer(self, yes: bool) -> None:
-        """Close the question with an answer."""
+        """Close the question with an answer (yes only once the consequences are shown)."""
+        if yes and not self.ready:
+            return
         self.dismiss(yes)

@@ -27,7 +27,7 @@ from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.compare import CompareScreen
 from registry_tui.tui.screens.history import HistoryFilter
 from registry_tui.tui.screens.record_actions import RecordActions
-from registry_tui.tui.text import plain
+from registry_tui.tui.text import literal, plain
 
 HISTORY_LIMIT = 50
 LABEL_LIMIT = 20
@@ -71,6 +71,13 @@ class DetailScreen(RecordActions):
             super().__init__()
             self.record, self.events, self.labels = record, events, labels
 
+    class LoadFailed(Message):
+        """The model could not be read (the database is unreachable, for one)."""
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
     def __init__(
         self, registry: ModelRegistry, model_id: int, *, read_only: bool | None = None
     ) -> None:
@@ -103,9 +110,16 @@ class DetailScreen(RecordActions):
             events = self.registry.events(model_id=self.model_id, limit=HISTORY_LIMIT)
             labels = self._labels(events)
         except RegistryError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
+            self.post_message(self.LoadFailed(str(exc)))
             return
         self.post_message(self.Loaded(record, events, labels))
+
+    def on_detail_screen_load_failed(self, message: LoadFailed) -> None:
+        """Say why instead of "loading…" forever, and the ways out."""
+        text = Text(f"Could not load model {self.model_id}: ", style="red")
+        text.append_text(literal(message.error, "red"))
+        text.append("\nesc back · ctrl+r retry", style="dim")
+        self.query_one("#detail-body", Static).update(text)
 
     def _labels(self, events: list[EventRecord]) -> dict[int, str]:
         """``name version`` of the models the events mention (deleted ones are left out)."""

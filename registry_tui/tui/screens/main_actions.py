@@ -1,23 +1,27 @@
 """What the main screen's keys do to the registry: promote, untag, retire, delete.
 
 Every change is one registry call in a thread worker, so the history records
-it exactly as the CLI's would. Destructive actions ask first; in read-only mode
-they explain why nothing happens. After a change the listing reloads with the
-cursor on the same model.
+it exactly as the CLI's would. Destructive actions first read the core's plan
+of what they will do (tags lost, children unlinked, an exclusive tag left with
+no active holder, a retire that would change nothing) and ask with every
+consequence named, in the CLI's words; in read-only mode they explain why
+nothing happens. After a change the listing reloads with the cursor on the same
+model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import work
+from textual import on, work
 from textual.message import Message
 from textual.screen import Screen
 
 from registry_tui.errors import RegistryError
-from registry_tui.records import ModelRecord
+from registry_tui.records import ChangePlan, ModelRecord
 from registry_tui.registry import ModelRegistry
-from registry_tui.tui.messages import RegistryTouched
+from registry_tui.render.plans import consequences, promote_summary, question
+from registry_tui.tui.messages import ModelsGone, RegistryTouched, WatchModels
 from registry_tui.tui.screens.compare import CompareScreen
 from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.screens.lineage import LineageScreen
@@ -47,6 +51,20 @@ class MainActions(Screen[None]):
             super().__init__()
             self.error = error
 
+    class PlanReady(Message):
+        """The core said what a change would do (``plan``), or why it cannot (``error``);
+        ``then`` or ``failed`` carries on on the UI thread."""
+
+        def __init__(
+            self,
+            plan: ChangePlan | None,
+            then: Callable[[ChangePlan], None],
+            error: str = "",
+            failed: Callable[[], object] | None = None,
+        ) -> None:
+            super().__init__()
+            self.plan, self.then, self.error, self.failed = plan, then, error, failed
+
     @property
     def table(self) -> ModelTable:
         """The model table."""
@@ -68,13 +86,45 @@ class MainActions(Screen[None]):
         return not self.read_only
 
     @work(thread=True, exclusive=True, group="action")
-    def _mutate(self, summary: str, change: Callable[[], object]) -> None:
+    def _mutate(self, change: Callable[[], str]) -> None:
+        """Run ``change`` (which returns what to tell the user) off the UI thread."""
         try:
-            change()
+            summary = change()
         except RegistryError as exc:
             self.post_message(self.ActionFailed(str(exc)))
             return
         self.post_message(self.ActionDone(summary))
+
+    @work(thread=True, exclusive=True, group="plan")
+    def _with_plan(
+        self,
+        action: str,
+        model_id: int,
+        tag: str | None,
+        then: Callable[[ChangePlan], None],
+        failed: Callable[[], object] | None = None,
+    ) -> None:
+        """Read what ``action`` would do, then hand the plan to ``then`` on the UI thread
+        (or, when the core refuses, show why and call ``failed``)."""
+        try:
+            if action == "delete":
+                plan = self.registry.delete_plan(model_id)
+            elif action == "retire":
+                plan = self.registry.retire_plan(model_id)
+            else:
+                plan = self.registry.untag_plan(model_id, str(tag))
+        except RegistryError as exc:
+            self.post_message(self.PlanReady(None, then, str(exc), failed))
+            return
+        self.post_message(self.PlanReady(plan, then))
+
+    def on_main_actions_plan_ready(self, message: PlanReady) -> None:
+        if message.plan is not None:
+            message.then(message.plan)
+            return
+        if message.failed is not None:
+            message.failed()
+        self.post_message(self.ActionFailed(message.error))
 
     def on_main_actions_action_done(self, message: ActionDone) -> None:
         self.notify(message.summary, markup=False)
@@ -84,6 +134,61 @@ class MainActions(Screen[None]):
         self.notify(message.error, title="Refused", severity="error", markup=False)
         self.app.post_message(RegistryTouched())
 
+    def _ask(self, plan: ChangePlan, title: str, confirm: str, then: Callable[[], object]) -> None:
+        """Ask about ``plan`` with every consequence listed; run ``then`` on yes."""
+        screen = ConfirmScreen(title, question(plan), confirm, details=consequences(plan))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.app.push_screen(screen, answered)
+
+    def _ask_first(
+        self,
+        record: ModelRecord,
+        action: str,
+        decide: Callable[[ChangePlan, ConfirmScreen], None],
+        then: Callable[[ChangePlan], object],
+    ) -> None:
+        """Open the question at once (yes disabled) and fill it in from the core's plan, so
+        a quick ``y`` can never confirm consequences not yet shown."""
+        verb = "Delete" if action == "delete" else "Retire"
+        screen = ConfirmScreen(
+            f"{verb} model", f"{verb} model {record.model_id} ({plain(record.label)})?",
+            verb, danger=action == "delete", details=None,
+        )  # fmt: skip
+        plans: list[ChangePlan] = []
+
+        def planned(plan: ChangePlan) -> None:
+            plans.append(plan)
+            if screen.is_attached and screen.is_current:
+                decide(plan, screen)
+
+        def answered(yes: bool | None) -> None:
+            if yes and plans:
+                then(plans[0])
+
+        self.app.push_screen(screen, answered)
+        self._with_plan(action, record.model_id, None, planned, lambda: screen.dismiss(False))
+
+    # -- marks follow live refresh ---------------------------------------------------
+
+    @on(ModelTable.MarksChanged)
+    def _watch_marks(self, message: ModelTable.MarksChanged) -> None:
+        self.app.post_message(WatchModels("main-marks", message.marked))
+
+    def on_models_gone(self, message: ModelsGone) -> None:
+        table = self.table
+        gone = table.marked & message.model_ids
+        if not gone:
+            return
+        table.marked -= gone
+        table.refresh()
+        table.post_message(ModelTable.MarksChanged(frozenset(table.marked)))
+        word = "model was" if len(gone) == 1 else "models were"
+        self.notify(f"{len(gone)} marked {word} deleted elsewhere and unmarked", markup=False)
+
     # -- keys ------------------------------------------------------------------------
 
     def action_promote(self) -> None:
@@ -92,19 +197,19 @@ class MainActions(Screen[None]):
         if record is None or not self._writable("promote"):
             return
 
+        def promote(choice: PromoteChoice) -> str:
+            result = self.registry.promote_model(record.model_id, choice.tag, choice.exclusive)
+            return promote_summary(result.model, result.tag, result.removed_from, result.changed)
+
         def chosen(choice: PromoteChoice | None) -> None:
-            if choice is None:
-                return
-            summary = f"{plain(record.label)} is now {plain(choice.tag)}"
-            self._mutate(
-                summary,
-                lambda: self.registry.promote_model(record.model_id, choice.tag, choice.exclusive),
-            )
+            if choice is not None:
+                self._mutate(lambda: promote(choice))
 
         self.app.push_screen(PromoteScreen(self.registry, record), chosen)
 
     def action_untag(self) -> None:
-        """Take one of its tags off the highlighted model."""
+        """Take one of its tags off the highlighted model (warning when that leaves an
+        exclusive tag with no active holder)."""
         record = self._target()
         if record is None or not self._writable("remove tag"):
             return
@@ -112,61 +217,65 @@ class MainActions(Screen[None]):
             self.notify(f"{plain(record.label)} has no tags", markup=False)
             return
 
+        def untag(tag: str) -> str:
+            self.registry.remove_tag(record.model_id, tag)
+            return f"Removed {plain(tag)} from {plain(record.label)}"
+
+        def planned(plan: ChangePlan) -> None:
+            tag = plan.tags[0]
+            if not plan.orphaned_tags:
+                self._mutate(lambda: untag(tag))
+                return
+            self._ask(plan, "Remove tag", "Remove", lambda: self._mutate(lambda: untag(tag)))
+
         def chosen(tag: str | None) -> None:
             if tag is not None:
-                summary = f"Removed {plain(tag)} from {plain(record.label)}"
-                self._mutate(summary, lambda: self.registry.remove_tag(record.model_id, tag))
+                self._with_plan("untag", record.model_id, tag, planned)
 
         self.app.push_screen(UntagScreen(record), chosen)
 
     def action_retire(self) -> None:
-        """Retire the highlighted model after a confirmation (focus starts on No)."""
+        """Retire the highlighted model after a confirmation (focus starts on No) that warns
+        when an exclusive tag is left with no active holder; a retired one is left alone."""
         record = self._target()
         if record is None or not self._writable("retire"):
             return
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                summary = f"Retired {plain(record.label)}"
-                self._mutate(summary, lambda: self.registry.retire_model(record.model_id))
+        def retire() -> str:
+            if not self.registry.retire_model(record.model_id):
+                return f"{plain(record.label)} is already retired; nothing changed"
+            return f"Retired {plain(record.label)}"
 
-        question = (
-            f"Retire model {record.model_id} ({plain(record.label)})?\n"
-            "It stays in the registry but leaves the default listings."
-        )
-        self.app.push_screen(ConfirmScreen("Retire model", question, "Retire"), confirmed)
+        def decide(plan: ChangePlan, screen: ConfirmScreen) -> None:
+            if plan.no_op:
+                screen.dismiss(False)
+                self.notify(consequences(plan)[0] + "; nothing changed", markup=False)
+                return
+            screen.show_plan("Retire model", question(plan), "Retire", consequences(plan))
+
+        self._ask_first(record, "retire", decide, lambda _: self._mutate(retire))
 
     def action_delete(self) -> None:
-        """Delete the highlighted model; a tagged one needs a second, forced confirmation."""
+        """Delete the highlighted model after one question naming all it takes along;
+        a tagged model or a parent is offered the forced delete."""
         record = self._target()
         if record is None or not self._writable("delete"):
             return
 
-        def forced(yes: bool | None) -> None:
-            if yes:
-                self._delete(record, force=True)
+        def delete(force: bool) -> str:
+            self.registry.delete_model(record.model_id, force=force)
+            return f"Deleted {plain(record.label)}"
 
-        def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            if not record.tags:
-                self._delete(record, force=False)
-                return
-            tags = ", ".join(plain(t) for t in record.tags)
-            question = (
-                f"{plain(record.label)} is tagged: {tags}.\nForce the delete? The tags go with it."
+        def decide(plan: ChangePlan, screen: ConfirmScreen) -> None:
+            title, button = (
+                ("Force delete",) * 2 if plan.needs_force else ("Delete model", "Delete")
             )
-            screen = ConfirmScreen("Force delete", question, "Force delete", danger=True)
-            self.app.push_screen(screen, forced)
+            screen.show_plan(title, question(plan), button, consequences(plan))
 
-        question = f"Delete model {record.model_id} ({plain(record.label)})? This cannot be undone."
-        self.app.push_screen(
-            ConfirmScreen("Delete model", question, "Delete", danger=True), confirmed
-        )
+        def confirmed(plan: ChangePlan) -> None:
+            self._mutate(lambda: delete(plan.needs_force))
 
-    def _delete(self, record: ModelRecord, *, force: bool) -> None:
-        summary = f"Deleted {plain(record.label)}"
-        self._mutate(summary, lambda: self.registry.delete_model(record.model_id, force=force))
+        self._ask_first(record, "delete", decide, confirmed)
 
     def action_compare(self) -> None:
         """Compare the marked models, or the highlighted one with its parent."""

@@ -3,8 +3,9 @@
 The tags already in use are offered (``up``/``down`` pick one, typing
 completes); "exclusive" is on by default, as in the guide's ``promote_model``.
 A preview line says what the promotion does before it is done, e.g.
-``production: gpt-small 1.2.0 -> gpt-small 1.3.0``. ``enter`` confirms,
-``esc`` cancels.
+``production: gpt-small 1.2.0 -> gpt-small 1.3.0``; one that takes the tag
+from several models says how many, and asks again before doing it. ``enter``
+confirms, ``esc`` cancels.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from registry_tui import validate
 from registry_tui.errors import RegistryError
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
+from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.text import literal, plain
 
 SHOWN_HOLDERS = 2
@@ -57,6 +59,10 @@ def preview_text(
     if exclusive:
         text.append(others or "(nobody)", style="red" if others else "dim")
         text.append(" -> ")
+        if len(holders) > 1:
+            text.append(plain(record.label), style="bold green")
+            text.append(f" (takes it from {len(holders)} models)", style="bold red")
+            return text
     else:
         text.append(f"{others} + " if others else "(new) ", style="dim")
     text.append(plain(record.label), style="bold green")
@@ -96,6 +102,7 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         self.initial_tag = tag
         self.holders: dict[str, list[ModelRecord]] = {}
         self.tags: list[str] = []
+        self._confirm_pending: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -144,6 +151,9 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
     def on_promote_screen_preview(self, message: Preview) -> None:
         self.holders[message.tag] = message.holders
         self._refresh_preview()
+        if self._confirm_pending == message.tag == self.tag:
+            self._confirm_pending = None
+            self.action_confirm()
 
     @on(Input.Changed, "#tag-input")
     def _typed(self, _: Input.Changed) -> None:
@@ -196,14 +206,34 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         self.query_one("#tag-options", OptionList).highlighted = index % len(self.tags)
 
     def action_confirm(self) -> None:
-        """Promote with the chosen tag."""
+        """Promote with the chosen tag; taking it from several models asks first."""
         tag = self.tag
         try:
             validate.tag(tag)
         except RegistryError as exc:
             self.query_one("#preview", Static).update(literal(str(exc), "red"))
             return
-        self.dismiss(PromoteChoice(tag, self.query_one("#exclusive", Checkbox).value))
+        choice = PromoteChoice(tag, self.query_one("#exclusive", Checkbox).value)
+        if choice.exclusive and tag not in self.holders:
+            self._confirm_pending = tag  # confirm once the holders are known
+            self._load_holders(tag)
+            return
+        others = [h for h in self.holders.get(tag, []) if h.model_id != self.record.model_id]
+        if not choice.exclusive or len(others) < 2:
+            self.dismiss(choice)
+            return
+        question = (
+            f"Take {plain(tag)} from {len(others)} models and give it to "
+            f"{plain(self.record.label)} alone?"
+        )
+        details = [f"{h.model_id} ({plain(h.label)}) loses {plain(tag)}" for h in others]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(choice)
+
+        screen = ConfirmScreen("Exclusive promotion", question, "Promote", details=details)
+        self.app.push_screen(screen, answered)
 
     def action_cancel(self) -> None:
         """Close without changing anything."""

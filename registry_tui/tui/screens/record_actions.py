@@ -67,8 +67,11 @@ class RecordActions(MainActions):
 
         def confirmed(choice: RollbackChoice, yes: bool | None) -> None:
             if yes:
-                summary = f"Rolled back {plain(choice.tag)}: {plain(choice.preview)}"
-                self._mutate(summary, lambda: self.registry.rollback_tag(choice.tag))
+                def rollback() -> str:
+                    self.registry.rollback_tag(choice.tag)
+                    return f"Rolled back {plain(choice.tag)}: {plain(choice.preview)}"
+
+                self._mutate(rollback)
 
         def chosen(choice: RollbackChoice | None) -> None:
             if choice is None:
