@@ -1,81 +1,18 @@
-"""Comparison (space, c) and lineage (l) screens: what they show and where enter goes."""
+"""The lineage screen (l): the family tree, where its keys go, and how it follows changes."""
 
 from __future__ import annotations
 
 from textual.pilot import Pilot
 
 from registry_tui import ModelRegistry
-from registry_tui.render import comparison_rows
 from registry_tui.tui.app import RegistryApp
-from registry_tui.tui.screens.compare import CompareScreen
 from registry_tui.tui.screens.detail import DetailScreen
 from registry_tui.tui.screens.lineage import LineageScreen
 from registry_tui.tui.screens.main import MainScreen
 from registry_tui.tui.widgets.lineage_tree import LineageTree
-from registry_tui.tui.widgets.metric_bars import bar, bar_fractions
-from tests.tui.helpers import main_screen, notifications, run, screen_text, settle, table
+from tests.tui.helpers import main_screen, run, screen_text, settle, table
 
 Seeded = tuple[ModelRegistry, dict[str, int]]
-
-
-def test_space_marks_and_c_compares_the_marked_models(seeded: Seeded) -> None:
-    """Marked models appear side by side with the best value starred and config differences."""
-    registry, ids = seeded
-
-    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
-        await pilot.press("j", "space", "j", "space")  # v12 and v11
-        await settle(pilot)
-        assert table(app).marked == {ids["v12"], ids["v11"]}
-        assert "2 marked" in screen_text(app)
-        await pilot.press("c")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, CompareScreen)
-        assert screen.model_ids == sorted([ids["v11"], ids["v12"]])
-        text = screen_text(app)
-        assert "gpt-small 1.1.0" in text and "gpt-small 1.2.0" in text
-        assert "0.4 ★" in text  # v12 has the best val_loss
-        assert "0.86 ★" in text  # and the best accuracy
-        assert "Config differences" in text and "d_model" in text
-        await pilot.press("escape")
-        assert isinstance(app.screen, MainScreen)
-        await pilot.press("escape")  # esc clears the marks
-        assert table(app).marked == set()
-
-    run(registry, scenario)
-
-
-def test_c_without_marks_compares_the_model_with_its_parent(seeded: Seeded) -> None:
-    """With nothing marked, c compares the highlighted model with its parent."""
-    registry, ids = seeded
-
-    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
-        await pilot.press("j", "c")  # v12, parent v11
-        await settle(pilot)
-        assert isinstance(app.screen, CompareScreen)
-        assert app.screen.model_ids == [ids["v11"], ids["v12"]]
-        await pilot.press("escape", "g", "c")  # bert has no parent
-        await settle(pilot)
-        assert isinstance(app.screen, MainScreen)
-        assert any("no parent" in n for n in notifications(app))
-
-    run(registry, scenario)
-
-
-def test_metric_bars_scale_between_the_row_extremes() -> None:
-    """The smallest value gets a short bar, the largest a full one; missing values none."""
-    assert bar_fractions([1.0, 2.0, None]) == [0.15, 1.0, None]
-    assert bar_fractions([3.0, 3.0]) == [1.0, 1.0]
-    assert bar(1.0, 4) == "████" and bar(0.5, 4) == "██  "
-
-
-def test_comparison_uses_the_cli_direction_rules(seeded: Seeded) -> None:
-    """Lower is better for losses, higher for accuracy: the same rows the CLI prints."""
-    registry, ids = seeded
-    records = registry.compare_records([ids["v11"], ids["v12"]])
-    rows = {r.metric: r for r in comparison_rows(records)}
-    assert rows["val_loss"].lower_better and rows["val_loss"].best == {1}
-    assert not rows["accuracy"].lower_better and rows["accuracy"].best == {1}
 
 
 def test_lineage_shows_the_whole_family_with_deltas(seeded: Seeded) -> None:

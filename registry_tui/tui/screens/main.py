@@ -46,6 +46,7 @@ class MainScreen(MainActions):
         Binding("question_mark", "app.help", "Help"),
         Binding("slash", "focus_filter", "Filter"),
         Binding("c", "compare", "Compare"),
+        Binding("C", "compare_production", "Compare with production", show=False),
         Binding("l", "lineage", "Lineage"),
         Binding("p", "promote", "Promote"),
         Binding("u", "untag", "Remove tag", show=False),
@@ -212,6 +213,7 @@ class MainScreen(MainActions):
 
     def on_registry_changed(self, _: RegistryChanged) -> None:
         self.reload(keep=True)
+        self.prune_marks()
         self._load_overview(self.query_model.status)
 
     # -- table events ----------------------------------------------------------------
@@ -331,6 +333,11 @@ class MainScreen(MainActions):
         yield SystemCommand("Delete", "Delete the highlighted model", self.action_delete)
         yield SystemCommand("Remove tag", "Take a tag off the highlighted model", self.action_untag)
         yield SystemCommand("Compare", "Compare the marked models", self.action_compare)
+        yield SystemCommand(
+            "Compare with production",
+            "The highlighted model beside the production model",
+            self.action_compare_production,
+        )
         yield SystemCommand("Lineage", "Show the fine-tune family", self.action_lineage)
         yield SystemCommand("Clear filter", "Show every active model", self._clear_filter)
         yield SystemCommand(

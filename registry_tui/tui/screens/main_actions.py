@@ -18,7 +18,7 @@ from registry_tui.errors import RegistryError
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.tui.messages import RegistryTouched
-from registry_tui.tui.screens.compare import CompareScreen
+from registry_tui.tui.screens.compare import CompareScreen, gone_text
 from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.screens.detail import DetailScreen
 from registry_tui.tui.screens.lineage import LineageScreen
@@ -197,6 +197,43 @@ class MainActions(Screen[None]):
             )
             return
         self.app.push_screen(CompareScreen(self.registry, ids))
+
+    def action_compare_production(self) -> None:
+        """Compare the highlighted model with the holder of ``production`` (its family's first)."""
+        record = self._target()
+        if record is not None:
+            self.app.push_screen(
+                CompareScreen(self.registry, [record.model_id], against="production")
+            )
+
+    class MarksGone(Message):
+        """Marked models that no longer exist (deleted elsewhere)."""
+
+        def __init__(self, model_ids: list[int]) -> None:
+            super().__init__()
+            self.model_ids = model_ids
+
+    @work(thread=True, exclusive=True, group="marks")
+    def prune_marks(self) -> None:
+        """Find marked models deleted elsewhere, so the marks follow the registry."""
+        marked = sorted(self.table.marked)
+        if not marked:
+            return
+        try:
+            found = self.registry.records_by_id(marked)
+        except RegistryError:
+            return  # the next refresh tries again
+        gone = [i for i in marked if i not in found]
+        if gone:
+            self.post_message(self.MarksGone(gone))
+
+    def on_main_actions_marks_gone(self, message: MarksGone) -> None:
+        if self.table.unmark(message.model_ids):
+            self.notify(
+                f"{gone_text(message.model_ids)} (deleted elsewhere): unmarked",
+                title="Marks",
+                markup=False,
+            )
 
     def action_lineage(self) -> None:
         """Show the highlighted model's whole fine-tune family."""
