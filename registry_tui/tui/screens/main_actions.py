@@ -90,7 +90,12 @@ class MainActions(Screen[None]):
     def action_promote(self) -> None:
         """Give the highlighted model a tag (exclusive by default)."""
         record = self._target()
-        if record is None or not self._writable("promote"):
+        if record is not None:
+            self.promote_record(record)
+
+    def promote_record(self, record: ModelRecord) -> None:
+        """Ask which tag to give ``record`` and promote it (also used from the lineage tree)."""
+        if not self._writable("promote"):
             return
 
         def chosen(choice: PromoteChoice | None) -> None:
@@ -245,7 +250,8 @@ class MainActions(Screen[None]):
             if model_id is not None:
                 self.jump_to(model_id)
 
-        self.app.push_screen(LineageScreen(self.registry, record.model_id), jump)
+        screen = LineageScreen(self.registry, record.model_id, promote=self.promote_record)
+        self.app.push_screen(screen, jump)
 
     def jump_to(self, model_id: int) -> None:
         """Put the cursor on ``model_id`` if the listing shows it, else open its details."""
