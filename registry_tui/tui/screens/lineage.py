@@ -42,11 +42,11 @@ class LineageScreen(Screen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("enter", "detail", "Details", priority=True),
-        Binding("c", "compare_parent", "Compare with parent"),
-        Binding("R", "compare_root", "Compare with root"),
+        Binding("c", "compare_parent", "Compare parent"),
+        Binding("R", "compare_root", "Compare root"),
         Binding("C", "compare_production", "Compare with production", show=False),
         Binding("p", "promote", "Promote"),
-        Binding("o", "jump", "Show in list"),
+        Binding("o", "jump", "In list"),
         Binding("j", "tree_move('down')", "Down", show=False),
         Binding("k", "tree_move('up')", "Up", show=False),
     ]
