@@ -14,9 +14,9 @@ def _register(
     )  # fmt: skip
 
 
-def test_the_holder_in_the_models_family_wins(sqlite_registry: ModelRegistry) -> None:
-    """With one production model per family, each model gets its own family's holder."""
-    reg = sqlite_registry
+def test_the_holder_in_the_models_family_wins(registry: ModelRegistry) -> None:
+    """One production model per family: each model gets its own family's (on both backends)."""
+    reg = registry
     gpt = _register(reg, "gpt", "1.0.0", "lm")
     gpt_ft = _register(reg, "gpt-medical", "1.0.0", "lm", parent=gpt)
     bert = _register(reg, "bert", "1.0.0", "cls")
