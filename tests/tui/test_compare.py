@@ -259,3 +259,17 @@ def test_a_failed_comparison_says_why_and_goes_back(seeded: Seeded, db_path: Pat
 
     run(registry, scenario)
     other.close()
+
+
+def test_an_error_quoting_user_text_shows_it_literally(seeded: Seeded) -> None:
+    """A refused tag with markup and OSC 52 shows in the error slot as text, never as escapes."""
+    registry, ids = seeded
+    tag = "[red]st\x1b]52;c;eA==\x07"
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        app.push_screen(CompareScreen(registry, [ids["v12"]], against=tag))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "\x1b" not in text and "\\x1b]52" in text and "[red]st" in text
+
+    run(registry, scenario)

@@ -167,7 +167,7 @@ class CompareScreen(Screen[None]):
         self.query_one("#screen-title", Static).update(self._title(records))
 
     def on_compare_screen_load_failed(self, message: LoadFailed) -> None:
-        text = Text(message.error, style="bold red")
+        text = literal(message.error, "bold red")
         text.append("\nesc goes back · ctrl+r tries again", style="dim")
         self.query_one(MetricBars).show_message(text)
         self.query_one("#config-diff", Static).update("")

@@ -27,7 +27,7 @@ from registry_tui.registry import ModelRegistry
 from registry_tui.render import metrics_inline, model_label, step_deltas
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.compare import CompareScreen
-from registry_tui.tui.text import plain
+from registry_tui.tui.text import literal, plain
 from registry_tui.tui.widgets.lineage_tree import LineageTree
 
 Promote = Callable[[ModelRecord], None]
@@ -115,7 +115,7 @@ class LineageScreen(Screen[int | None]):
         self.query_one("#screen-title", Static).update(title)
 
     def on_lineage_screen_load_failed(self, message: LoadFailed) -> None:
-        text = Text(message.error, style="bold red")
+        text = literal(message.error, "bold red")
         text.append("\nesc goes back · ctrl+r tries again", style="dim")
         self.query_one("#lineage-info", Static).update(text)
 
