@@ -133,3 +133,16 @@ def test_grid_shows_seven_models_at_once_in_120_columns() -> None:
     records = [make(i, name=f"model-{i}") for i in range(1, 8)]
     text, view = _text(117, records)
     assert view.shown == 7 and "models 1" not in text
+
+
+def test_columns_are_wide_enough_not_to_break_words() -> None:
+    """``summarization`` and a tag with its comma stay whole; names wrap after ``-`` only."""
+    records = [
+        make(1, name="t5-small-news-headlines", task_type="summarization",
+             tags=("experimental", "staging")),
+        make(2, name="t5-small", task_type="summarization", tags=()),
+    ]  # fmt: skip
+    text, _ = _text(77, records)
+    assert text.count("summarization") == 2
+    assert "experimental," in text and "staging" in text
+    assert "t5-small-" in text and "headlines" in text

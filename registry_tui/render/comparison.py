@@ -37,7 +37,8 @@ LEGEND = (
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 _MIN_COLUMN = 10
 _MAX_COLUMN = 22
-_NAME_WIDTH = 12
+_NAME_WIDTH = 16
+"""Longest unbroken piece of a name, task type or tag that widens a column."""
 _GAP = 2
 """Cells between two columns: a padding cell and the table's (blank) divider."""
 _SCIENTIFIC_ABOVE = 1e15
@@ -227,12 +228,21 @@ class ComparisonView:
         return self.shown < self.total
 
 
+def _longest_piece(value: object) -> int:
+    """The longest run of ``value`` between ``-``, ``_``, ``.`` and spaces (where it may wrap)."""
+    return max((len(p) for p in re.split(r"(?<=[-_. ])", visible(value))), default=0)
+
+
 def column_width(record: ModelRecord, rows: Sequence[ComparisonRow], index: int) -> int:
-    """How wide a model's column is: its header's version and id, its values, a short bar."""
+    """How wide a model's column is: its header, task and tags without breaking a word, its values.
+
+    Names and task types wrap after ``-`` or ``_``; a tag stays on one line with its comma.
+    """
     ident = len(visible(record.version)) + len(f" #{record.model_id}")
-    name = min(len(visible(record.name)), _NAME_WIDTH)
+    words = [_longest_piece(record.name), _longest_piece(record.task_type)]
+    words += [len(visible(tag)) + 1 for tag in record.tags]
     values = (len(row_texts(row.values)[index]) + 2 for row in rows)
-    return min(_MAX_COLUMN, max(_MIN_COLUMN, ident, name, *values))
+    return min(_MAX_COLUMN, max(_MIN_COLUMN, ident, *(min(w, _NAME_WIDTH) for w in words), *values))
 
 
 def label_width(rows: Sequence[ComparisonRow], width: int) -> int:
