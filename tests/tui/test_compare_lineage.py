@@ -249,3 +249,24 @@ async def open_lineage(pilot: Pilot[None], model_id: int) -> LineageScreen:
     screen = app.screen
     assert isinstance(screen, LineageScreen)
     return screen
+
+
+def test_a_node_deleted_elsewhere_moves_the_cursor_to_its_parent(
+    seeded: Seeded, db_path: Path
+) -> None:
+    """The highlighted model (the one the tree was opened on) is deleted: its parent is next."""
+    registry, ids = seeded
+    other = ModelRegistry(str(db_path))
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        screen = await open_lineage(pilot, ids["v12"])
+        other.delete_model(ids["v12"], force=True)
+        app.check_changes(force=True)
+        await settle(pilot)
+        await pilot.pause()
+        assert ids["v12"] not in screen.lineage.records
+        assert screen.lineage.cursor_id == ids["v11"]
+        assert "loading" not in screen_text(app)
+
+    run(registry, scenario)
+    other.close()

@@ -52,11 +52,11 @@ class LineageScreen(Screen[int | None]):
     ]
 
     class Loaded(Message):
-        """The family arrived."""
+        """The family arrived; the cursor belongs on ``cursor_id``."""
 
-        def __init__(self, records: list[ModelRecord]) -> None:
+        def __init__(self, records: list[ModelRecord], cursor_id: int) -> None:
             super().__init__()
-            self.records = records
+            self.records, self.cursor_id = records, cursor_id
 
     class LoadFailed(Message):
         """The family could not be read: ``error`` says why."""
@@ -86,28 +86,33 @@ class LineageScreen(Screen[int | None]):
 
     def on_mount(self) -> None:
         self.lineage.focus()
-        self._load(self.model_id)
+        self._load([self.model_id])
 
     def on_registry_changed(self, _: RegistryChanged) -> None:
-        self._load(self.lineage.cursor_id or self.model_id)
+        self._load(self._anchors())
+
+    def _anchors(self) -> list[int]:
+        """Where the cursor goes, best first: the highlighted model, its parent, the screen's."""
+        tree = self.lineage
+        highlighted = tree.records.get(tree.cursor_id or -1)
+        anchors = [highlighted.model_id, highlighted.parent_model_id] if highlighted else []
+        return [a for a in (*anchors, self.model_id) if a is not None]
 
     @work(thread=True, exclusive=True, group="lineage")
-    def _load(self, anchor: int) -> None:
-        """The family of ``anchor`` (the highlighted model), else of the screen's model."""
+    def _load(self, anchors: list[int]) -> None:
+        """The family of the first of ``anchors`` that still exists; the cursor goes there."""
         try:
-            found = self.registry.records_by_id([anchor, self.model_id])
-            start = anchor if anchor in found else self.model_id
+            found = self.registry.records_by_id(anchors)
+            start = next((a for a in anchors if a in found), self.model_id)
             records = self.registry.family_records(start)
         except RegistryError as exc:
             self.post_message(self.LoadFailed(str(exc)))
             return
-        self.post_message(self.Loaded(records))
+        self.post_message(self.Loaded(records, start))
 
     def on_lineage_screen_loaded(self, message: Loaded) -> None:
         tree = self.lineage
-        ids = {r.model_id for r in message.records}
-        cursor = tree.cursor_id if tree.cursor_id in ids else None
-        tree.show(message.records, self.model_id, cursor or self.model_id)
+        tree.show(message.records, self.model_id, message.cursor_id)
         current = tree.records.get(self.model_id)
         title = Text("Lineage of ", style="bold")
         title.append_text(model_label(current) if current else Text(f"model {self.model_id}"))
