@@ -53,6 +53,30 @@ class RegistryViews:
         found = self._store.many(ids)
         return [found[i] for i in ids if i in found]
 
+    def tag_holder_near(self, model_id: int, tag: str = "production") -> ModelRecord | None:
+        """The holder of ``tag`` a model is best compared with, or ``None`` when nobody holds it.
+
+        Several models may hold a tag (one per family, say): the holder in the
+        model's own fine-tune family wins, then one with the same name, then one
+        with the same task type, then the most recently tagged. The model itself
+        is returned when it holds the tag.
+        """
+        holders = self.tag_holders(validate.tag(tag))
+        if not holders:
+            return None
+        record = self.require_record(model_id)
+        family = {r.model_id for r in self.family_records(record.model_id)}
+        preferences = (
+            lambda h: h.model_id == record.model_id,
+            lambda h: h.model_id in family,
+            lambda h: h.name == record.name,
+            lambda h: h.task_type == record.task_type,
+        )
+        for prefer in preferences:
+            if chosen := next((h for h in holders if prefer(h)), None):
+                return chosen
+        return holders[0]
+
     # -- comparison and lineage ----------------------------------------------------------------
     @_guard
     def compare_records(self, model_ids: Iterable[int]) -> list[ModelRecord]:

@@ -16,11 +16,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from textual.screen import Screen
 
 from registry_tui import ModelRegistry
 from registry_tui.demo import build_demo
 from registry_tui.tui.app import make_app
+from registry_tui.tui.screens.compare import CompareScreen
 
 HERE = Path(__file__).resolve().parent
 SIZES = ((80, 24), (120, 36))
@@ -33,14 +38,28 @@ SHOTS: dict[str, tuple[str, ...]] = {
     "help": ("question_mark",),
     "history": ("h",),
 }
+SEVEN = [10, 12, 15, 17, 21, 8, 3]
+"""Seven models of the demo's gpt-small family (seed 0)."""
+OPENED: dict[str, tuple[Callable[[ModelRegistry], Screen[Any]], tuple[int, int]]] = {
+    "comparison-7-models": (lambda registry: CompareScreen(registry, SEVEN), (120, 36)),
+}
+"""Shots of a screen opened directly (not by keys), at one size."""
 PNG_CELL_PX = 12
 
 
-async def shoot(registry: ModelRegistry, keys: tuple[str, ...], size: tuple[int, int]) -> str:
-    """The SVG of the app after ``keys``, once every query has finished."""
+async def shoot(
+    registry: ModelRegistry,
+    keys: tuple[str, ...],
+    size: tuple[int, int],
+    opened: Callable[[ModelRegistry], Screen[Any]] | None = None,
+) -> str:
+    """The SVG of the app after ``keys`` (or with ``opened`` pushed), once every query finished."""
     app = make_app(registry, poll_interval=None)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
+        if opened is not None:
+            app.push_screen(opened(registry))
+            await settle(pilot)
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
@@ -79,6 +98,14 @@ def to_png(svg: Path, width: int) -> bool:
     return True
 
 
+def save(stem: str, svg_text: str, width: int) -> bool:
+    """Write ``screenshots/<stem>.svg`` and its PNG; False when the PNG could not be made."""
+    svg = HERE / f"{stem}.svg"
+    svg.write_text(svg_text)
+    print(svg.relative_to(HERE.parent))
+    return to_png(svg, width * PNG_CELL_PX)
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as workdir:
         os.chdir(workdir)  # the status line shows the path as given: keep it short
@@ -88,10 +115,11 @@ def main() -> int:
             for width, height in SIZES:
                 with ModelRegistry("demo.db", actor="demo@registry") as registry:
                     svg_text = asyncio.run(shoot(registry, keys, (width, height)))
-                svg = HERE / f"{name}-{width}x{height}.svg"
-                svg.write_text(svg_text)
-                pngs = to_png(svg, width * PNG_CELL_PX) and pngs
-                print(svg.relative_to(HERE.parent))
+                pngs = save(f"{name}-{width}x{height}", svg_text, width) and pngs
+        for name, (opened, (width, height)) in OPENED.items():
+            with ModelRegistry("demo.db", actor="demo@registry") as registry:
+                svg_text = asyncio.run(shoot(registry, (), (width, height), opened))
+            pngs = save(f"{name}-{width}x{height}", svg_text, width) and pngs
     if not pngs:
         print(
             "rsvg-convert not found: PNGs not made (apt-get install librsvg2-bin)", file=sys.stderr

@@ -166,34 +166,35 @@ def lineage_label(
     return text
 
 
-def change_text(metric: str, old: float | None, new: float) -> Text:
-    """``val_loss 0.42 (-0.08)``: the value and its change, green when better, red when worse."""
-    text = safe_text(metric)
-    text.stylize("bold")
-    text.append(f" {format_value(new)}")
-    if old is None:
-        return text
-    delta = float(new) - float(old)
-    better = delta < 0 if lower_is_better(metric) else delta > 0
-    style = "dim" if delta == 0 else "green" if better else "red"
-    sign = "+" if delta > 0 else "-" if delta < 0 else "±"
-    text.append(f" ({sign}{format_value(abs(delta))})", style=style)
-    return text
-
-
 def node_label(
-    record: ModelRecord, parent: ModelRecord | None, metric: str | None, *, current: bool
+    record: ModelRecord,
+    parent: ModelRecord | None,
+    metric: str | None,
+    *,
+    current: bool,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
 ) -> Text:
-    """``gpt-small 1.1.0 #5 [production] val_loss 0.42 (-0.08)`` on one line (a TUI tree node).
+    """``gpt-small 1.1.0 #5 [production]  val_loss 0.5 → 0.42 (-0.08)`` on one line.
 
+    A tree node of the terminal app: the key ``metric``'s change against the
+    parent comes from :func:`delta_text`, the formatter of the CLI's lineage,
+    with the metric's direction from the core; a root shows the value alone.
     A model that is not active is dimmed whole.
     """
     text = _heading(record, current_style="bold underline" if current else None, status_dims=True)
-    if metric is not None and metric in record.metrics:
-        old = parent.metrics.get(metric) if parent is not None else None
-        text.append("  ")
-        text.append_text(change_text(metric, old, record.metrics[metric]))
-    return text
+    if metric is None or metric not in record.metrics:
+        return text
+    text.append("  ")
+    if parent is None:
+        text.append(visible(metric), style="bold")
+        text.append(f" {format_value(record.metrics[metric])}")
+        return text
+    lower_better = lower_is_better(metric, lower=lower, higher=higher)
+    delta = delta_text(
+        metric, parent.metrics.get(metric), record.metrics[metric], lower_better=lower_better
+    )
+    return text.append_text(delta)
 
 
 def lineage_tree(

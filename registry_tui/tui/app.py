@@ -3,8 +3,7 @@
 Live refresh: every ``poll_interval`` seconds a thread worker reads the
 registry's change token (the latest history event id: one indexed query), and
 only when it moved do the screens reload, keeping their cursors on their
-models. A change made in this app checks at once. Models a screen watches
-(marks, a comparison) that a change deleted are announced with ``ModelsGone``.
+models. A change made in this app checks at once.
 
 Connection state: when the database cannot be reached (a PostgreSQL restart, a
 deleted SQLite file) a banner says since when, and the app retries with a
@@ -34,10 +33,8 @@ from registry_tui.errors import ConnectionLostError, RegistryError
 from registry_tui.registry import ModelRegistry
 from registry_tui.tui.messages import (
     ConnectionChanged,
-    ModelsGone,
     RegistryChanged,
     RegistryTouched,
-    WatchModels,
 )
 from registry_tui.tui.screens.help import HelpScreen, help_rows
 from registry_tui.tui.screens.main import MainScreen
@@ -76,13 +73,6 @@ class RegistryApp(App[None]):
             super().__init__()
             self.error = error
 
-    class GoneFound(Message):
-        """Some watched models no longer exist."""
-
-        def __init__(self, model_ids: frozenset[int]) -> None:
-            super().__init__()
-            self.model_ids = model_ids
-
     def __init__(
         self,
         registry: ModelRegistry,
@@ -101,7 +91,6 @@ class RegistryApp(App[None]):
         self.lost_error = ""
         self.retry_delay = 0.0
         self._next_try = 0.0
-        self.watched: dict[str, frozenset[int]] = {}
         self.sub_title = plain(registry.location)
 
     def on_mount(self) -> None:
@@ -145,8 +134,6 @@ class RegistryApp(App[None]):
         if changed or message.force or reconnected:
             for screen in self.screen_stack:
                 screen.post_message(RegistryChanged())
-            if self.watched:
-                self._find_gone(frozenset().union(*self.watched.values()))
 
     def on_registry_app_unreachable(self, message: Unreachable) -> None:
         first = self.poll_interval or 1.0
@@ -182,27 +169,6 @@ class RegistryApp(App[None]):
                 screen.mount(banner)
             retry_in = self.retry_delay if self.poll_interval else None
             banner.show(self.lost_since.strftime("%H:%M:%S"), self.lost_error, retry_in)
-
-    def on_watch_models(self, message: WatchModels) -> None:
-        if message.model_ids:
-            self.watched[message.key] = message.model_ids
-        else:
-            self.watched.pop(message.key, None)
-
-    @work(thread=True, exclusive=True, group="gone")
-    def _find_gone(self, model_ids: frozenset[int]) -> None:
-        try:
-            found = self.registry.records_by_id(sorted(model_ids))
-        except RegistryError:
-            return
-        gone = model_ids - found.keys()
-        if gone:
-            self.post_message(self.GoneFound(frozenset(gone)))
-
-    def on_registry_app_gone_found(self, message: GoneFound) -> None:
-        self.watched = {k: v - message.model_ids for k, v in self.watched.items()}
-        for screen in self.screen_stack:
-            screen.post_message(ModelsGone(message.model_ids))
 
     def on_registry_touched(self, _: RegistryTouched) -> None:
         self.check_changes(force=True)

@@ -15,7 +15,10 @@ from textual.widgets import Input
 
 from registry_tui import ModelRegistry
 from registry_tui.tui.app import make_app
+from registry_tui.tui.screens.compare import CompareScreen
+from registry_tui.tui.screens.lineage import LineageScreen
 from tests.tui.helpers import settle
+from tests.tui.test_compare_lineage import chain
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 SnapCompare = Callable[..., bool]
@@ -65,12 +68,38 @@ def test_lineage_screen(
     assert snap(snap_compare, demo, size, "l")
 
 
+SEVEN = [10, 12, 15, 17, 21, 8, 3]
+"""Seven models of the demo's gpt-small family (seed 0): a comparison wider than 80 columns."""
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_compare_screen(
     snap_compare: SnapCompare, demo: ModelRegistry, size: tuple[int, int]
 ) -> None:
-    """Two marked models side by side with metric bars (space, j, space, c)."""
-    assert snap(snap_compare, demo, size, "space", "j", "space", "c")
+    """Seven models side by side: all at 120x36, a scrollable window of them at 80x24."""
+    app = make_app(demo, poll_interval=None)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        app.push_screen(CompareScreen(demo, SEVEN))
+        await settle(pilot, 0.1)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_lineage_of_a_50_deep_chain(
+    snap_compare: SnapCompare, sqlite_registry: ModelRegistry
+) -> None:
+    """A 50-step fine-tune chain at 80x24: one column of nodes, the cursor on the last one."""
+    ids = chain(sqlite_registry, 50)
+    app = make_app(sqlite_registry, poll_interval=None)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        app.push_screen(LineageScreen(sqlite_registry, ids[-1]))
+        await settle(pilot, 0.1)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -1,4 +1,12 @@
-"""The comparison screen: models side by side, metric bars, config differences."""
+"""The comparison screen: models side by side, metric bars, config differences.
+
+Opened with the ids to compare, or with one id and a tag (``against``): then
+the tag's holder nearest to that model (see ``tag_holder_near``) becomes the
+first column, the baseline the config differences are taken against. A model
+deleted elsewhere drops out with a notice; when fewer than two are left, or
+the database cannot be read, the screen says so (``esc`` goes back, ``ctrl+r``
+tries again) instead of waiting forever.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +27,7 @@ from registry_tui.records import ConfigChange, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import comparison_rows, config_diff_table, model_label
 from registry_tui.tui.messages import RegistryChanged
+from registry_tui.tui.text import literal, plain
 from registry_tui.tui.widgets.metric_bars import MetricBars
 
 ConfigDiff = tuple[ModelRecord, list[ConfigChange] | None]
@@ -39,36 +48,66 @@ def config_section(first: ModelRecord, diffs: list[ConfigDiff]) -> RenderableTyp
     return Group(*parts)
 
 
+def gone_text(missing: list[int]) -> str:
+    """``Model #12 no longer exists`` (or ``Models #12, #13 no longer exist``)."""
+    ids = ", ".join(f"#{i}" for i in missing)
+    return f"Model {ids} no longer exists" if len(missing) == 1 else f"Models {ids} no longer exist"
+
+
 class CompareScreen(Screen[None]):
-    """Compare two or more models."""
+    """Compare two to twenty (or more) models."""
 
     AUTO_FOCUS = "#compare-scroll"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
+        Binding("l,right", "scroll_models(1)", "Next model"),
+        Binding("h,left", "scroll_models(-1)", "Previous model"),
+        Binding("C", "add_production", "Add production"),
         Binding("j", "scroll(1)", "Down", show=False),
         Binding("k", "scroll(-1)", "Up", show=False),
     ]
 
     class Loaded(Message):
-        """The models and their config differences arrived."""
+        """The models and their config differences arrived; ``missing`` were not found."""
 
-        def __init__(self, records: list[ModelRecord], diffs: list[ConfigDiff]) -> None:
+        def __init__(
+            self, records: list[ModelRecord], diffs: list[ConfigDiff], missing: list[int]
+        ) -> None:
             super().__init__()
-            self.records, self.diffs = records, diffs
+            self.records, self.diffs, self.missing = records, diffs, missing
 
-    def __init__(self, registry: ModelRegistry, model_ids: list[int]) -> None:
+    class LoadFailed(Message):
+        """Nothing to compare: ``error`` says why."""
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(
+        self, registry: ModelRegistry, model_ids: list[int], *, against: str | None = None
+    ) -> None:
         super().__init__()
         self.registry = registry
-        self.model_ids = model_ids
+        self.model_ids = list(model_ids)
+        self.against = against
 
     def compose(self) -> ComposeResult:
-        title = f"Compare {len(self.model_ids)} models"
-        yield Static(Text(title, style="bold"), id="screen-title")
+        yield Static(self._title(), id="screen-title")
         with VerticalScroll(id="compare-scroll"):
-            yield MetricBars(Text("loading…", style="dim"), id="metric-bars")
+            yield MetricBars(id="metric-bars")
             yield Static("", id="config-diff")
         yield Footer(compact=True, show_command_palette=False)
+
+    def _title(self, records: list[ModelRecord] | None = None) -> Text:
+        if records is None and self.against is not None:
+            return Text.assemble(f"model #{self.model_ids[-1]} vs ", literal(self.against))
+        count = len(records) if records is not None else len(self.model_ids)
+        title = Text(f"Compare {count} models", style="bold")
+        if self.against is not None and records and self.against in records[0].tags:
+            title = Text.assemble(model_label(records[-1]), " vs ", literal(self.against, "bold"))
+            title.append(f" ({plain(records[0].label)})", style="dim")
+        return title
 
     def on_mount(self) -> None:
         self.query_one("#compare-scroll").focus()
@@ -80,24 +119,68 @@ class CompareScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="compare")
     def _load(self) -> None:
         try:
-            records = self.registry.compare_records(self.model_ids)
-            diffs: list[ConfigDiff] = []
-            for other in records[1:]:
-                try:
-                    changes = self.registry.config_changes(records[0].model_id, other.model_id)
-                except ConfigNotFoundError:
-                    changes = None
-                diffs.append((other, changes))
-        except RegistryError as exc:
-            self.app.notify(str(exc), title="Cannot compare", severity="error", markup=False)
+            ids = self._resolve(self.model_ids)
+            found = self.registry.records_by_id(ids)
+            records = [found[i] for i in ids if i in found]
+            missing = [i for i in ids if i not in found]
+            if len(records) < 2:
+                raise LookupError(self._too_few(missing))
+            diffs = [(other, self._changes(records[0], other)) for other in records[1:]]
+        except (RegistryError, LookupError) as exc:
+            self.post_message(self.LoadFailed(str(exc)))
             return
-        self.post_message(self.Loaded(records, diffs))
+        self.post_message(self.Loaded(records, diffs, missing))
+
+    def _resolve(self, ids: list[int]) -> list[int]:
+        """The ids to compare: with ``against``, the tag's holder near the last model first."""
+        if self.against is None:
+            return ids
+        holder = self.registry.tag_holder_near(ids[-1], self.against)
+        if holder is None:
+            raise LookupError(f"No model holds {plain(self.against)}")
+        if holder.model_id in ids:
+            if len(ids) == 1:
+                raise LookupError(f"{plain(holder.label)} holds {plain(self.against)} itself")
+            return ids
+        return [holder.model_id, *ids]
+
+    @staticmethod
+    def _too_few(missing: list[int]) -> str:
+        if missing:
+            return f"{gone_text(missing)} (deleted elsewhere?): fewer than two models to compare"
+        return "Fewer than two models to compare"
+
+    def _changes(self, first: ModelRecord, other: ModelRecord) -> list[ConfigChange] | None:
+        try:
+            return self.registry.config_changes(first.model_id, other.model_id)
+        except ConfigNotFoundError:
+            return None
 
     def on_compare_screen_loaded(self, message: Loaded) -> None:
         records = message.records
+        if message.missing:
+            gone = gone_text(message.missing)
+            self.notify(f"{gone}: no longer compared", title="Deleted elsewhere", markup=False)
+        self.model_ids = [r.model_id for r in records]
         self.query_one(MetricBars).show(records, comparison_rows(records))
         self.query_one("#config-diff", Static).update(config_section(records[0], message.diffs))
+        self.query_one("#screen-title", Static).update(self._title(records))
+
+    def on_compare_screen_load_failed(self, message: LoadFailed) -> None:
+        text = literal(message.error, "bold red")
+        text.append("\nesc goes back · ctrl+r tries again", style="dim")
+        self.query_one(MetricBars).show_message(text)
+        self.query_one("#config-diff", Static).update("")
 
     def action_scroll(self, lines: int) -> None:
         """Scroll the page by ``lines``."""
         self.query_one("#compare-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_scroll_models(self, step: int) -> None:
+        """Show the next (or previous) model when they do not all fit."""
+        self.query_one(MetricBars).scroll_models(step)
+
+    def action_add_production(self) -> None:
+        """Add the ``production`` holder nearest the last model as the first column."""
+        self.against = "production"
+        self._load()

@@ -1,11 +1,15 @@
 """The lineage screen: the fine-tune family of a model, from its root ancestor down.
 
-``enter`` on a node closes the screen and returns that model's id, so the main
-screen can jump to it.
+From the highlighted node: ``enter`` opens its details, ``c`` compares it with
+its parent, ``R`` with the family's root, ``C`` with the production model,
+``p`` promotes it (the main screen's promote dialog and action), and ``o``
+closes the tree and puts the main list's cursor on it. Live refreshes keep
+the cursor on its model.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.console import Group
@@ -22,7 +26,12 @@ from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import metrics_inline, model_label, step_deltas
 from registry_tui.tui.messages import RegistryChanged
+from registry_tui.tui.screens.compare import CompareScreen
+from registry_tui.tui.text import literal, plain
 from registry_tui.tui.widgets.lineage_tree import LineageTree
+
+Promote = Callable[[ModelRecord], None]
+"""Opens the promote dialog for a model and makes the change (the main screen's action)."""
 
 
 class LineageScreen(Screen[int | None]):
@@ -32,58 +41,92 @@ class LineageScreen(Screen[int | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("enter", "jump", "Go to model", priority=True),
+        Binding("enter", "detail", "Details", priority=True),
+        Binding("c", "compare_parent", "Compare parent"),
+        Binding("R", "compare_root", "Compare root"),
+        Binding("C", "compare_production", "Compare with production", show=False),
+        Binding("p", "promote", "Promote"),
+        Binding("o", "jump", "In list"),
         Binding("j", "tree_move('down')", "Down", show=False),
         Binding("k", "tree_move('up')", "Up", show=False),
     ]
 
     class Loaded(Message):
-        """The family arrived."""
+        """The family arrived; the cursor belongs on ``cursor_id``."""
 
-        def __init__(self, records: list[ModelRecord]) -> None:
+        def __init__(self, records: list[ModelRecord], cursor_id: int) -> None:
             super().__init__()
-            self.records = records
+            self.records, self.cursor_id = records, cursor_id
 
-    def __init__(self, registry: ModelRegistry, model_id: int) -> None:
+    class LoadFailed(Message):
+        """The family could not be read: ``error`` says why."""
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(
+        self, registry: ModelRegistry, model_id: int, *, promote: Promote | None = None
+    ) -> None:
         super().__init__()
         self.registry = registry
         self.model_id = model_id
+        self.promote = promote
+
+    @property
+    def lineage(self) -> LineageTree:
+        """The family tree."""
+        return self.query_one(LineageTree)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"Lineage of model {self.model_id}", style="bold"), id="screen-title")
         yield LineageTree(id="lineage-tree")
-        yield Static("", id="lineage-info")
+        yield Static(Text("loading…", style="dim"), id="lineage-info")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one(LineageTree).focus()
-        self._load()
+        self.lineage.focus()
+        self._load([self.model_id])
 
     def on_registry_changed(self, _: RegistryChanged) -> None:
-        self._load()
+        self._load(self._anchors())
+
+    def _anchors(self) -> list[int]:
+        """Where the cursor goes, best first: the highlighted model, its parent, the screen's."""
+        tree = self.lineage
+        highlighted = tree.records.get(tree.cursor_id or -1)
+        anchors = [highlighted.model_id, highlighted.parent_model_id] if highlighted else []
+        return [a for a in (*anchors, self.model_id) if a is not None]
 
     @work(thread=True, exclusive=True, group="lineage")
-    def _load(self) -> None:
+    def _load(self, anchors: list[int]) -> None:
+        """The family of the first of ``anchors`` that still exists; the cursor goes there."""
         try:
-            records = self.registry.family_records(self.model_id)
+            found = self.registry.records_by_id(anchors)
+            start = next((a for a in anchors if a in found), self.model_id)
+            records = self.registry.family_records(start)
         except RegistryError as exc:
-            self.app.notify(str(exc), title="No lineage", severity="error", markup=False)
+            self.post_message(self.LoadFailed(str(exc)))
             return
-        self.post_message(self.Loaded(records))
+        self.post_message(self.Loaded(records, start))
 
     def on_lineage_screen_loaded(self, message: Loaded) -> None:
-        tree = self.query_one(LineageTree)
-        tree.show(message.records, self.model_id)
+        tree = self.lineage
+        tree.show(message.records, self.model_id, message.cursor_id)
         current = tree.records.get(self.model_id)
-        if current is not None:
-            title = Text("Lineage of ", style="bold")
-            title.append_text(model_label(current))
-            title.append(f" · {len(message.records)} models in the family", style="dim")
-            self.query_one("#screen-title", Static).update(title)
+        title = Text("Lineage of ", style="bold")
+        title.append_text(model_label(current) if current else Text(f"model {self.model_id}"))
+        title.append(f" · {len(message.records)} models in the family", style="dim")
+        self.query_one("#screen-title", Static).update(title)
+
+    def on_lineage_screen_load_failed(self, message: LoadFailed) -> None:
+        text = literal(message.error, "bold red")
+        text.append("\nesc goes back · ctrl+r tries again", style="dim")
+        self.query_one("#lineage-info", Static).update(text)
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[int]) -> None:
-        tree = self.query_one(LineageTree)
+        tree = self.lineage
         record = tree.records.get(event.node.data or -1)
         info = self.query_one("#lineage-info", Static)
         if record is None:
@@ -100,11 +143,69 @@ class LineageScreen(Screen[int | None]):
             lines = step_deltas(parent, record)
         info.update(Group(heading, *lines))
 
+    # -- actions on the highlighted node ---------------------------------------------
+
+    def _highlighted_record(self) -> ModelRecord | None:
+        record = self.lineage.records.get(self.lineage.cursor_id or -1)
+        if record is None:
+            self.notify("No model highlighted", severity="warning")
+        return record
+
+    def _root_of(self, record: ModelRecord) -> ModelRecord:
+        records = self.lineage.records
+        while (parent := records.get(record.parent_model_id or -1)) is not None:
+            record = parent
+        return record
+
+    def action_detail(self) -> None:
+        """Open the highlighted model's details."""
+        from registry_tui.tui.screens.detail import DetailScreen
+
+        if (record := self._highlighted_record()) is not None:
+            self.app.push_screen(DetailScreen(self.registry, record.model_id))
+
+    def action_compare_parent(self) -> None:
+        """Compare the highlighted model with its parent."""
+        record = self._highlighted_record()
+        if record is None:
+            return
+        parent = self.lineage.records.get(record.parent_model_id or -1)
+        if parent is None:
+            self.notify(f"{plain(record.label)} is the root: it has no parent", markup=False)
+            return
+        self.app.push_screen(CompareScreen(self.registry, [parent.model_id, record.model_id]))
+
+    def action_compare_root(self) -> None:
+        """Compare the highlighted model with the root of its family."""
+        record = self._highlighted_record()
+        if record is None:
+            return
+        root = self._root_of(record)
+        if root.model_id == record.model_id:
+            self.notify(f"{plain(record.label)} is the root", markup=False)
+            return
+        self.app.push_screen(CompareScreen(self.registry, [root.model_id, record.model_id]))
+
+    def action_compare_production(self) -> None:
+        """Compare the highlighted model with the production model of its family."""
+        if (record := self._highlighted_record()) is not None:
+            screen = CompareScreen(self.registry, [record.model_id], against="production")
+            self.app.push_screen(screen)
+
+    def action_promote(self) -> None:
+        """Give the highlighted model a tag (the main screen's promote dialog)."""
+        record = self._highlighted_record()
+        if record is None:
+            return
+        if self.promote is None:
+            self.notify("Promote is not available here", severity="warning")
+            return
+        self.promote(record)
+
     def action_jump(self) -> None:
-        """Close the tree and go to the highlighted model."""
-        node = self.query_one(LineageTree).cursor_node
-        if node is not None and node.data is not None:
-            self.dismiss(node.data)
+        """Close the tree and put the main list's cursor on the highlighted model."""
+        if (model_id := self.lineage.cursor_id) is not None:
+            self.dismiss(model_id)
 
     def action_back(self) -> None:
         """Close the tree."""
@@ -112,8 +213,7 @@ class LineageScreen(Screen[int | None]):
 
     def action_tree_move(self, direction: str) -> None:
         """Move the tree cursor (``j``/``k``)."""
-        tree = self.query_one(LineageTree)
         if direction == "down":
-            tree.action_cursor_down()
+            self.lineage.action_cursor_down()
         else:
-            tree.action_cursor_up()
+            self.lineage.action_cursor_up()

@@ -47,6 +47,7 @@ class MainScreen(RecordActions):
         Binding("question_mark", "app.help", "Help"),
         Binding("slash", "focus_filter", "Filter"),
         Binding("c", "compare", "Compare"),
+        Binding("C", "compare_production", "Compare with production", show=False),
         Binding("l", "lineage", "Lineage"),
         Binding("p", "promote", "Promote"),
         Binding("u", "untag", "Remove tag", show=False),
@@ -216,6 +217,7 @@ class MainScreen(RecordActions):
 
     def on_registry_changed(self, _: RegistryChanged) -> None:
         self.reload(keep=True)
+        self.prune_marks()
         self._load_overview(self.query_model.status)
 
     # -- table events ----------------------------------------------------------------
@@ -335,6 +337,11 @@ class MainScreen(RecordActions):
         yield SystemCommand("Delete", "Delete the highlighted model", self.action_delete)
         yield SystemCommand("Remove tag", "Take a tag off the highlighted model", self.action_untag)
         yield SystemCommand("Compare", "Compare the marked models", self.action_compare)
+        yield SystemCommand(
+            "Compare with production",
+            "The highlighted model beside the production model",
+            self.action_compare_production,
+        )
         yield SystemCommand("Lineage", "Show the fine-tune family", self.action_lineage)
         yield SystemCommand("Clear filter", "Show every active model", self._clear_filter)
         yield SystemCommand(

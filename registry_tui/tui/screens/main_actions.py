@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on, work
+from textual import work
 from textual.message import Message
 from textual.screen import Screen
 
@@ -21,8 +21,8 @@ from registry_tui.errors import RegistryError
 from registry_tui.records import ChangePlan, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render.plans import consequences, promote_summary, question
-from registry_tui.tui.messages import ModelsGone, RegistryTouched, WatchModels
-from registry_tui.tui.screens.compare import CompareScreen
+from registry_tui.tui.messages import RegistryTouched
+from registry_tui.tui.screens.compare import CompareScreen, gone_text
 from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.screens.lineage import LineageScreen
 from registry_tui.tui.screens.promote import PromoteChoice, PromoteScreen
@@ -172,29 +172,17 @@ class MainActions(Screen[None]):
         self.app.push_screen(screen, answered)
         self._with_plan(action, record.model_id, None, planned, lambda: screen.dismiss(False))
 
-    # -- marks follow live refresh ---------------------------------------------------
-
-    @on(ModelTable.MarksChanged)
-    def _watch_marks(self, message: ModelTable.MarksChanged) -> None:
-        self.app.post_message(WatchModels("main-marks", message.marked))
-
-    def on_models_gone(self, message: ModelsGone) -> None:
-        table = self.table
-        gone = table.marked & message.model_ids
-        if not gone:
-            return
-        table.marked -= gone
-        table.refresh()
-        table.post_message(ModelTable.MarksChanged(frozenset(table.marked)))
-        word = "model was" if len(gone) == 1 else "models were"
-        self.notify(f"{len(gone)} marked {word} deleted elsewhere and unmarked", markup=False)
-
     # -- keys ------------------------------------------------------------------------
 
     def action_promote(self) -> None:
         """Give the highlighted model a tag (exclusive by default)."""
         record = self._target()
-        if record is None or not self._writable("promote"):
+        if record is not None:
+            self.promote_record(record)
+
+    def promote_record(self, record: ModelRecord) -> None:
+        """Ask which tag to give ``record`` and promote it (also used from the lineage tree)."""
+        if not self._writable("promote"):
             return
 
         def promote(choice: PromoteChoice) -> str:
@@ -298,6 +286,43 @@ class MainActions(Screen[None]):
             return
         self.app.push_screen(CompareScreen(self.registry, ids))
 
+    def action_compare_production(self) -> None:
+        """Compare the highlighted model with the holder of ``production`` (its family's first)."""
+        record = self._target()
+        if record is not None:
+            self.app.push_screen(
+                CompareScreen(self.registry, [record.model_id], against="production")
+            )
+
+    class MarksGone(Message):
+        """Marked models that no longer exist (deleted elsewhere)."""
+
+        def __init__(self, model_ids: list[int]) -> None:
+            super().__init__()
+            self.model_ids = model_ids
+
+    @work(thread=True, exclusive=True, group="marks")
+    def prune_marks(self) -> None:
+        """Find marked models deleted elsewhere, so the marks follow the registry."""
+        marked = sorted(self.table.marked)
+        if not marked:
+            return
+        try:
+            found = self.registry.records_by_id(marked)
+        except RegistryError:
+            return  # the next refresh tries again
+        gone = [i for i in marked if i not in found]
+        if gone:
+            self.post_message(self.MarksGone(gone))
+
+    def on_main_actions_marks_gone(self, message: MarksGone) -> None:
+        if self.table.unmark(message.model_ids):
+            self.notify(
+                f"{gone_text(message.model_ids)} (deleted elsewhere): unmarked",
+                title="Marks",
+                markup=False,
+            )
+
     def action_lineage(self) -> None:
         """Show the highlighted model's whole fine-tune family."""
         record = self._target()
@@ -308,7 +333,8 @@ class MainActions(Screen[None]):
             if model_id is not None:
                 self.jump_to(model_id)
 
-        self.app.push_screen(LineageScreen(self.registry, record.model_id), jump)
+        screen = LineageScreen(self.registry, record.model_id, promote=self.promote_record)
+        self.app.push_screen(screen, jump)
 
     def jump_to(self, model_id: int) -> None:
         """Put the cursor on ``model_id`` if the listing shows it, else open its details."""

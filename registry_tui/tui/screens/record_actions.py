@@ -67,6 +67,7 @@ class RecordActions(MainActions):
 
         def confirmed(choice: RollbackChoice, yes: bool | None) -> None:
             if yes:
+
                 def rollback() -> str:
                     self.registry.rollback_tag(choice.tag)
                     return f"Rolled back {plain(choice.tag)}: {plain(choice.preview)}"

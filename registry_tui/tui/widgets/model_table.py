@@ -10,7 +10,7 @@ comparison a tick.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from rich.style import Style
@@ -279,6 +279,15 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.marked.symmetric_difference_update({record.model_id})
         self.refresh()
         self.post_message(self.MarksChanged(frozenset(self.marked)))
+
+    def unmark(self, model_ids: Iterable[int]) -> bool:
+        """Take the marks off ``model_ids``; True when any was marked."""
+        dropped = self.marked.intersection(model_ids)
+        if dropped:
+            self.marked -= dropped
+            self.refresh()
+            self.post_message(self.MarksChanged(frozenset(self.marked)))
+        return bool(dropped)
 
     def clear_marks(self) -> None:
         """Forget every mark."""
