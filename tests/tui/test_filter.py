@@ -112,18 +112,22 @@ def test_bad_token_shows_an_error_in_the_bar(seeded: Seeded) -> None:
     run(registry, scenario)
 
 
-def test_unknown_metric_in_sort_or_condition_does_not_crash(seeded: Seeded) -> None:
-    """A metric no model has sorts as missing (all rows) and matches nothing as a condition."""
+def test_unknown_metric_in_sort_or_condition_is_a_filter_error(seeded: Seeded) -> None:
+    """A metric no model has is refused in the bar, naming the metrics; the table stays."""
     registry, _ = seeded
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         bar = main_screen(app).filter_bar
-        bar.input.value = "sort:-no_such_metric"
-        await settle(pilot, 0.12)
-        assert table(app).total == 4 and not bar.has_class("-error")
-        bar.input.value = "no_such_metric<3"
-        await settle(pilot, 0.12)
-        assert table(app).total == 0 and app.is_running
+        for text, message in [
+            ("sort:-acuracy", "Unknown sort key 'acuracy'"),
+            ("acuracy<3", "Unknown metric 'acuracy'"),
+        ]:
+            bar.input.value = text
+            await settle(pilot, 0.12)
+            error = str(bar.query_one("#filter-error").render())
+            assert bar.has_class("-error") and message in error, text
+            assert "accuracy, val_loss" in error
+            assert table(app).total == 4 and app.is_running
 
     run(registry, scenario)
 
