@@ -288,6 +288,24 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+def join_tokens(tokens: Sequence[str]) -> str:
+    """Filter text from tokens, quoting only those that need it (spaces, quotes)."""
+    return " ".join(t if t and re.fullmatch(r"[^\s'\"\\]+", t) else shlex.quote(t) for t in tokens)
+
+
+def with_token(text: str, key: str, value: str | None) -> str:
+    """``text`` with its ``key:`` tokens replaced by ``key:value`` (dropped when None)."""
+    keys = ("task:", "task_type:") if key == "task" else (f"{key}:",)
+    try:
+        tokens = tokenize(text)
+    except ValidationError:
+        tokens = []
+    kept = [t for t in tokens if not t.lower().startswith(keys)]
+    if value is not None:
+        kept.append(f"{key}:{value}")
+    return join_tokens(kept)
+
+
 def parse_filter(text: str, base: ModelQuery | None = None) -> ModelQuery:
     """Parse the filter-bar language into a :class:`ModelQuery`.
 

@@ -237,3 +237,15 @@ def test_too_many_words_are_a_filter_error() -> None:
 def test_jump_target(text: str, target: int | None) -> None:
     """``#N`` and ``:N`` are jumps to model N, anything else is a filter."""
     assert jump_target(text) == target
+
+
+def test_with_token_replaces_one_kind_of_token() -> None:
+    """Setting a sort or a task replaces that token and keeps every other one as typed."""
+    from registry_tui.query import with_token
+
+    assert with_token("gpt val_loss < 0.4 sort:name", "sort", "-accuracy") == (
+        "gpt val_loss<0.4 sort:-accuracy"
+    )
+    assert with_token("task:a tag:b", "task", "two words") == "tag:b 'task:two words'"
+    assert with_token("gpt tag:b", "tag", None) == "gpt"
+    assert parse_filter(with_token("", "task", "two words")).task_type == "two words"

@@ -32,6 +32,14 @@ CASES = [
     ("sort:-accuracy", ["bert", "v12", "v11", "base"]),
     ("sort:val_loss task:language_modeling", ["v12", "v11", "base"]),
     ("nothing-matches", []),
+    ("gpt small", ["v12", "v11", "base"]),
+    ("small bert", []),
+    ("gpt_small", []),
+    ("val_loss < 0.45", ["bert", "v12", "v11"]),
+    ("status:retired|all", ["bert", "v12", "v11", "base", "old"]),
+    ("task:CLASS*", ["bert"]),
+    ("created_at>7d", ["bert", "v12", "v11", "base"]),
+    ("created_at<2026-01-01", []),
 ]
 
 
@@ -46,7 +54,8 @@ def test_filter_language_narrows_the_table(seeded: Seeded) -> None:
             bar.input.value = text  # goes through the same debounced path as typing
             await settle(pilot, 0.12)
             assert table_ids(app) == [ids[k] for k in expected], text
-            assert status_text(app).startswith(f"showing {len(expected)} of {len(expected)}")
+            label = "1 model" if len(expected) == 1 else f"{len(expected)} models"
+            assert status_text(app).startswith(label), text
 
     run(registry, scenario)
 
