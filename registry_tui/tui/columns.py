@@ -81,14 +81,14 @@ def build_columns(metrics: Sequence[str], id_digits: int = 4) -> list[Column]:
     columns = [
         Column("gutter", "", 2, 2, _gutter),
         Column("id", "id", id_digits + 1, id_digits + 1, _id, "right", sort="model_id"),
-        Column("name", "name", 20, 12, lambda r: literal(r.name), shrink_order=4, sort="name"),
+        Column("name", "name", 20, 12, lambda r: literal(r.name), shrink_order=5, sort="name"),
         Column(
             "version",
             "version",
             8,
             7,
             lambda r: literal(r.version),
-            shrink_order=5,
+            shrink_order=6,
             sort="version",
         ),
         Column(
@@ -109,7 +109,7 @@ def build_columns(metrics: Sequence[str], id_digits: int = 4) -> list[Column]:
         columns.append(
             Column(
                 f"m:{name}", literal(name).plain, width, max(6, min(len(name), 9)) + 1,
-                _metric(name), "right", shrink_order=6, sort=name,
+                _metric(name), "right", shrink_order=4, sort=name,
             )
         )  # fmt: skip
     columns.append(Column("created", "created", 10, 10, _created, sort="created_at"))
