@@ -11,7 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 
 from registry_tui.metrics import format_value
 from registry_tui.records import ModelRecord
@@ -206,3 +208,23 @@ def _fit(columns: Sequence[Column], width: int) -> list[Column]:
 def total_width(columns: Sequence[Column]) -> int:
     """Cells needed to draw every column with its gaps."""
     return sum(c.width for c in columns) + GAP * max(0, len(columns) - 1)
+
+
+def column_at(columns: Sequence[Column], x: int, scroll_x: int) -> Column | None:
+    """The column under screen cell ``x`` when the table is scrolled ``scroll_x`` cells."""
+    x = x if x < fixed_width(columns) else x + scroll_x
+    left = 0
+    for col in columns:
+        if left <= x < left + col.width + GAP:
+            return col
+        left += col.width + GAP
+    return None
+
+
+def scroll_strip(strip: Strip, fixed: int, scroll_x: int, width: int, style: Style) -> Strip:
+    """The visible part of a table line: the first ``fixed`` cells stay, the rest scrolls."""
+    fixed = min(fixed, width)
+    if not scroll_x or not fixed:
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
+    moving = strip.crop_extend(fixed + scroll_x, scroll_x + width, style)
+    return Strip.join([strip.crop_extend(0, fixed, style), moving])

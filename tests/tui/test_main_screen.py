@@ -193,6 +193,10 @@ def test_a_metric_in_the_filter_is_shown_as_a_column(seeded: Seeded) -> None:
     registry.register_model(
         "rare", "1.0.0", "r.pt", "x", metrics={"perplexity_at_4k": 3.5}, verify_checkpoint=False
     )
+    for version in ("1.0.0", "2.0.0"):  # bleu outranks it among the common metrics
+        registry.register_model(
+            "mt", version, "m.pt", "x", metrics={"bleu": 30.0}, verify_checkpoint=False
+        )
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         assert "m:perplexity_at_4k" not in [c.key for c in table(app).columns]
@@ -202,7 +206,7 @@ def test_a_metric_in_the_filter_is_shown_as_a_column(seeded: Seeded) -> None:
         assert "perplexity_at_4k" in header
         assert "3.5" in table(app).render_line(1).text
 
-    run(registry, scenario)
+    run(registry, scenario, size=(160, 40))
 
 
 def test_id_and_name_stay_visible_when_scrolling_right(seeded: Seeded) -> None:
@@ -287,5 +291,19 @@ def test_space_marks_and_moves_down(seeded: Seeded) -> None:
         assert t.marked == {ids["bert"], ids["v12"]}
         assert t.cursor == 2
         assert "2 marked" in status_text(app)
+
+    run(registry, scenario)
+
+
+def test_esc_gives_up_a_jump_and_keeps_the_filter(seeded: Seeded) -> None:
+    """'#' then esc brings the filter back instead of clearing it."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await submit(pilot, app, "tag:staging")
+        await pilot.press("number_sign", "4", "escape")
+        await settle(pilot, 0.1)
+        assert main_screen(app).filter_bar.text == "tag:staging"
+        assert [table(app).record_at(0).model_id] == [ids["v12"]]  # type: ignore[union-attr]
 
     run(registry, scenario)

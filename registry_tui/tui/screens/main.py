@@ -362,7 +362,7 @@ class MainScreen(MainActions):
 
     def action_jump(self) -> None:
         """Type a model id to jump to (``#123`` in the filter bar)."""
-        self.filter_bar.restore("#")
+        self.filter_bar.begin_jump(self.filter_text)
         self.action_focus_filter()
 
     def on_sidebar_picked(self, message: Sidebar.Picked) -> None:
@@ -429,7 +429,7 @@ class MainScreen(MainActions):
         # The palette reads titles as markup: escape user text so it shows literally.
         return SystemCommand(
             f"Filter by {label}: {escape(literal(value).plain)}",
-            f"{count:,} models",
+            count_label(count),
             lambda: self.filter_by(kind, value),
             discover=False,
         )

@@ -95,6 +95,7 @@ class FilterBar(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._timer: Timer | None = None
+        self._jump_from: str | None = None
         self.history = FilterHistory()
 
     def compose(self) -> ComposeResult:
@@ -130,7 +131,13 @@ class FilterBar(Vertical):
     def restore(self, text: str) -> None:
         """Show ``text`` without applying it (the filter behind a jump to a model)."""
         self._cancel_timer()
+        self._jump_from = None
         self._show(text)
+
+    def begin_jump(self, current: str) -> None:
+        """Show ``#`` to type a model id; ``esc`` brings ``current`` back."""
+        self.restore("#")
+        self._jump_from = current
 
     def _show(self, text: str) -> None:
         with self.input.prevent(Input.Changed):
@@ -177,8 +184,11 @@ class FilterBar(Vertical):
             self._timer = None
 
     def action_clear(self) -> None:
-        """Clear the filter and go back to the table."""
-        self.set_text("")
+        """Clear the filter (or give up a jump) and go back to the table."""
+        if self._jump_from is not None and self.text.startswith(("#", ":")):
+            self.set_text(self._jump_from)
+        else:
+            self.set_text("")
 
     def action_history_back(self) -> None:
         """Show the filter used before the one in the bar."""

@@ -28,10 +28,12 @@ from registry_tui.tui.columns import (
     PRODUCTION_TAG,
     Column,
     build_columns,
+    column_at,
     fit_columns,
     fixed_width,
     header_label,
     rank_metrics,
+    scroll_strip,
     total_width,
 )
 
@@ -341,14 +343,7 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def column_at(self, x: int) -> Column | None:
         """The column drawn at screen cell ``x`` of the table (fixed columns do not scroll)."""
-        fixed = fixed_width(self._columns)
-        x = x if x < fixed else x + round(self.scroll_x)
-        left = 0
-        for col in self._columns:
-            if left <= x < left + col.width + GAP:
-                return col
-            left += col.width + GAP
-        return None
+        return column_at(self._columns, x, round(self.scroll_x))
 
     def _relayout(self) -> None:
         width = self.scrollable_content_region.width or 80
@@ -369,12 +364,7 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         base = self.rich_style
         strip = self._header_strip() if y == 0 else self._row_strip(scroll_y + y - 1, base)
-        fixed = min(fixed_width(self._columns), width)
-        if not scroll_x or not fixed:
-            return strip.crop_extend(scroll_x, scroll_x + width, base)
-        # id and name stay put; the columns after them scroll under them.
-        moving = strip.crop_extend(fixed + scroll_x, scroll_x + width, base)
-        return Strip.join([strip.crop_extend(0, fixed, base), moving])
+        return scroll_strip(strip, fixed_width(self._columns), scroll_x, width, base)
 
     def _header_strip(self) -> Strip:
         style = self.get_component_rich_style("model-table--header")
