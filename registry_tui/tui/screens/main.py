@@ -78,13 +78,6 @@ class MainScreen(MainActions):
             super().__init__()
             self.generation, self.error = generation, error
 
-    class JumpFailed(Message):
-        """A jump to a model id found no such model."""
-
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
-
     class RowsLoaded(Message):
         """More rows of the shown listing arrived."""
 
@@ -185,7 +178,7 @@ class MainScreen(MainActions):
                 query = ModelQuery(status=None)
                 index = self.registry.position_of(query, model_id)
             if index is None:
-                self.post_message(self.JumpFailed(f"No model with id {model_id}"))
+                self.app.notify(f"No model with id {model_id}", severity="warning")
                 return
             self.post_message(self._listing(generation, query, model_id, index))
         except RegistryError as exc:
@@ -239,9 +232,6 @@ class MainScreen(MainActions):
     def on_main_screen_load_failed(self, message: LoadFailed) -> None:
         if message.generation == self.generation:
             self.filter_bar.show_error(message.error)
-
-    def on_main_screen_jump_failed(self, message: JumpFailed) -> None:
-        self.notify(message.error, severity="warning", markup=False)
 
     def on_main_screen_rows_loaded(self, message: RowsLoaded) -> None:
         self.table.add_rows(message.generation, message.offset, message.records)
