@@ -307,3 +307,23 @@ def test_esc_gives_up_a_jump_and_keeps_the_filter(seeded: Seeded) -> None:
         assert [table(app).record_at(0).model_id] == [ids["v12"]]  # type: ignore[union-attr]
 
     run(registry, scenario)
+
+
+def test_typing_a_jump_is_not_a_filter(seeded: Seeded) -> None:
+    """While '#12' is typed the listing is not re-queried and no error shows."""
+    registry, _ = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        screen = main_screen(app)
+        bar = screen.filter_bar
+        bar.input.focus()
+        bar.input.value = "bogus:1"
+        await settle(pilot, 0.15)
+        assert bar.has_class("-error")
+        generation = screen.generation
+        bar.input.value = "#12"
+        await settle(pilot, 0.15)
+        assert not bar.has_class("-error")
+        assert screen.generation == generation and table(app).total == 4
+
+    run(registry, scenario)

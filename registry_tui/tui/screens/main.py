@@ -305,6 +305,7 @@ class MainScreen(MainActions):
         """
         target = jump_target(text)
         if target is not None:
+            self.filter_bar.clear_error()
             if submitted:
                 self.filter_bar.restore(self.filter_text)
                 self.generation += 1
