@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from registry_tui.errors import ValidationError
 from registry_tui.records import STATUSES, ModelQuery
 
 NUMERIC_COLUMNS: tuple[str, ...] = ("model_size_mb", "memory_req_gb", "training_run_id")
+DATE_COLUMNS: tuple[str, ...] = ("created_at",)
 COLUMN_SORTS: tuple[str, ...] = (
     "created_at",
     "name",
@@ -30,29 +33,52 @@ COLUMN_SORTS: tuple[str, ...] = (
     "status",
     *NUMERIC_COLUMNS,
 )
-OPERATORS: tuple[str, ...] = ("<=", ">=", "!=", "==", "<", ">", "=")
+MAX_CONDITIONS = 24
+"""Conditions one listing may hold: each metric condition joins a table, and
+SQLite refuses a query of more than 64 tables."""
+MAX_WORDS = 24
+"""Free words one filter may hold (each is one more LIKE over the names)."""
 _FIELD = r"[A-Za-z_][A-Za-z0-9_.\-/]*"
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_CONDITION = re.compile(rf"^\s*({_FIELD})\s*(<=|>=|!=|==|<|>|=)\s*({_NUMBER})\s*$")
+_OP = r"<=|>=|!=|==|<|>|="
+_CONDITION = re.compile(rf"^\s*({_FIELD})\s*({_OP})\s*({_NUMBER})\s*$")
+_DATE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
+_AGE = r"\d+[hdw]"
+_DATE_CONDITION = re.compile(rf"^\s*(created_at)\s*({_OP})\s*({_DATE}|{_AGE})\s*$")
+_DATE_FIELD = re.compile(r"^\s*created_at\s*[<>=!]")
+_AGE_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 _HAS_OPERATOR = re.compile(r"[<>=!]")
+_OPERATOR_ONLY = re.compile(rf"^(?:{_OP})$")
+_JUMP = re.compile(r"^[#:](\d{1,18})$")
 _FILTER_KEYS = {"tag": "tag", "task": "task_type", "task_type": "task_type", "status": "status"}
 
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """``field op value``; ``field`` is a numeric column or a metric name."""
+    """``field op value``: a numeric column or a metric against a number, or a date.
+
+    ``created_at`` conditions hold their value as text: an absolute time
+    (``2024-10-01 00:00:00``) or, until :func:`resolve_dates` fixes it against
+    the registry's clock, an age such as ``7d``.
+    """
 
     field: str
     op: str
-    value: float
+    value: float | str
 
     @property
     def is_column(self) -> bool:
         """True when ``field`` is a column of ``models`` rather than a metric."""
-        return self.field in NUMERIC_COLUMNS
+        return self.field in NUMERIC_COLUMNS or self.field in DATE_COLUMNS
+
+    @property
+    def is_date(self) -> bool:
+        """True for a condition on ``created_at``."""
+        return self.field in DATE_COLUMNS
 
     def __str__(self) -> str:
-        return f"{self.field} {self.op} {self.value:g}"
+        value = self.value if isinstance(self.value, str) else f"{self.value:g}"
+        return f"{self.field} {self.op} {value}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,13 +95,15 @@ class SortKey:
 
 
 def parse_condition(text: str) -> Condition:
-    """Parse ``"val_loss < 0.4"``.
+    """Parse ``"val_loss < 0.4"``, ``"created_at > 2024-10-01"`` or ``"created_at > 7d"``.
 
     Raises:
         ValidationError: saying what is wrong and showing the expected form.
     """
     if not isinstance(text, str):
         raise ValidationError(f"A condition must be a string like 'val_loss < 0.4', not {text!r}")
+    if _DATE_FIELD.match(text):
+        return _parse_date_condition(text)
     match = _CONDITION.match(text)
     if match is None:
         raise ValidationError(_condition_problem(text))
@@ -84,6 +112,50 @@ def parse_condition(text: str) -> Condition:
     if value != value or value in (float("inf"), float("-inf")):
         raise ValidationError(f"Invalid condition {text!r}: the value must be a finite number")
     return Condition(field, "=" if op == "==" else op, value)
+
+
+def _parse_date_condition(text: str) -> Condition:
+    match = _DATE_CONDITION.match(text)
+    hint = "use e.g. created_at>2024-10-01 or created_at>7d (h, d or w ago)"
+    if match is None:
+        raise ValidationError(f"Invalid date condition {text.strip()!r}: {hint}")
+    field, op, raw = match.groups()
+    if op in ("=", "==", "!="):
+        raise ValidationError(f"Invalid date condition {text.strip()!r}: use < <= > >=; {hint}")
+    if re.fullmatch(_AGE, raw) is None:
+        try:
+            datetime.fromisoformat(raw)
+        except ValueError:
+            raise ValidationError(f"Invalid date {raw!r} in {text.strip()!r}: {hint}") from None
+    return Condition(field, op, raw)
+
+
+def date_bound(cond: Condition, now: datetime) -> Condition:
+    """An absolute form of a ``created_at`` condition.
+
+    An age (``7d``) counts back from ``now``; a bare day is a whole day, so
+    ``> 2024-10-01`` means from 2024-10-02 on and ``<= 2024-10-01`` up to its end.
+    """
+    raw = str(cond.value)
+    if re.fullmatch(_AGE, raw):
+        when = now - int(raw[:-1]) * _AGE_UNITS[raw[-1]]
+        return Condition(cond.field, cond.op, when.strftime("%Y-%m-%d %H:%M:%S"))
+    when = datetime.fromisoformat(raw)
+    op = cond.op
+    if len(raw) == 10 and op in (">", "<="):
+        when, op = when + timedelta(days=1), (">=" if op == ">" else "<")
+    return Condition(cond.field, op, when.strftime("%Y-%m-%d %H:%M:%S"))
+
+
+def resolve_dates(query: ModelQuery, now: datetime) -> ModelQuery:
+    """``query`` with every ``created_at`` condition made absolute against ``now``."""
+    if not any(_DATE_FIELD.match(w) for w in query.where):
+        return query
+    where = []
+    for text in query.where:
+        cond = parse_condition(text)
+        where.append(str(date_bound(cond, now)) if cond.is_date else text)
+    return replace(query, where=tuple(where))
 
 
 def _condition_problem(text: str) -> str:
@@ -111,13 +183,17 @@ def _condition_problem(text: str) -> str:
 
 
 def parse_conditions(where: str | list[str] | tuple[str, ...] | None) -> list[Condition]:
-    """Parse a condition string or a list of them (ANDed)."""
+    """Parse a condition string or a list of them (ANDed), at most :data:`MAX_CONDITIONS`."""
     if where is None:
         return []
     if isinstance(where, str):
         where = [where]
     if not isinstance(where, list | tuple):
         raise ValidationError(f"where must be a string or a list of strings, not {where!r}")
+    if len(where) > MAX_CONDITIONS:
+        raise ValidationError(
+            f"Too many conditions ({len(where)}): a listing takes at most {MAX_CONDITIONS}"
+        )
     return [parse_condition(w) for w in where]
 
 
@@ -136,6 +212,26 @@ def parse_sort(text: str | None) -> SortKey | None:
             "or a metric name, with '-' for descending"
         )
     return SortKey(field, descending)
+
+
+def metrics_named(query: ModelQuery) -> tuple[list[str], str | None]:
+    """Metric names ``query`` uses: those of its conditions, and its sort metric (or None)."""
+    conditions = [c.field for c in parse_conditions(list(query.where)) if not c.is_column]
+    sort = parse_sort(query.order_by)
+    return list(dict.fromkeys(conditions)), (
+        sort.field if sort is not None and not sort.is_column else None
+    )
+
+
+def unknown_metric_error(name: str, known: Sequence[str], *, in_sort: bool) -> ValidationError:
+    """The error for a metric no model has, listing the metrics (and sort columns) that exist."""
+    metrics = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "") or "none yet"
+    if in_sort:
+        return ValidationError(
+            f"Unknown sort key {name!r}: use a column ({', '.join(COLUMN_SORTS)}) "
+            f"or a metric ({metrics})"
+        )
+    return ValidationError(f"Unknown metric {name!r}: the registry has {metrics}")
 
 
 def glob_to_like(pattern: str) -> str:
@@ -163,23 +259,67 @@ def escape_like(text: str) -> str:
     return re.sub(r"([%_\\])", r"\\\1", text)
 
 
+def text_patterns(text: str | None) -> list[str]:
+    """LIKE patterns for the free words of a filter: each word, literally, anywhere in a name."""
+    return ["%" + escape_like(word) + "%" for word in (text or "").split()]
+
+
+def jump_target(text: str) -> int | None:
+    """The model id of a jump (``#123`` or ``:123``), or None when ``text`` is a filter."""
+    match = _JUMP.match(text.strip())
+    return int(match.group(1)) if match else None
+
+
+def tokenize(text: str) -> list[str]:
+    """Split filter text into tokens, joining conditions written with spaces (``a < 1``)."""
+    try:
+        tokens = shlex.split(text)
+    except ValueError:
+        raise ValidationError("Unbalanced quote in filter") from None
+    out: list[str] = []
+    glue = False
+    for token in tokens:
+        starts_op = bool(re.match(r"[<>=!]", token))
+        if out and (glue or starts_op) and ":" not in out[-1]:
+            out[-1] += token
+        else:
+            out.append(token)
+        glue = bool(re.search(r"[<>=!]$", out[-1]))
+    return out
+
+
+def join_tokens(tokens: Sequence[str]) -> str:
+    """Filter text from tokens, quoting only those that need it (spaces, quotes)."""
+    return " ".join(t if t and re.fullmatch(r"[^\s'\"\\]+", t) else shlex.quote(t) for t in tokens)
+
+
+def with_token(text: str, key: str, value: str | None) -> str:
+    """``text`` with its ``key:`` tokens replaced by ``key:value`` (dropped when None)."""
+    keys = ("task:", "task_type:") if key == "task" else (f"{key}:",)
+    try:
+        tokens = tokenize(text)
+    except ValidationError:
+        tokens = []
+    kept = [t for t in tokens if not t.lower().startswith(keys)]
+    if value is not None:
+        kept.append(f"{key}:{value}")
+    return join_tokens(kept)
+
+
 def parse_filter(text: str, base: ModelQuery | None = None) -> ModelQuery:
     """Parse the filter-bar language into a :class:`ModelQuery`.
 
-    Tokens: ``tag:X``, ``task:X``, ``status:active|retired|all``, ``name:GLOB``,
-    ``sort:[-]KEY``, conditions like ``val_loss<0.4``; other words match names.
+    Tokens: ``tag:X``, ``task:GLOB``, ``status:active|retired|all``,
+    ``name:GLOB``, ``sort:[-]KEY``, conditions like ``val_loss < 0.4`` or
+    ``created_at > 7d``; every other word must appear in the name.
 
     Raises:
         ValidationError: naming the first bad token.
     """
     query = base or ModelQuery()
-    try:
-        tokens = shlex.split(text)
-    except ValueError:
-        raise ValidationError("Unbalanced quote in filter") from None
     words: list[str] = []
     where: list[str] = []
-    for token in tokens:
+    for token in tokenize(text):
         key, sep, value = token.partition(":")
         if sep and not _HAS_OPERATOR.search(key):
             query = _apply_key(query, key.lower(), value, token)
@@ -188,11 +328,11 @@ def parse_filter(text: str, base: ModelQuery | None = None) -> ModelQuery:
             where.append(token)
         else:
             words.append(token)
-    return replace(
-        query,
-        text=" ".join(words) or None,
-        where=tuple(query.where) + tuple(where),
-    )
+    if len(words) > MAX_WORDS:
+        raise ValidationError(f"Too many words ({len(words)}): a filter takes at most {MAX_WORDS}")
+    where = [*query.where, *where]
+    parse_conditions(where)
+    return replace(query, text=" ".join(words) or None, where=tuple(where))
 
 
 def _apply_key(query: ModelQuery, key: str, value: str, token: str) -> ModelQuery:
@@ -207,10 +347,7 @@ def _apply_key(query: ModelQuery, key: str, value: str, token: str) -> ModelQuer
             return replace(query, tag=value)
         return replace(query, task_type=value)
     if key == "status":
-        status = value.lower()
-        if status not in (*STATUSES, "all"):
-            raise ValidationError(f"Unknown status {value!r}: use active, retired or all")
-        return replace(query, status=None if status == "all" else status)
+        return replace(query, status=_status(value))
     if key == "name":
         return replace(query, name=value)
     if key == "sort":
@@ -220,6 +357,19 @@ def _apply_key(query: ModelQuery, key: str, value: str, token: str) -> ModelQuer
         f"Unknown filter {token!r}: use tag:, task:, status:, name:, sort: "
         "or a condition like val_loss<0.4"
     )
+
+
+def _status(value: str) -> str | None:
+    """``active``, ``retired``, or None for every status; ``|`` joins alternatives."""
+    wanted: set[str] = set()
+    for part in value.lower().split("|"):
+        if part not in (*STATUSES, "all"):
+            raise ValidationError(
+                f"Unknown status {part or value!r}: use active, retired or all "
+                "(or alternatives such as active|retired)"
+            )
+        wanted.update(STATUSES if part == "all" else (part,))
+    return wanted.pop() if len(wanted) == 1 else None
 
 
 def describe(query: ModelQuery) -> str:
@@ -235,7 +385,7 @@ def describe(query: ModelQuery) -> str:
         parts.append(f"status:{query.status or 'all'}")
     if query.name:
         parts.append(f"name:{query.name}")
-    parts.extend(w.replace(" ", "") for w in query.where)
+    parts.extend(shlex.quote(w) for w in query.where)
     if query.order_by:
         parts.append(f"sort:{query.order_by}")
     return " ".join(parts)

@@ -140,9 +140,11 @@ class ModelQuery:
     """What to list: the filters of ``list_models`` and of the TUI's filter bar.
 
     ``status=None`` means every status. ``name`` is an exact name or a
-    shell-style glob; ``text`` is a case-insensitive substring of the name (the
-    filter bar's free text). ``where`` holds metric conditions such as
-    ``"val_loss < 0.4"``; ``order_by`` a sort key such as ``"-accuracy"``.
+    shell-style glob; ``task_type`` a task type ignoring case, or a glob;
+    ``text`` holds the filter bar's free words, each of which must appear in
+    the name literally (ignoring case). ``where`` holds conditions such as
+    ``"val_loss < 0.4"`` or ``"created_at > 7d"``; ``order_by`` a sort key such
+    as ``"-accuracy"``.
     """
 
     task_type: str | None = None

@@ -37,6 +37,7 @@ from registry_tui.errors import (
     ValidationError,
 )
 from registry_tui.maintenance import RegistryMaintenance
+from registry_tui.query import metrics_named, resolve_dates, unknown_metric_error
 from registry_tui.records import (
     ChangePlan,
     ModelPage,
@@ -291,14 +292,37 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
             raise ValidationError(f"limit must be a non-negative integer or None, not {limit!r}")
         if not isinstance(offset, int) or offset < 0:
             raise ValidationError(f"offset must be a non-negative integer, not {offset!r}")
-        _check_query(query)
-        return self._store.select_records(query, offset, limit)
+        return self._store.select_records(self._checked(query), offset, limit)
 
     @_guard
     def count_models(self, query: ModelQuery) -> int:
         """How many models match ``query``."""
+        return self._store.count(self._checked(query))
+
+    @_guard
+    def position_of(self, query: ModelQuery, model_id: int) -> int | None:
+        """Row index of a model in the listing of ``query`` (0 first), None when not in it."""
+        mid = validate.model_id(model_id)
+        return self._store.position(self._checked(query), mid)
+
+    @_guard
+    def metric_names(self) -> list[str]:
+        """Every metric name some model has, sorted."""
+        return self._store.metric_names()
+
+    def _checked(self, query: ModelQuery) -> ModelQuery:
+        """``query`` validated (known metrics included), with its dates made absolute."""
         _check_query(query)
-        return self._store.count(query)
+        conditions, sort_metric = metrics_named(query)
+        wanted = [*conditions, *([sort_metric] if sort_metric else [])]
+        if wanted:
+            known = self._store.known_metrics(wanted)
+            for name in wanted:
+                if name not in known:
+                    raise unknown_metric_error(
+                        name, self._store.metric_names(), in_sort=name == sort_metric
+                    )
+        return resolve_dates(query, self._clock())
 
     def page(self, query: ModelQuery, offset: int = 0, limit: int = 100) -> ModelPage:
         """A window of a listing plus the listing's total size."""

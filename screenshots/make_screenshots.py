@@ -33,7 +33,7 @@ SHOTS: dict[str, tuple[str, ...]] = {
     "main": (),
     "detail": ("enter",),
     "lineage": ("l",),
-    "comparison": ("space", "j", "space", "c"),
+    "comparison": ("space", "space", "c"),
     "promote": ("p", *"production"),
     "help": ("question_mark",),
     "history": ("h",),

@@ -372,3 +372,15 @@ def test_render_imports_neither_textual_nor_pandas() -> None:
     )
     modules = result.stdout
     assert "'textual" not in modules and "'pandas" not in modules
+
+
+@pytest.mark.parametrize(
+    ("count", "at_least", "label"),
+    [(0, False, "0 models"), (1, False, "1 model"), (48213, False, "48,213 models"),
+     (10000, True, "10,000+ models"), (1, True, "1+ models")],
+)  # fmt: skip
+def test_count_label_agrees_in_number(count: int, at_least: bool, label: str) -> None:
+    """Counts read as words with the right plural, and a capped count says so."""
+    from registry_tui.render.counts import count_label
+
+    assert count_label(count, at_least=at_least) == label

@@ -7,7 +7,8 @@ import struct
 
 import pytest
 
-from registry_tui.render import count_noun, exact_value
+from registry_tui.render import exact_value
+from registry_tui.render.counts import count_label
 
 
 @pytest.mark.parametrize(
@@ -45,6 +46,6 @@ def test_exact_value_reads_back_as_the_same_float() -> None:
 @pytest.mark.parametrize(
     ("count", "shown"), [(0, "0 models"), (1, "1 model"), (2, "2 models"), (48213, "48,213 models")]
 )
-def test_count_noun_agrees_with_the_count(count: int, shown: str) -> None:
+def test_count_label_agrees_with_the_count(count: int, shown: str) -> None:
     """One model, two models: the noun agrees with the count, thousands separated."""
-    assert count_noun(count, "model") == shown
+    assert count_label(count) == shown

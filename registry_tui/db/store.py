@@ -17,14 +17,13 @@ import peewee
 
 from registry_tui.db.schema import Tables
 from registry_tui.query import (
-    NUMERIC_COLUMNS,
     Condition,
     SortKey,
-    escape_like,
     glob_to_like,
     is_glob,
     parse_conditions,
     parse_sort,
+    text_patterns,
 )
 from registry_tui.records import ExportRecord, ModelQuery, ModelRecord
 
@@ -242,6 +241,36 @@ class Store:
         select, _, _ = self._filtered(m.select(m.model_id), query, for_count=True)
         return int(select.count())
 
+    def position(self, query: ModelQuery, model_id: int) -> int | None:
+        """Row index of ``model_id`` in the listing of ``query``; None when it is not in it."""
+        m = self.t.models
+        select, sort_alias, sort = self._filtered(m.select(m.model_id), query)
+        rank = fn.ROW_NUMBER().over(order_by=self._ordering(sort, sort_alias))
+        ranked = select.select(m.model_id.alias("mid"), rank.alias("rn")).alias("ranked")
+        outer = peewee.Select([ranked], [ranked.c.rn]).where(ranked.c.mid == model_id)
+        row = self.db.execute(outer).fetchone()
+        return None if row is None else int(row[0]) - 1
+
+    def metric_names(self) -> list[str]:
+        """Every metric name in use, sorted: one index probe per name, not a scan of all rows."""
+        table = self.t.metrics._meta.table_name
+        sql = (
+            f"WITH RECURSIVE names(x) AS (SELECT MIN(metric) FROM {table} UNION ALL "
+            f"SELECT (SELECT MIN(metric) FROM {table} WHERE metric > names.x) "
+            "FROM names WHERE names.x IS NOT NULL) SELECT x FROM names WHERE x IS NOT NULL"
+        )
+        return [str(r[0]) for r in self.db.execute_sql(sql).fetchall()]
+
+    def known_metrics(self, names: Sequence[str]) -> set[str]:
+        """Which of ``names`` at least one model has."""
+        mm = self.t.metrics
+        found = set()
+        for name in names:
+            probe = mm.select(mm.metric).where(mm.metric == name).limit(1)
+            if self.db.execute(probe).fetchone() is not None:
+                found.add(name)
+        return found
+
     def select_records(
         self, query: ModelQuery, offset: int, limit: int | None
     ) -> list[ModelRecord]:
@@ -263,7 +292,7 @@ class Store:
         if query.status is not None:
             where.append(m.status == query.status)
         if query.task_type is not None:
-            where.append(m.task_type == query.task_type)
+            where.append(self._like(m.task_type, glob_to_like(query.task_type)))
         if query.tag is not None:
             ft = self.t.tags.alias("ft")
             select = select.join(
@@ -271,8 +300,7 @@ class Store:
             ).switch(m)
         if query.name:
             where.append(self._name_match(query.name))
-        if query.text:
-            where.append(self._like(m.name, "%" + escape_like(query.text) + "%"))
+        where.extend(self._like(m.name, pattern) for pattern in text_patterns(query.text))
         sort_alias = None
         for index, cond in enumerate(conditions):
             select, expr, alias = self._condition(select, cond, index)
@@ -292,9 +320,10 @@ class Store:
 
     def _condition(self, select: Any, cond: Condition, index: int) -> tuple[Any, Any, Any]:
         m = self.t.models
-        if cond.field in NUMERIC_COLUMNS:
+        if cond.is_column:
             column = getattr(m, cond.field)
-            return select, peewee.Expression(column, _OPS[cond.op], cond.value), None
+            value = peewee.Value(cond.value, converter=False)
+            return select, peewee.Expression(column, _OPS[cond.op], value), None
         alias = self.t.metrics.alias(f"w{index}")
         select = select.join(
             alias, on=((alias.model_id == m.model_id) & (alias.metric == cond.field))

@@ -64,7 +64,7 @@ from registry_tui.render.models import (
     model_fields_table,
     models_table,
 )
-from registry_tui.render.numbers import count_noun, exact_value
+from registry_tui.render.numbers import exact_value
 from registry_tui.render.serialise import (
     MODEL_FIELDS,
     comparison_csv,
@@ -112,7 +112,6 @@ __all__ = [
     "config_changes_csv",
     "config_diff_table",
     "copy_choices",
-    "count_noun",
     "delta_text",
     "event_details",
     "events_csv",

@@ -34,9 +34,3 @@ def exact_value(value: float | None) -> str:
     if number.is_integer():
         return str(int(number))
     return repr(number)
-
-
-def count_noun(count: int, noun: str, plural: str | None = None) -> str:
-    """``1 model``, ``2 models``, ``48,213 models``: a count that agrees with its noun."""
-    word = noun if count == 1 else (plural or noun + "s")
-    return f"{count:,} {word}"

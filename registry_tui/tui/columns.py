@@ -11,7 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 
 from registry_tui.metrics import format_value
 from registry_tui.records import ModelRecord
@@ -37,6 +39,8 @@ class Column:
     justify: Justify = "left"
     shrink_order: int = 0
     """Lower shrinks first; 0 never shrinks."""
+    sort: str | None = None
+    """The sort key this column orders by (None: not sortable)."""
 
 
 def _gutter(_: ModelRecord) -> Text:
@@ -78,18 +82,87 @@ def build_columns(metrics: Sequence[str], id_digits: int = 4) -> list[Column]:
     """The table's columns: fixed ones, then one per metric, then the date."""
     columns = [
         Column("gutter", "", 2, 2, _gutter),
-        Column("id", "id", id_digits, id_digits, lambda r: Text(str(r.model_id)), "right"),
-        Column("name", "name", 20, 12, lambda r: literal(r.name), shrink_order=4),
-        Column("version", "version", 8, 7, lambda r: literal(r.version), shrink_order=5),
-        Column("task", "task", 18, 8, lambda r: literal(r.task_type), shrink_order=3),
+        Column("id", "id", id_digits + 1, id_digits + 1, _id, "right", sort="model_id"),
+        Column("name", "name", 20, 12, lambda r: literal(r.name), shrink_order=5, sort="name"),
+        Column(
+            "version",
+            "version",
+            8,
+            7,
+            lambda r: literal(r.version),
+            shrink_order=6,
+            sort="version",
+        ),
+        Column(
+            "task",
+            "task",
+            18,
+            8,
+            lambda r: literal(r.task_type),
+            shrink_order=3,
+            sort="task_type",
+        ),
         Column("tags", "tags", 20, 8, _tags, shrink_order=2),
-        Column("status", "status", 7, 7, lambda r: Text(r.status)),
+        Column("status", "status", 7, 7, lambda r: Text(r.status), sort="status"),
     ]
     for name in metrics:
-        width = max(6, min(len(name), 9))
-        columns.append(Column(f"m:{name}", name, width, width, _metric(name), "right"))
-    columns.append(Column("created", "created", 10, 10, _created))
+        # Full header when there is room (up to METRIC_MAX); cut to 9 cells first when short.
+        width = max(6, min(len(name), METRIC_MAX)) + 1
+        columns.append(
+            Column(
+                f"m:{name}", literal(name).plain, width, max(6, min(len(name), 9)) + 1,
+                _metric(name), "right", shrink_order=4, sort=name,
+            )
+        )  # fmt: skip
+    columns.append(Column("created", "created", 10, 10, _created, sort="created_at"))
     return columns
+
+
+def _id(record: ModelRecord) -> Text:
+    return Text(str(record.model_id))
+
+
+FIXED_KEYS = ("gutter", "id", "name")
+"""Columns that stay in place when the table scrolls sideways."""
+METRIC_MAX = 16
+"""Widest a metric column grows to show its whole name."""
+SORT_ARROWS = {False: "▲", True: "▼"}
+
+
+def fixed_width(columns: Sequence[Column]) -> int:
+    """Cells taken by the leading :data:`FIXED_KEYS` columns and their gaps."""
+    width = 0
+    for col in columns:
+        if col.key not in FIXED_KEYS:
+            break
+        width += col.width + GAP
+    return width
+
+
+def header_label(col: Column, sort: str | None) -> str:
+    """A column's header, with an arrow when the listing is sorted by it."""
+    if col.sort is None or sort is None or sort.lstrip("-+") != col.sort:
+        return col.label
+    return f"{col.label}{SORT_ARROWS[sort.startswith('-')]}"
+
+
+def next_sort(columns: Sequence[Column], sort: str | None, *, flip: bool = False) -> str:
+    """The sort key after ``sort``: the next sortable column, or the same one reversed."""
+    keys = [c.sort for c in columns if c.sort is not None]
+    field = (sort or "-created_at").lstrip("-+")
+    descending = (sort or "-created_at").startswith("-")
+    if flip:
+        return field if descending else f"-{field}"
+    index = keys.index(field) + 1 if field in keys else 0
+    field = keys[index % len(keys)]
+    return f"-{field}" if field == "created_at" else field
+
+
+def toggle_sort(sort: str | None, field: str) -> str:
+    """Sort by ``field``; when already sorted by it, the other direction (a header click)."""
+    if sort is not None and sort.lstrip("-+") == field:
+        return field if sort.startswith("-") else f"-{field}"
+    return f"-{field}" if field == "created_at" else field
 
 
 def fit_columns(columns: Sequence[Column], width: int) -> list[Column]:
@@ -135,3 +208,23 @@ def _fit(columns: Sequence[Column], width: int) -> list[Column]:
 def total_width(columns: Sequence[Column]) -> int:
     """Cells needed to draw every column with its gaps."""
     return sum(c.width for c in columns) + GAP * max(0, len(columns) - 1)
+
+
+def column_at(columns: Sequence[Column], x: int, scroll_x: int) -> Column | None:
+    """The column under screen cell ``x`` when the table is scrolled ``scroll_x`` cells."""
+    x = x if x < fixed_width(columns) else x + scroll_x
+    left = 0
+    for col in columns:
+        if left <= x < left + col.width + GAP:
+            return col
+        left += col.width + GAP
+    return None
+
+
+def scroll_strip(strip: Strip, fixed: int, scroll_x: int, width: int, style: Style) -> Strip:
+    """The visible part of a table line: the first ``fixed`` cells stay, the rest scrolls."""
+    fixed = min(fixed, width)
+    if not scroll_x or not fixed:
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
+    moving = strip.crop_extend(fixed + scroll_x, scroll_x + width, style)
+    return Strip.join([strip.crop_extend(0, fixed, style), moving])

@@ -32,7 +32,7 @@ def test_first_screen_lists_active_models_newest_first(seeded: Seeded) -> None:
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         assert table_ids(app) == [ids["bert"], ids["v12"], ids["v11"], ids["base"]]
-        assert status_text(app).startswith("showing 4 of 4")
+        assert status_text(app).startswith("4 models · row 1")
         assert table(app).has_focus
 
     run(registry, scenario)
@@ -165,7 +165,7 @@ def test_help_lists_every_key_and_esc_never_quits(seeded: Seeded) -> None:
             "Compare",
             "Lineage",
             "Filter",
-            "Mark",
+            "Mark and move down",
             "Copy",
             "Reload",
             "Remove tag",

@@ -53,7 +53,7 @@ def test_space_marks_and_c_compares_the_marked_models(seeded: Seeded) -> None:
     registry, ids = seeded
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
-        await pilot.press("j", "space", "j", "space")  # v12 and v11
+        await pilot.press("j", "space", "space")  # v12 and v11 (space moves down)
         await settle(pilot)
         assert table(app).marked == {ids["v12"], ids["v11"]}
         await pilot.press("c")

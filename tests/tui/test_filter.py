@@ -32,6 +32,14 @@ CASES = [
     ("sort:-accuracy", ["bert", "v12", "v11", "base"]),
     ("sort:val_loss task:language_modeling", ["v12", "v11", "base"]),
     ("nothing-matches", []),
+    ("gpt small", ["v12", "v11", "base"]),
+    ("small bert", []),
+    ("gpt_small", []),
+    ("val_loss < 0.45", ["bert", "v12", "v11"]),
+    ("status:retired|all", ["bert", "v12", "v11", "base", "old"]),
+    ("task:CLASS*", ["bert"]),
+    ("created_at>7d", ["bert", "v12", "v11", "base"]),
+    ("created_at<2026-01-01", []),
 ]
 
 
@@ -46,7 +54,8 @@ def test_filter_language_narrows_the_table(seeded: Seeded) -> None:
             bar.input.value = text  # goes through the same debounced path as typing
             await settle(pilot, 0.12)
             assert table_ids(app) == [ids[k] for k in expected], text
-            assert status_text(app).startswith(f"showing {len(expected)} of {len(expected)}")
+            label = "1 model" if len(expected) == 1 else f"{len(expected)} models"
+            assert status_text(app).startswith(label), text
 
     run(registry, scenario)
 
@@ -112,18 +121,22 @@ def test_bad_token_shows_an_error_in_the_bar(seeded: Seeded) -> None:
     run(registry, scenario)
 
 
-def test_unknown_metric_in_sort_or_condition_does_not_crash(seeded: Seeded) -> None:
-    """A metric no model has sorts as missing (all rows) and matches nothing as a condition."""
+def test_unknown_metric_in_sort_or_condition_is_a_filter_error(seeded: Seeded) -> None:
+    """A metric no model has is refused in the bar, naming the metrics; the table stays."""
     registry, _ = seeded
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         bar = main_screen(app).filter_bar
-        bar.input.value = "sort:-no_such_metric"
-        await settle(pilot, 0.12)
-        assert table(app).total == 4 and not bar.has_class("-error")
-        bar.input.value = "no_such_metric<3"
-        await settle(pilot, 0.12)
-        assert table(app).total == 0 and app.is_running
+        for text, message in [
+            ("sort:-acuracy", "Unknown sort key 'acuracy'"),
+            ("acuracy<3", "Unknown metric 'acuracy'"),
+        ]:
+            bar.input.value = text
+            await settle(pilot, 0.12)
+            error = str(bar.query_one("#filter-error").render())
+            assert bar.has_class("-error") and message in error, text
+            assert "accuracy, val_loss" in error
+            assert table(app).total == 4 and app.is_running
 
     run(registry, scenario)
 

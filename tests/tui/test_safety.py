@@ -104,7 +104,7 @@ def test_markup_in_a_task_type_is_literal_in_the_command_palette(
         await pilot.press("enter")
         await settle(pilot, 0.1)
         assert app.is_running
-        assert main_screen(app).filter_bar.text == "'task:[@click=app.quit]t'"
+        assert main_screen(app).filter_bar.text == "task:[@click=app.quit]t"
         assert table(app).total == 2
 
     run(sqlite_registry, scenario)

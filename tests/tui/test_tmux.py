@@ -75,16 +75,16 @@ def tmux_app(demo_file: Path, tmp_path: Path) -> Iterator[Tmux]:
 
 def test_app_runs_in_an_80x24_terminal(tmux_app: Tmux) -> None:
     """It starts, lists models, filters as you type, opens help, and q quits (esc does not)."""
-    screen = tmux_app.wait_for("showing 50 of")
+    screen = tmux_app.wait_for("models · row 1")
     assert "? Help" in screen and "id" in screen and "name" in screen
     tmux_app.send("/")
     time.sleep(0.3)  # a person's pause: keys sent in the same burst race the focus change
     tmux_app.send("tag:production")
-    screen = tmux_app.wait_for("showing 6 of 6")
+    screen = tmux_app.wait_for("6 models · row 1")
     assert "production" in screen
     tmux_app.send("Enter")
     tmux_app.send("Escape")
-    tmux_app.wait_for("showing 50 of")
+    tmux_app.wait_for("models · row 1")
     tmux_app.send("?")
     tmux_app.wait_for("Keys")
     tmux_app.send("Escape")

@@ -25,7 +25,8 @@ from registry_tui import validate
 from registry_tui.errors import RegistryError, ValidationError
 from registry_tui.records import EventRecord
 from registry_tui.registry import ModelRegistry
-from registry_tui.render import count_noun, history_lines
+from registry_tui.render import history_lines
+from registry_tui.render.counts import count_label
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.text import literal
 
@@ -161,7 +162,7 @@ class HistoryScreen(Screen[None]):
 
     def _status(self, shown: int) -> None:
         page = self.page_offset // PAGE + 1
-        text = Text(f"page {page} · {count_noun(shown, 'event')}")
+        text = Text(f"page {page} · {count_label(shown, 'event')}")
         if self.page_offset:
             text.append(" · [ newer", style="dim")
         if self.more:

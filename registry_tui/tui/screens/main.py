@@ -7,7 +7,6 @@ The actions that change the registry live in :mod:`.main_actions`.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -21,11 +20,12 @@ from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Footer, Static
 
-from registry_tui.errors import RegistryError
-from registry_tui.query import parse_filter
+from registry_tui.errors import RegistryError, ValidationError
+from registry_tui.query import jump_target, metrics_named, parse_filter, with_token
 from registry_tui.records import Facets, ModelQuery, ModelRecord
 from registry_tui.registry import ModelRegistry
-from registry_tui.render import count_noun
+from registry_tui.render.counts import count_label
+from registry_tui.tui.columns import next_sort, toggle_sort
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.record_actions import RecordActions
 from registry_tui.tui.text import literal
@@ -58,6 +58,9 @@ class MainScreen(RecordActions):
         Binding("y", "copy", "Copy", show=False),
         Binding("h", "history", "History", show=False),
         Binding("s", "toggle_sidebar", "Sidebar", show=False),
+        Binding("o", "sort_next", "Sort by next column", show=False),
+        Binding("O", "sort_flip", "Reverse the sort", show=False),
+        Binding("number_sign,colon", "jump", "Jump to a model id", show=False),
         Binding("escape", "clear", "Clear filter, then marks", show=False),
     ]
 
@@ -105,6 +108,8 @@ class MainScreen(RecordActions):
         self.registry = registry
         self.read_only = read_only
         self.query_model = ModelQuery()
+        self.filter_text = ""
+        """The text of the filter the table shows (the last good one)."""
         self.generation = 0
         self.facets: Facets | None = None
         self._sidebar_wide: bool | None = None
@@ -141,29 +146,54 @@ class MainScreen(RecordActions):
     @work(thread=True, exclusive=True, group="load")
     def _load(self, generation: int, query: ModelQuery, keep_id: int | None, index: int) -> None:
         try:
-            offset = max(0, (index // PAGE - 1) * PAGE) if keep_id is not None else 0
-            records = self.registry.query_models(
-                query, offset, 3 * PAGE if offset or index else PAGE
-            )
-            total = self.registry.count_models(query)
-            if not records and total and offset:
-                offset = max(0, ((total - 1) // PAGE - 1) * PAGE)
-                records = self.registry.query_models(query, offset, 2 * PAGE)
+            self.post_message(self._listing(generation, query, keep_id, index))
         except RegistryError as exc:
-            self.post_message(self.LoadFailed(generation, str(exc)))
-            return
+            self._refused(generation, exc)
+
+    def _listing(
+        self, generation: int, query: ModelQuery, keep_id: int | None, index: int
+    ) -> Loaded:
+        """The pages around row ``index`` (on ``keep_id`` when it is there) and the total."""
+        offset = max(0, (index // PAGE - 1) * PAGE) if keep_id is not None else 0
+        records = self.registry.query_models(query, offset, 3 * PAGE if offset or index else PAGE)
+        total = self.registry.count_models(query)
+        if not records and total and offset:
+            offset = max(0, ((total - 1) // PAGE - 1) * PAGE)
+            records = self.registry.query_models(query, offset, 2 * PAGE)
         cursor = next(
             (offset + i for i, r in enumerate(records) if r.model_id == keep_id),
             min(index, max(0, total - 1)),
         )
-        self.post_message(self.Loaded(generation, query, total, offset, records, cursor))
+        return self.Loaded(generation, query, total, offset, records, cursor)
+
+    def _refused(self, generation: int, exc: RegistryError) -> None:
+        """A bad filter goes to the filter bar; a database problem to a notification."""
+        if isinstance(exc, ValidationError):
+            self.post_message(self.LoadFailed(generation, str(exc)))
+        else:
+            self.app.notify(str(exc), title="Database error", severity="error", markup=False)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _jump_to(self, generation: int, query: ModelQuery, model_id: int) -> None:
+        """Load the page holding ``model_id`` with the cursor on it (every status if need be)."""
+        try:
+            index = self.registry.position_of(query, model_id)
+            if index is None and self.registry.get_record(model_id) is not None:
+                query = ModelQuery(status=None)
+                index = self.registry.position_of(query, model_id)
+            if index is None:
+                self.app.notify(f"No model with id {model_id}", severity="warning")
+                return
+            self.post_message(self._listing(generation, query, model_id, index))
+        except RegistryError as exc:
+            self._refused(generation, exc)
 
     @work(thread=True, exclusive=True, group="rows")
     def _fetch_rows(self, generation: int, query: ModelQuery, offset: int, limit: int) -> None:
         try:
             records = self.registry.query_models(query, offset, limit)
         except RegistryError as exc:
-            self.post_message(self.LoadFailed(generation, str(exc)))
+            self._refused(generation, exc)
             return
         self.post_message(self.RowsLoaded(generation, offset, records))
 
@@ -190,6 +220,12 @@ class MainScreen(RecordActions):
         if message.generation != self.generation:
             return
         self.filter_bar.clear_error()
+        if message.query != self.query_model:  # a jump widened the listing
+            self.query_model = message.query
+            self.filter_text = "status:all"
+            self.filter_bar.restore(self.filter_text)
+            self._load_overview(message.query.status)
+        self._show_view()
         self.table.show(
             message.generation, message.total, message.offset, message.records, message.cursor
         )
@@ -240,10 +276,11 @@ class MainScreen(RecordActions):
         self.update_status()
 
     def update_status(self) -> None:
-        """``showing 50 of 48,213``, the cursor row, marks, the database and read-only."""
+        """``48,213 models · row 1``: what the filter matches, the cursor row, marks, the
+        database and read-only."""
         table = self.table
         text = Text()
-        text.append(f"showing {table.loaded_count(table.cursor):,} of {table.total:,}")
+        text.append(count_label(table.total))
         if table.total:
             text.append(f" · row {table.cursor + 1:,}", style="dim")
         if table.marked:
@@ -262,17 +299,30 @@ class MainScreen(RecordActions):
 
     @on(FilterBar.Submitted)
     def _filter_submitted(self, message: FilterBar.Submitted) -> None:
-        if self.apply_filter(message.text):
+        if self.apply_filter(message.text, submitted=True):
             self.table.focus()
 
-    def apply_filter(self, text: str) -> bool:
-        """Parse ``text`` and list what it matches; a bad token shows in the bar."""
+    def apply_filter(self, text: str, *, submitted: bool = False) -> bool:
+        """Parse ``text`` and list what it matches; a bad token shows in the bar.
+
+        ``#123`` or ``:123`` is a jump: on ``enter`` the cursor goes to model 123
+        and the bar shows the filter again.
+        """
+        target = jump_target(text)
+        if target is not None:
+            self.filter_bar.clear_error()
+            if submitted:
+                self.filter_bar.restore(self.filter_text)
+                self.generation += 1
+                self._jump_to(self.generation, self.query_model, target)
+            return submitted
         try:
             query = parse_filter(text)
         except RegistryError as exc:
             self.filter_bar.show_error(str(exc))
             return False
         self.filter_bar.clear_error()
+        self.filter_text = text
         if query != self.query_model:
             status_changed = query.status != self.query_model.status
             self.query_model = query
@@ -281,17 +331,35 @@ class MainScreen(RecordActions):
                 self._load_overview(query.status)
         return True
 
+    def _show_view(self) -> None:
+        """Tell the table the sort and the metrics the filter names (shown as columns)."""
+        conditions, sort_metric = metrics_named(self.query_model)
+        metrics = [*([sort_metric] if sort_metric else []), *conditions]
+        self.table.set_view(self.query_model.order_by, metrics)
+
     def filter_by(self, kind: str, value: str) -> None:
         """Narrow the filter to one task type or tag (replacing any such token)."""
-        try:
-            tokens = shlex.split(self.filter_bar.text)
-        except ValueError:
-            tokens = []
-        prefixes = ("task:", "task_type:") if kind == "task" else ("tag:",)
-        kept = [t for t in tokens if not t.lower().startswith(prefixes)]
-        if kind != "all":
-            kept.append(f"{kind}:{value}")
-        self.filter_bar.set_text(shlex.join(kept))
+        self.filter_bar.set_text(with_token(self.filter_bar.text, kind, value))
+
+    def sort_by(self, key: str) -> None:
+        """Order the listing by ``key`` (the filter bar's ``sort:`` token follows)."""
+        self.filter_bar.set_text(with_token(self.filter_text, "sort", key))
+
+    def action_sort_next(self) -> None:
+        """Sort by the next column of the table (``O`` reverses)."""
+        self.sort_by(next_sort(self.table.columns, self.query_model.order_by))
+
+    def action_sort_flip(self) -> None:
+        """Reverse the order of the listing."""
+        self.sort_by(next_sort(self.table.columns, self.query_model.order_by, flip=True))
+
+    def on_model_table_sort_wanted(self, message: ModelTable.SortWanted) -> None:
+        self.sort_by(toggle_sort(self.query_model.order_by, message.field))
+
+    def action_jump(self) -> None:
+        """Type a model id to jump to (``#123`` in the filter bar)."""
+        self.filter_bar.begin_jump(self.filter_text)
+        self.action_focus_filter()
 
     def on_sidebar_picked(self, message: Sidebar.Picked) -> None:
         if message.kind == "all":
@@ -301,8 +369,10 @@ class MainScreen(RecordActions):
 
     def action_focus_filter(self) -> None:
         """Put the cursor in the filter bar."""
-        # At once (not after a refresh) so keys typed right after / land in the bar.
+        # At once (not after a refresh) so keys typed right after / land in the bar;
+        # the cursor goes to the end to refine the filter, nothing is selected.
         self.set_focus(self.filter_bar.input)
+        self.filter_bar.input.cursor_position = len(self.filter_bar.text)
 
     def action_clear(self) -> None:
         """``esc``: clear the filter, then the marks (it never quits)."""
@@ -360,7 +430,7 @@ class MainScreen(RecordActions):
         # The palette reads titles as markup: escape user text so it shows literally.
         return SystemCommand(
             f"Filter by {label}: {escape(literal(value).plain)}",
-            count_noun(count, "model"),
+            count_label(count),
             lambda: self.filter_by(kind, value),
             discover=False,
         )

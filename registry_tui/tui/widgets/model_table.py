@@ -28,8 +28,12 @@ from registry_tui.tui.columns import (
     PRODUCTION_TAG,
     Column,
     build_columns,
+    column_at,
     fit_columns,
+    fixed_width,
+    header_label,
     rank_metrics,
+    scroll_strip,
     total_width,
 )
 
@@ -54,7 +58,7 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("left", "scroll_columns(-8)", "Scroll left", show=False),
         Binding("right", "scroll_columns(8)", "Scroll right", show=False),
         Binding("enter", "select", "Open", show=False),
-        Binding("space", "toggle_mark", "Mark", show=False),
+        Binding("space", "toggle_mark", "Mark and move down", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -90,6 +94,13 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
             super().__init__()
             self.record = record
 
+    class SortWanted(Message):
+        """A sortable column's header was clicked."""
+
+        def __init__(self, field: str) -> None:
+            super().__init__()
+            self.field = field
+
     class MarksChanged(Message):
         """The set of models marked for comparison changed."""
 
@@ -106,6 +117,8 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._pages: dict[int, tuple[ModelRecord, ...]] = {}
         self._pending: set[int] = set()
         self._metrics: list[str] = []
+        self._wanted: list[str] = []
+        self._sort: str | None = None
         self._columns: list[Column] = build_columns([])
         self._announced: int | None = -1
 
@@ -117,6 +130,18 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         if ranked != self._metrics:
             self._metrics = ranked
             self._relayout()
+
+    def set_view(self, sort: str | None, metrics: Sequence[str]) -> None:
+        """The listing's sort key (its header gets an arrow) and metrics it must show."""
+        wanted = list(dict.fromkeys(metrics))
+        if (sort, wanted) != (self._sort, self._wanted):
+            self._sort, self._wanted = sort, wanted
+            self._relayout()
+
+    @property
+    def columns(self) -> list[Column]:
+        """The columns as laid out now."""
+        return list(self._columns)
 
     def show(
         self, generation: int, total: int, offset: int, records: Sequence[ModelRecord], cursor: int
@@ -272,13 +297,14 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.Selected(record))
 
     def action_toggle_mark(self) -> None:
-        """Mark or unmark the highlighted model for comparison."""
+        """Mark or unmark the highlighted model for comparison, then move down."""
         record = self.current
         if record is None:
             return
         self.marked.symmetric_difference_update({record.model_id})
         self.refresh()
         self.post_message(self.MarksChanged(frozenset(self.marked)))
+        self.move_to(self.cursor + 1)
 
     def unmark(self, model_ids: Iterable[int]) -> bool:
         """Take the marks off ``model_ids``; True when any was marked."""
@@ -309,6 +335,9 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_click(self, event: events.Click) -> None:
         if event.y < 1:
+            col = self.column_at(event.x)
+            if col is not None and col.sort is not None:
+                self.post_message(self.SortWanted(col.sort))
             return
         self.move_to(round(self.scroll_y) + event.y - 1)
         if event.chain == 2:
@@ -321,10 +350,16 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- drawing -----------------------------------------------------------------
 
+    def column_at(self, x: int) -> Column | None:
+        """The column drawn at screen cell ``x`` of the table (fixed columns do not scroll)."""
+        return column_at(self._columns, x, round(self.scroll_x))
+
     def _relayout(self) -> None:
         width = self.scrollable_content_region.width or 80
         digits = max(2, len(str(self._max_id())))
-        metrics = self._metrics[: 3 if width >= WIDE else 2]
+        # The common metrics keep their places; those the filter names are added after them.
+        common = self._metrics[: 3 if width >= WIDE else 2]
+        metrics = [*common, *(m for m in self._wanted if m not in common)]
         self._columns = fit_columns(build_columns(metrics, digits), width)
         self.virtual_size = Size(total_width(self._columns), self.total + 1)
         self.refresh()
@@ -338,13 +373,13 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         base = self.rich_style
         strip = self._header_strip() if y == 0 else self._row_strip(scroll_y + y - 1, base)
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+        return scroll_strip(strip, fixed_width(self._columns), scroll_x, width, base)
 
     def _header_strip(self) -> Strip:
         style = self.get_component_rich_style("model-table--header")
         line = Text(style=style)
         for col in self._columns:
-            cell = Text(col.label)
+            cell = Text(header_label(col, self._sort))
             cell.truncate(col.width, overflow="ellipsis")
             cell.align(col.justify, col.width)
             line.append_text(cell)

@@ -6,8 +6,11 @@ entry posts :class:`Sidebar.Picked`; the screen turns it into a filter.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -26,6 +29,11 @@ def _entry(label: Text, count: int) -> Table:
 
 class Sidebar(OptionList):
     """Task types and tags, each with how many models it has."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
 
     class Picked(Message):
         """An entry was chosen: ``kind`` is ``all``, ``task`` or ``tag``."""
