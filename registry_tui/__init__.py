@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from registry_tui.errors import (
     CheckpointNotFoundError,
     ConfigNotFoundError,
+    DatabaseLockedError,
     DuplicateModelError,
     ModelNotFoundError,
     ModelStateError,
@@ -31,6 +32,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CheckpointNotFoundError",
     "ConfigNotFoundError",
+    "DatabaseLockedError",
     "DuplicateModelError",
     "ModelNotFoundError",
     "ModelRegistry",
