@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -102,7 +101,9 @@ def run_check(args: argparse.Namespace, out: Output) -> int:
     with progress_bar(out) as progress:
         report = check_location(location, hashes=args.hashes, progress=progress)
     if args.format == "json":
-        out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        from registry_tui.jsontext import dumps
+
+        out.write(dumps(report.to_dict(), indent=2))
     elif report.ok:
         out.say(_summary(report))
     else:
