@@ -253,7 +253,15 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         version: str | None = None,
         tag: str | None = None,
     ) -> dict[str, Any] | None:
-        """The guide's ``get_model``: a dict of every column plus tags and exports, or None."""
+        """The guide's ``get_model``: a dict of every column plus tags and exports, or None.
+
+        As in the original module, when several ways are given the first complete
+        one wins, in this order: ``model_id``, then ``name`` and ``version``, then ``tag``.
+        """
+        if model_id is not None:
+            name = version = tag = None
+        elif name is not None and version is not None:
+            tag = None
         record = self.find_record(model_id=model_id, name=name, version=version, tag=tag)
         return None if record is None else record.to_dict()
 
@@ -290,18 +298,36 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         where: str | list[str] | None = None,
         order_by: str | None = None,
         limit: int | None = 100,
+        metric_name: str | None = None,
+        min_metric_value: float | None = None,
     ) -> pd.DataFrame:
-        """The guide's ``list_models``: a DataFrame, newest first unless ``order_by``."""
+        """The guide's ``list_models``: a DataFrame, newest first unless ``order_by``.
+
+        Args:
+            task_type: only this task type.
+            tag: only models holding this tag.
+            status: ``"active"`` (default), ``"retired"``, or ``None`` for every status.
+            name: an exact name or a glob (``gpt-*``).
+            where: metric conditions, all of which must hold: ``"val_loss < 0.4"``
+                or a list of them (``field op number``; ``op`` one of
+                ``< <= > >= = !=``; ``field`` a metric or ``model_size_mb``,
+                ``memory_req_gb``, ``training_run_id``).
+            order_by: a column or metric, ``-`` first for descending: ``"-accuracy"``.
+            limit: at most this many rows (``None``: all).
+            metric_name: the original module's metric filter: only models with
+                this metric, at least ``min_metric_value`` when that is given.
+            min_metric_value: see ``metric_name``.
+        """
         from registry_tui.frames import models_frame
 
-        if isinstance(where, str):
-            where = [where]
+        conditions = [where] if isinstance(where, str) else list(where or ())
+        conditions.extend(_metric_floor(metric_name, min_metric_value))
         query = ModelQuery(
             task_type=task_type,
             tag=tag,
             status=status,
             name=name,
-            where=tuple(where or ()),
+            where=tuple(conditions),
             order_by=order_by,
         )
         return models_frame(self.query_models(query, 0, limit))
@@ -358,6 +384,20 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         meta = validate.json_object(metadata, "metadata")
         with self._write():
             return self._writer.add_export(mid, fmt, path, meta, self._now())
+
+
+def _metric_floor(metric_name: Any, min_value: Any) -> list[str]:
+    """The original module's ``metric_name``/``min_metric_value`` as a condition."""
+    if metric_name is None:
+        if min_value is not None:
+            raise ValidationError("min_metric_value needs metric_name")
+        return []
+    if not isinstance(metric_name, str) or not metric_name.strip():
+        raise ValidationError(f"metric_name must be a metric name, not {metric_name!r}")
+    if min_value is None:
+        return [f"{metric_name} > -1e308"]  # every model that has the metric
+    floor = validate.finite_number(min_value, "min_metric_value")
+    return [f"{metric_name} >= {floor!r}"]
 
 
 def _check_query(query: ModelQuery) -> None:

@@ -107,6 +107,15 @@ def number(value: Any, what: str) -> float | None:
     return float(value)
 
 
+def finite_number(value: Any, what: str) -> float:
+    """A finite int or float (a bool or a string is refused, as for metrics)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(f"{what} must be a number, not {_short(value)}")
+    if not is_finite(value):
+        raise ValidationError(f"{what} must be a finite number, not {_short(value)}")
+    return float(value)
+
+
 def metrics(values: Any) -> dict[str, float | int]:
     """A dict of metric names to finite numbers (bool, str, NaN and inf refused)."""
     if values is None:
