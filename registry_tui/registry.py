@@ -271,10 +271,9 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         self, query: ModelQuery, offset: int = 0, limit: int | None = 100
     ) -> list[ModelRecord]:
         """Records matching ``query`` (no exports), from ``offset``, at most ``limit``."""
-        if limit is not None and (not isinstance(limit, int) or limit < 0):
-            raise ValidationError(f"limit must be a non-negative integer or None, not {limit!r}")
-        if not isinstance(offset, int) or offset < 0:
-            raise ValidationError(f"offset must be a non-negative integer, not {offset!r}")
+        if limit is not None:
+            limit = validate.count(limit, "limit")
+        offset = validate.count(offset, "offset")
         _check_query(query)
         return self._store.select_records(query, offset, limit)
 

@@ -35,6 +35,15 @@ def model_id(value: Any, what: str = "model_id") -> int:
     return number
 
 
+def count(value: Any, what: str) -> int:
+    """A limit or an offset: an integer from 0 to 2**63-1 (bool and str refused)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise ValidationError(
+            f"{what} must be an integer from 0 to {2**63 - 1}, not {_short(value)}"
+        )
+    return value
+
+
 def optional_id(value: Any, what: str) -> int | None:
     """Like :func:`model_id` but ``None`` passes through."""
     return None if value is None else model_id(value, what)
@@ -97,9 +106,11 @@ def number(value: Any, what: str) -> float | None:
     """An optional finite, non-negative float (sizes, memory)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool | str | bytes):
+        raise ValidationError(f"{what} must be a number, not {_short(value)}")
+    if not isinstance(value, int | float):
         try:
-            value = float(value)
+            value = float(value)  # numpy and Decimal numbers
         except (TypeError, ValueError):
             raise ValidationError(f"{what} must be a number, not {_short(value)}") from None
     if not is_finite(value) or value < 0:

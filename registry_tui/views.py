@@ -166,7 +166,7 @@ class RegistryViews:
             query = query.where(e.tag == tag)
         query = query.order_by(e.event_id.desc())
         if limit is not None:
-            query = query.limit(limit)
+            query = query.limit(validate.count(limit, "limit"))
         return [
             EventRecord(r[0], format_ts(r[1]), r[2], r[3], r[4], r[5], r[6], loads(r[7], {}))
             for r in self._db.execute(query).fetchall()

@@ -14,7 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from registry_tui.cli.common import CommandError, Output, is_url, open_registry, resolve_db
+from registry_tui.cli.common import (
+    Output,
+    is_url,
+    open_registry,
+    require_existing,
+    resolve_db,
+)
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -114,8 +120,7 @@ def run_check(args: argparse.Namespace, out: Output) -> int:
 
 def _existing_location(args: argparse.Namespace) -> str:
     location = resolve_db(args)
-    if not is_url(location) and not os.path.exists(location):
-        raise CommandError(f"No registry at {location}: give --db PATH or set REGISTRY_TUI_DB")
+    require_existing(location)
     return location
 
 

@@ -308,7 +308,15 @@ class Store:
         return self._like(m.name, glob_to_like(pattern))
 
     def _like(self, column: Any, pattern: str) -> Any:
+        """Case-insensitive LIKE, Unicode-aware on both backends.
+
+        PostgreSQL's ILIKE folds every letter (``ÉCOLE`` matches ``école``);
+        SQLite's LIKE folds ASCII only, so a non-ASCII pattern compares both
+        sides lowered by Python (``registry_lower``, registered on each connection).
+        """
         op = "ILIKE" if self.pg else "LIKE"
+        if not self.pg and not pattern.isascii():
+            column, pattern = fn.registry_lower(column), pattern.lower()
         return peewee.NodeList(
             (
                 column,
