@@ -52,6 +52,20 @@ def lower_is_better(
     return name.endswith(_LOWER_SUFFIXES) or any(t in _LOWER_TOKENS for t in tokens)
 
 
+def direction_lists(
+    recorded: Mapping[str, bool],
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
+) -> tuple[list[str], list[str]]:
+    """The ``lower``/``higher`` lists for :func:`lower_is_better`: a registry's recorded
+    directions (metric -> lower is better), overridden by what the caller forces."""
+    lower, higher = list(lower), list(higher)
+    forced = set(lower) | set(higher)
+    lower += [m for m, low in recorded.items() if low and m not in forced]
+    higher += [m for m, low in recorded.items() if not low and m not in forced]
+    return lower, higher
+
+
 def best_index(
     values: Sequence[float | None],
     lower_better: bool,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from registry_tui import validate
-from registry_tui.db import migrations
+from registry_tui.db import migrations, policies
 from registry_tui.db.connect import open_database, parse_target
 from registry_tui.db.guard import guard as _guard
 from registry_tui.db.guard import storage_error
@@ -334,7 +334,12 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
     # -- tags ------------------------------------------------------------------------------
     @_guard
     def promote_model(self, model_id: int, tag: str, remove_from_others: bool = True) -> None:
-        """Give ``tag`` to a model; by default take it from every other model (atomically)."""
+        """Give ``tag`` to a model; by default take it from every other model (atomically).
+
+        A tag the registry marks exclusive (``production`` unless marked shared,
+        see :meth:`set_tag_policy`) is taken from the others whatever
+        ``remove_from_others`` says.
+        """
         mid, tag = validate.model_id(model_id), validate.tag(tag)
         with self._write():
             self._writer.promote(mid, tag, bool(remove_from_others), self._now())
@@ -352,6 +357,46 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         tag = validate.tag(tag)
         with self._write():
             return self._writer.rollback(tag, self._now())
+
+    # -- what the registry records about metrics and tags ---------------------------------
+    @_guard
+    def metric_directions(self) -> dict[str, bool]:
+        """Metric directions this registry records: name -> True when lower is better.
+
+        Faces pass them to :func:`registry_tui.metrics.lower_is_better` (through
+        :func:`registry_tui.metrics.direction_lists`) wherever a "best" is picked.
+        """
+        return policies.directions(self._tables)
+
+    @_guard
+    def set_metric_direction(self, metric: str, lower_is_better: bool | None) -> None:
+        """Record that ``metric`` is better when lower (True) or higher (False); None forgets."""
+        name = validate.metric_name(metric)
+        if lower_is_better is not None and not isinstance(lower_is_better, bool):
+            raise ValidationError(
+                f"lower_is_better must be True, False or None, not {lower_is_better!r}"
+            )
+        at = self._now()
+        with self._write():
+            previous = policies.set_direction(self._tables, name, lower_is_better, at)
+            details = {"metric": name, "lower_is_better": lower_is_better, "previous": previous}
+            self._writer.event(at, "metric_direction", None, details=details)
+
+    @_guard
+    def tag_policies(self) -> dict[str, bool]:
+        """Tags with a policy: name -> True when exclusive (``production`` by default)."""
+        return policies.policies(self._tables)
+
+    @_guard
+    def set_tag_policy(self, tag: str, exclusive: bool) -> None:
+        """Mark ``tag`` exclusive (one holder at a time, everywhere) or shared."""
+        tag = validate.tag(tag)
+        if not isinstance(exclusive, bool):
+            raise ValidationError(f"exclusive must be True or False, not {exclusive!r}")
+        at = self._now()
+        with self._write():
+            policies.set_policy(self._tables, tag, exclusive, at)
+            self._writer.event(at, "tag_policy", None, tag, details={"exclusive": exclusive})
 
     # -- lifecycle ---------------------------------------------------------------------------
     @_guard

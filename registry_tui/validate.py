@@ -127,6 +127,13 @@ def finite_number(value: Any, what: str) -> float:
     return float(value)
 
 
+def metric_name(value: Any) -> str:
+    """A metric name: 1-128 characters of storable text."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 128:
+        raise ValidationError(f"Invalid metric name {_short(value)}: use 1-128 characters")
+    return storable(value, "metric name")
+
+
 def metrics(values: Any) -> dict[str, float | int]:
     """A dict of metric names to finite numbers (bool, str, NaN and inf refused)."""
     if values is None:
@@ -135,9 +142,7 @@ def metrics(values: Any) -> dict[str, float | int]:
         raise ValidationError(f"metrics must be a dict of name -> number, not {_short(values)}")
     out: dict[str, float | int] = {}
     for key, value in values.items():
-        if not isinstance(key, str) or not key.strip() or len(key) > 128:
-            raise ValidationError(f"Invalid metric name {_short(key)}: use 1-128 characters")
-        storable(key, "metric name")
+        metric_name(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
             value = _coerce_numeric(key, value)
         if not is_finite(value):

@@ -683,16 +683,16 @@ def test_validation_error_type(registry: ModelRegistry) -> None:
 def test_rollback_of_a_shared_tag_only_undoes_the_latest_holder(registry: ModelRegistry) -> None:
     """With several holders (keep-others promotions), rollback undoes the latest holder only."""
     a, b, c = (reg(registry, version=v) for v in ("1.0.0", "1.1.0", "1.2.0"))
-    registry.promote_model(a, "production")
-    registry.promote_model(b, "production", remove_from_others=False)
-    registry.promote_model(c, "production")  # exclusive: a and b lose it
-    registry.promote_model(a, "production", remove_from_others=False)
-    assert registry.rollback_tag("production") == c  # the holder before a's promotion
-    assert {r.model_id for r in registry.tag_holders("production")} == {c}
-    registry.promote_model(b, "production", remove_from_others=False)
-    registry.promote_model(a, "production", remove_from_others=False)
-    assert registry.rollback_tag("production") == b  # only a gives it back
-    assert {r.model_id for r in registry.tag_holders("production")} == {b, c}
+    registry.promote_model(a, "release")
+    registry.promote_model(b, "release", remove_from_others=False)
+    registry.promote_model(c, "release")  # exclusive: a and b lose it
+    registry.promote_model(a, "release", remove_from_others=False)
+    assert registry.rollback_tag("release") == c  # the holder before a's promotion
+    assert {r.model_id for r in registry.tag_holders("release")} == {c}
+    registry.promote_model(b, "release", remove_from_others=False)
+    registry.promote_model(a, "release", remove_from_others=False)
+    assert registry.rollback_tag("release") == b  # only a gives it back
+    assert {r.model_id for r in registry.tag_holders("release")} == {b, c}
 
 
 def test_read_only_refuses_a_missing_file(tmp_path: Any) -> None:

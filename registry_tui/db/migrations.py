@@ -21,7 +21,7 @@ from registry_tui import versions
 from registry_tui.errors import SchemaVersionError
 from registry_tui.metrics import numeric_items
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SQLITE_GUIDE_TABLES = [
     """CREATE TABLE IF NOT EXISTS models (
@@ -214,10 +214,24 @@ def _step_3_created_index(db: peewee.Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS idx_models_created ON models (created_at, model_id)")
 
 
+def _step_4_policies(db: peewee.Database) -> None:
+    """Recorded metric directions and tag policies (exclusive or shared)."""
+    db.execute_sql(
+        """CREATE TABLE IF NOT EXISTS metric_directions (
+            metric TEXT PRIMARY KEY, lower_is_better BOOLEAN NOT NULL,
+            set_at TIMESTAMP NOT NULL)"""
+    )
+    db.execute_sql(
+        """CREATE TABLE IF NOT EXISTS tag_policies (
+            tag TEXT PRIMARY KEY, exclusive BOOLEAN NOT NULL, set_at TIMESTAMP NOT NULL)"""
+    )
+
+
 STEPS: list[Callable[[peewee.Database], None]] = [
     _step_1_guide_tables,
     _step_2_registry_tables,
     _step_3_created_index,
+    _step_4_policies,
 ]
 assert len(STEPS) == SCHEMA_VERSION
 

@@ -10,6 +10,10 @@ place. What registry-tui adds lives beside them:
 * ``registry_events``: the history, written in the same transaction as the change;
 * ``checkpoint_hashes``: SHA-256 of checkpoints recorded by ``check --hashes``;
 * ``registry_meta``: the schema version;
+* ``metric_directions``: metrics whose better direction the registry records
+  (``registry-tui metric wer --lower-better``);
+* ``tag_policies``: tags the registry marks exclusive (one holder at a time) or
+  shared; ``production`` is exclusive unless marked otherwise;
 * ``models.version_key``: a sortable form of the semantic version.
 
 The DDL itself is in :mod:`registry_tui.db.migrations`. Classes here are
@@ -140,6 +144,28 @@ class RegistryMeta(_Base):
         table_name = "registry_meta"
 
 
+class MetricDirections(_Base):
+    """A metric's recorded direction: better when lower (true) or when higher."""
+
+    metric = peewee.TextField(primary_key=True)
+    lower_is_better = peewee.BooleanField()
+    set_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "metric_directions"
+
+
+class TagPolicies(_Base):
+    """Whether a tag is exclusive (one holder at a time) in this registry."""
+
+    tag = peewee.TextField(primary_key=True)
+    exclusive = peewee.BooleanField()
+    set_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "tag_policies"
+
+
 @dataclass(frozen=True)
 class Tables:
     """The model classes bound to one database."""
@@ -152,6 +178,8 @@ class Tables:
     events: type[RegistryEvents]
     hashes: type[CheckpointHashes]
     meta: type[RegistryMeta]
+    directions: type[MetricDirections]
+    policies: type[TagPolicies]
 
 
 _ALL = (
@@ -163,6 +191,8 @@ _ALL = (
     RegistryEvents,
     CheckpointHashes,
     RegistryMeta,
+    MetricDirections,
+    TagPolicies,
 )
 
 

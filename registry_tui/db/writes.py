@@ -14,6 +14,7 @@ from typing import Any
 
 import peewee
 
+from registry_tui.db import policies
 from registry_tui.db.store import P, Store
 from registry_tui.errors import (
     DuplicateModelError,
@@ -151,8 +152,23 @@ class Writer:
         self._insert_children(model_id, new, at)
         self.event(at, "register", model_id, details={"name": new.name, "version": new.version})
         for tag in new.tags:
-            self.event(at, "promote", model_id, tag, details={"exclusive": False})
+            self._tag_new_model(model_id, tag, at)
         return model_id
+
+    def _tag_new_model(self, model_id: int, tag: str, at: str) -> None:
+        """Record a registration's tag; an exclusive tag moves from its holders (a promotion)."""
+        details: dict[str, Any] = {"exclusive": False}
+        previous = None
+        if policies.is_exclusive(self.t, tag):
+            self.lock_tag(tag)
+            others = policies.holders_with_tag(self.t, tag, model_id)
+            details = {"exclusive": True}
+            if others:
+                t = self.t.tags
+                t.delete().where((t.tag_name == tag) & (t.model_id != model_id)).execute()
+                details["removed_from"] = others
+                previous = others[-1]
+        self.event(at, "promote", model_id, tag, previous, details)
 
     def _insert_children(self, model_id: int, new: NewModel, at: str) -> None:
         if new.metrics:
@@ -173,8 +189,12 @@ class Writer:
 
     # -- tags -------------------------------------------------------------------
     def promote(self, model_id: int, tag: str, exclusive: bool, at: str) -> bool:
-        """Give ``tag`` to the model; return False when nothing changed."""
+        """Give ``tag`` to the model; return False when nothing changed.
+
+        A tag the registry marks exclusive is always taken from the others.
+        """
         self.lock_tag(tag)
+        exclusive = exclusive or policies.is_exclusive(self.t, tag)
         if self.status_of(model_id) != "active":
             raise ModelStateError(
                 f"Model {model_id} is retired; only active models can be promoted"

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from registry_tui.errors import ConfigNotFoundError, RegistryError
+from registry_tui.metrics import direction_lists
 from registry_tui.records import ConfigChange, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import comparison_rows, config_diff_table, model_label
@@ -61,6 +62,7 @@ class CompareScreen(Screen[None]):
         super().__init__()
         self.registry = registry
         self.model_ids = model_ids
+        self._directions: dict[str, bool] = {}
 
     def compose(self) -> ComposeResult:
         title = f"Compare {len(self.model_ids)} models"
@@ -81,6 +83,7 @@ class CompareScreen(Screen[None]):
     def _load(self) -> None:
         try:
             records = self.registry.compare_records(self.model_ids)
+            self._directions = self.registry.metric_directions()
             diffs: list[ConfigDiff] = []
             for other in records[1:]:
                 try:
@@ -95,7 +98,8 @@ class CompareScreen(Screen[None]):
 
     def on_compare_screen_loaded(self, message: Loaded) -> None:
         records = message.records
-        self.query_one(MetricBars).show(records, comparison_rows(records))
+        lower, higher = direction_lists(self._directions)
+        self.query_one(MetricBars).show(records, comparison_rows(records, None, lower, higher))
         self.query_one("#config-diff", Static).update(config_section(records[0], message.diffs))
 
     def action_scroll(self, lines: int) -> None:
