@@ -24,8 +24,23 @@ unbound; :func:`bind` makes a set bound to one database, so several registries
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import peewee
+
+
+class LegacyTextField(peewee.TextField):
+    """Text that a legacy writer may have stored as a BLOB: read with bad bytes as ``\\xff``.
+
+    peewee's TextField would raise ``UnicodeDecodeError`` on such a row, and with
+    it every query that reads the row; :mod:`registry_tui.db.legacy` reports it.
+    """
+
+    def adapt(self, value: Any) -> str:
+        """Decode bytes leniently; everything else as peewee does."""
+        if isinstance(value, bytes | bytearray | memoryview):
+            return bytes(value).decode("utf-8", errors="backslashreplace")
+        return super().adapt(value)
 
 
 class _Base(peewee.Model):
@@ -37,21 +52,21 @@ class Models(_Base):
     """The guide's ``models`` table (plus ``version_key``)."""
 
     model_id = peewee.AutoField()
-    name = peewee.TextField()
-    version = peewee.TextField()
-    checkpoint_path = peewee.TextField()
-    task_type = peewee.TextField()
-    config_hash = peewee.TextField(null=True)
+    name = LegacyTextField()
+    version = LegacyTextField()
+    checkpoint_path = LegacyTextField()
+    task_type = LegacyTextField()
+    config_hash = LegacyTextField(null=True)
     training_run_id = peewee.BigIntegerField(null=True)
     parent_model_id = peewee.BigIntegerField(null=True)
     created_at = peewee.DateTimeField()
-    metrics = peewee.TextField(null=True)
-    export_formats = peewee.TextField(null=True)
+    metrics = LegacyTextField(null=True)
+    export_formats = LegacyTextField(null=True)
     model_size_mb = peewee.DoubleField(null=True)
     memory_req_gb = peewee.DoubleField(null=True)
-    metadata = peewee.TextField(null=True)
-    status = peewee.TextField(default="active")
-    version_key = peewee.TextField(null=True)
+    metadata = LegacyTextField(null=True)
+    status = LegacyTextField(default="active")
+    version_key = LegacyTextField(null=True)
 
     class Meta:
         table_name = "models"
@@ -62,7 +77,7 @@ class ModelTags(_Base):
 
     tag_id = peewee.AutoField()
     model_id = peewee.BigIntegerField()
-    tag_name = peewee.TextField()
+    tag_name = LegacyTextField()
     created_at = peewee.DateTimeField()
 
     class Meta:
@@ -74,10 +89,10 @@ class ModelExports(_Base):
 
     export_id = peewee.AutoField()
     model_id = peewee.BigIntegerField()
-    export_format = peewee.TextField()
-    export_path = peewee.TextField()
+    export_format = LegacyTextField()
+    export_path = LegacyTextField()
     created_at = peewee.DateTimeField()
-    metadata = peewee.TextField(null=True)
+    metadata = LegacyTextField(null=True)
 
     class Meta:
         table_name = "model_exports"

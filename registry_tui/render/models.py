@@ -123,8 +123,21 @@ def model_fields_table(record: ModelRecord) -> Table:
         ("export_formats", safe_text(", ".join(record.export_formats) or "-")),
     ]
     for key, value in rows:
-        grid.add_row(key, value)
+        grid.add_row(key, _marked(value, record.odd.get(key)))
+    for key in ("metrics", "metadata"):
+        if key in record.odd:
+            grid.add_row(key, _marked(Text(""), record.odd[key]))
     return grid
+
+
+def _marked(value: Text, odd: str | None) -> Text:
+    """A field's value, followed by what a legacy writer stored there that did not fit."""
+    if odd is None:
+        return value
+    mark = Text("⚠ ", style="bold yellow")
+    mark.append_text(safe_text(odd))
+    mark.append(" (registry-tui check)", style="dim")
+    return Text.assemble(value, " ", mark) if value.plain else mark
 
 
 def metrics_table(metrics: Mapping[str, float]) -> Table:
