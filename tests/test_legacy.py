@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,100 @@ def test_get_marks_odd_values(odd: Path) -> None:
     code, out, _ = _run("--db", str(odd), "get", "--model-id", "2")
     assert code == 0
     assert "⚠ not a number: '12.5 MB'" in out and "registry-tui check" in out
+
+
+def test_check_reports_each_odd_value_with_what_to_do(odd: Path) -> None:
+    """``check`` lists every odd value by model and field, with the fix, and the cycle."""
+    code, out, _ = _run("--db", str(odd), "check", "--format", "json")
+    assert code == 1
+    problems = json.loads(out)["problems"]
+    legacy = {(p["model_id"], p["detail"].split(" ")[0]) for p in problems if p["kind"] == "legacy"}
+    assert {(1, "metrics"), (2, "model_size_mb"), (2, "training_run_id"), (3, "export_formats"),
+            (4, "name"), (4, "status"), (5, "status"), (8, "tags"), (8, "created_at"),
+            (9, "created_at"), (10, "created_at"), (11, "metadata")} <= legacy  # fmt: skip
+    assert all("check --repair" in p["detail"] or "by hand" in p["detail"]
+               for p in problems if p["kind"] == "legacy")  # fmt: skip
+    cycle = [p for p in problems if p["kind"] == "parent_cycle"]
+    assert len(cycle) == 1 and "6 -> 7 -> 6" in cycle[0]["detail"]
+
+
+def test_repair_normalises_in_one_transaction_with_history(odd: Path) -> None:
+    """``check --repair`` normalises what can be (one ``repair`` event per model naming
+    what was stored); afterwards only what needs a person is reported."""
+    _, out, _ = _run("--db", str(odd), "check", "--repair", "--format", "json")
+    problems = json.loads(out)["problems"]
+    left = {(p["model_id"], p["detail"].split(" ")[0]) for p in problems
+            if p["kind"] in ("legacy", "parent_cycle")}  # fmt: skip
+    assert left == {(5, "status")}
+    with ModelRegistry(odd) as registry:
+        events = [e for e in registry.events(limit=None) if e.event == "repair"]
+        nested = registry.require_record(1)
+        blob = registry.require_record(4)
+        assert registry.require_record(8).created_at == "2023-11-14 22:13:20"
+        assert registry.require_record(6).parent_model_id is None
+    assert sorted(e.model_id for e in events) == [1, 2, 3, 4, 6, 8, 9, 10, 11, 12]
+    assert nested.odd == {} and '"n/a"' in nested.metadata["legacy_metrics"]
+    assert blob.name == "blob\\xffname" and blob.status == "active" and blob.odd == {}
+    by_model = {e.model_id: e.details for e in events}
+    assert by_model[2]["model_size_mb"] == {"was": "not a number: '12.5 MB'", "now": None}
+
+
+def test_repair_is_all_or_nothing(odd: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure part-way through a repair leaves every row and the history as they were."""
+    from registry_tui.db import repair as repair_module
+
+    before = odd.read_bytes()
+    calls = []
+    real = repair_module._apply
+
+    def failing(*args: object) -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("injected")
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repair_module, "_apply", failing)
+    with ModelRegistry(odd) as registry:
+        with pytest.raises(RuntimeError, match="injected"):
+            registry.repair()
+        assert [e for e in registry.events(limit=None) if e.event == "repair"] == []
+        assert "model_size_mb" in registry.require_record(2).odd
+        assert "metrics" in registry.require_record(1).odd
+    assert len(before) > 0
+
+
+def test_a_guide_made_file_dumps_and_loads_after_repair(odd: Path, tmp_path: Path) -> None:
+    """dump of a guide-made file, after ``check --repair``, loads into a new registry with
+    the same models."""
+    _run("--db", str(odd), "check", "--repair")
+    bundle = tmp_path / "bundle.json"
+    code, _, err = _run("--db", str(odd), "dump", str(bundle))
+    assert code == 0, err
+    target = tmp_path / "moved.db"
+    code, _, err = _run("load", str(bundle), "--db", str(target))
+    assert code == 0, err
+    with ModelRegistry(odd) as a, ModelRegistry(target) as b:
+        assert a.list_models(status=None, limit=None)["name"].tolist() == (
+            b.list_models(status=None, limit=None)["name"].tolist()
+        )
+
+
+def test_a_garbage_schema_version_is_rewritten(tmp_path: Path) -> None:
+    """A ``schema_version`` that is not a number no longer breaks every command: the
+    idempotent steps run again and write a good one; check then passes the schema."""
+    path = tmp_path / "models.db"
+    with ModelRegistry(path) as registry:
+        registry.register_model("a", "1.0.0", "a.pt", verify_checkpoint=False, task_type="lm")
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("UPDATE registry_meta SET value = 'three-ish' WHERE key = 'schema_version'")
+    conn.close()
+    code, out, err = _run("--db", str(path), "list", "--format", "csv")
+    assert code == 0, err and "a,1.0.0" in out
+    version = (
+        sqlite3.connect(path)
+        .execute("SELECT value FROM registry_meta WHERE key = 'schema_version'")
+        .fetchone()
+    )
+    from registry_tui.db.migrations import SCHEMA_VERSION
+
+    assert version == (str(SCHEMA_VERSION),)

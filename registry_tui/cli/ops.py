@@ -44,6 +44,11 @@ def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> 
         action="store_true",
         help="record each checkpoint's SHA-256 on first run, report changed files after",
     )
+    check.add_argument(
+        "--repair",
+        action="store_true",
+        help="first normalise odd legacy values (one transaction, each change in the history)",
+    )
     check.add_argument("--format", choices=("table", "json"), default="table", help="output")
     check.set_defaults(handler=run_check)
     backup = subparsers.add_parser(
@@ -104,6 +109,8 @@ def run_check(args: argparse.Namespace, out: Output) -> int:
     from registry_tui.ops import check_location
 
     location = _existing_location(args)
+    if args.repair:
+        _repair(args, out)
     with progress_bar(out) as progress:
         report = check_location(location, hashes=args.hashes, progress=progress)
     if args.format == "json":
@@ -116,6 +123,17 @@ def run_check(args: argparse.Namespace, out: Output) -> int:
         out.emit(_problems_table(report))
         out.say(f"{report.location}: {len(report.problems)} problem(s) found")
     return 0 if report.ok else 1
+
+
+def _repair(args: argparse.Namespace, out: Output) -> None:
+    """Normalise legacy values; say what changed (on stderr when stdout is JSON)."""
+    with open_registry(args) as registry:
+        repairs = registry.repair()
+    say = out.note if args.format == "json" else out.say
+    for repair in repairs:
+        fields = ", ".join(sorted(repair.changes))
+        say(f"Repaired model {repair.model_id}: {fields}")
+    say(f"Repaired {len(repairs)} model(s); each change is in the history (event 'repair')")
 
 
 def _existing_location(args: argparse.Namespace) -> str:

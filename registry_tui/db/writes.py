@@ -14,7 +14,8 @@ from typing import Any
 
 import peewee
 
-from registry_tui.db import policies
+from registry_tui.db import policies, sequences
+from registry_tui.db.orphans import set_aside_orphans
 from registry_tui.db.store import P, Store
 from registry_tui.errors import (
     DuplicateModelError,
@@ -116,14 +117,27 @@ class Writer:
 
     # -- registration -----------------------------------------------------------
     def insert_model(self, new: NewModel, at: str, legacy_not_null_hash: bool) -> int:
-        """Insert a model with its metrics, tags, config and event; return its id."""
+        """Insert a model with its metrics, tags, config and event; return its id.
+
+        The id is chosen here (see :mod:`registry_tui.db.sequences`): never a
+        deleted model's, and the same on SQLite and PostgreSQL for the same
+        operations. A duplicate is refused before anything is written.
+        """
         m = self.t.models
+        if self.store.pg:
+            self.store.db.execute_sql(
+                "SELECT pg_advisory_xact_lock(hashtext('registry_tui:models'))"
+            )
+        self._refuse_duplicate(new)
         if new.parent_model_id is not None:
             try:
                 self.status_of(new.parent_model_id)
             except ModelNotFoundError:
                 raise UnknownParentError(new.parent_model_id) from None
+        model_id = sequences.next_model_id(self.store.db)
+        set_aside_orphans(self.store.db, model_id, at)
         row = {
+            m.model_id: model_id,
             m.name: new.name,
             m.version: new.version,
             m.version_key: new.version_key,
@@ -143,7 +157,7 @@ class Writer:
             m.status: "active",
         }
         try:
-            model_id = int(m.insert(row).execute())
+            m.insert(row).execute()
         except peewee.IntegrityError as exc:
             text = str(exc).lower()
             if "unique" in text or "duplicate" in text:
@@ -153,7 +167,19 @@ class Writer:
         self.event(at, "register", model_id, details={"name": new.name, "version": new.version})
         for tag in new.tags:
             self._tag_new_model(model_id, tag, at)
+        sequences.claim_model_id(self.store.db, model_id)
         return model_id
+
+    def _refuse_duplicate(self, new: NewModel) -> None:
+        m = self.t.models
+        found = self.store.run(
+            "exists_nv",
+            lambda: m.select(m.model_id).where((m.name == P("n")) & (m.version == P("v"))),
+            n=new.name,
+            v=new.version,
+        ).fetchone()
+        if found is not None:
+            raise DuplicateModelError(new.name, new.version)
 
     def _tag_new_model(self, model_id: int, tag: str, at: str) -> None:
         """Record a registration's tag; an exclusive tag moves from its holders (a promotion)."""
