@@ -87,6 +87,19 @@ class Writer:
             details=json.dumps(details, sort_keys=True) if details else None,
         )
 
+    def events_many(
+        self, at: str, rows: list[tuple[str, int | None, int | None, dict[str, Any]]]
+    ) -> None:
+        """Append several events ``(event, model_id, previous, details)`` in one statement."""
+        e = self.t.events
+        e.insert_many(
+            [
+                (at, event, model, None, previous, self.actor, json.dumps(details, sort_keys=True))
+                for event, model, previous, details in rows
+            ],
+            fields=[e.at, e.event, e.model_id, e.tag, e.previous_model_id, e.actor, e.details],
+        ).execute()
+
     # -- reads used inside write transactions ---------------------------------
     def status_of(self, model_id: int) -> str:
         """The model's status; :class:`ModelNotFoundError` when it does not exist."""
@@ -341,9 +354,12 @@ class Writer:
                 f"Model {model_id} has {len(children)} child model(s). "
                 "Use force=True to delete anyway"
             )
-        for child in children:
-            m.update(parent_model_id=None).where(m.model_id == child).execute()
-            self.event(at, "unlink", child, previous=model_id, details={"parent_deleted": model_id})
+        if children:  # one statement each, however many children
+            m.update(parent_model_id=None).where(m.parent_model_id == model_id).execute()
+            self.events_many(
+                at,
+                [("unlink", child, model_id, {"parent_deleted": model_id}) for child in children],
+            )
         for table in (self.t.tags, self.t.exports, self.t.metrics, self.t.hashes):
             table.delete().where(table.model_id == model_id).execute()
         m.delete().where(m.model_id == model_id).execute()
