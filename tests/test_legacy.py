@@ -163,7 +163,7 @@ def test_repair_normalises_in_one_transaction_with_history(odd: Path) -> None:
         blob = registry.require_record(4)
         assert registry.require_record(8).created_at == "2023-11-14 22:13:20"
         assert registry.require_record(6).parent_model_id is None
-    assert sorted(e.model_id for e in events) == [1, 2, 3, 4, 6, 8, 9, 10, 11, 12]
+    assert sorted(e.model_id for e in events) == [1, 2, 3, 3, 4, 6, 8, 9, 10, 11, 12]
     assert nested.odd == {} and '"n/a"' in nested.metadata["legacy_metrics"]
     assert blob.name == "blob\\xffname" and blob.status == "active" and blob.odd == {}
     by_model = {e.model_id: e.details for e in events}

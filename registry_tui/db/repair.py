@@ -21,9 +21,12 @@ from typing import Any
 
 import peewee
 
+from registry_tui import validate
+from registry_tui.db.legacy import as_dict, as_text
 from registry_tui.db.schema import Tables
 from registry_tui.db.store import Store
 from registry_tui.db.writes import Writer
+from registry_tui.errors import ValidationError
 from registry_tui.records import ModelQuery, ModelRecord
 
 _SIMPLE = (
@@ -71,6 +74,34 @@ def repair(store: Store, writer: Writer, at: str) -> list[Repair]:
             details = {k: {"was": was, "now": now} for k, (was, now) in changes.items()}
             writer.event(at, "repair", record.model_id, details=details)
             repairs.append(Repair(record.model_id, changes))
+    repairs.extend(_repair_exports(store, writer, at))
+    return repairs
+
+
+def _repair_exports(store: Store, writer: Writer, at: str) -> list[Repair]:
+    """Export rows: a format stored as a number made text, metadata made a JSON object."""
+    e = store.t.exports
+    rows: Any = e.select(e.export_id, e.model_id, e.export_format, e.metadata).tuples()
+    repairs = []
+    for export_id, model_id, fmt, metadata in rows.iterator():
+        changes: dict[str, tuple[str, Any]] = {}
+        text, problem = as_text(fmt)
+        if problem is not None:
+            changes["export_format"] = (problem, text)
+        data, problem = as_dict(metadata)
+        if problem is not None:
+            changes["metadata"] = (problem, {**data, "legacy_metadata": _as_text(metadata)})
+        if not changes:
+            continue
+        values: dict[Any, Any] = {e.export_format: changes.get("export_format", (0, fmt))[1]}
+        if "metadata" in changes:
+            values[e.metadata] = json.dumps(changes["metadata"][1], sort_keys=True)
+        e.update(values).where(e.export_id == export_id).execute()
+        details = {f"export {export_id} {k}": {"was": w, "now": n} for k, (w, n) in changes.items()}
+        writer.event(at, "repair", model_id, details=details)
+        repairs.append(
+            Repair(int(model_id), {f"export {export_id} {k}": v for k, v in changes.items()})
+        )
     return repairs
 
 
@@ -88,10 +119,11 @@ def _model_changes(
     if odd.get("status") == "not active or retired: None":
         changes["status"] = (odd["status"], "active")
     if "export_formats" in odd:
-        changes["export_formats"] = (odd["export_formats"], list(record.export_formats))
+        names = [f for f in record.export_formats if _is_name(f)]
+        changes["export_formats"] = (odd["export_formats"], names)
     if "tags" in odd:
         changes["tags"] = (odd["tags"], list(record.tags))
-    if "metrics" in odd or "metadata" in odd or "created_at" in changes:
+    if {"metrics", "metadata", "export_formats"} & set(odd) or "created_at" in changes:
         changes.update(_json_changes(t, record))
     if cut:
         changes["parent_model_id"] = (f"in a parent cycle via {record.parent_model_id}", None)
@@ -108,11 +140,21 @@ def _json_changes(t: Tables, record: ModelRecord) -> dict[str, tuple[str, Any]]:
         metadata["legacy_metadata"] = _as_text(metadata_text)
     if record.odd.get("created_at", "").startswith(("not a time", "NULL")):
         metadata["legacy_created_at"] = record.created_at or None
+    if "export_formats" in record.odd:
+        metadata["legacy_export_formats"] = list(record.export_formats)
     if "metrics" in record.odd:
         metadata["legacy_metrics"] = _as_text(metrics_text)
         changes["metrics"] = (record.odd["metrics"], dict(record.metrics))
     changes["metadata"] = (record.odd.get("metadata", "legacy values kept"), metadata)
     return changes
+
+
+def _is_name(value: str) -> bool:
+    try:
+        validate.tag(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def _as_text(value: Any) -> str:

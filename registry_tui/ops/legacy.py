@@ -20,7 +20,7 @@ _ADVICE = {
     "memory_req_gb": f"{REPAIR} stores the number, or clears what is not one",
     "metrics": f"{REPAIR} keeps the numbers and moves the column to metadata.legacy_metrics",
     "metadata": f"{REPAIR} moves it to metadata.legacy_metadata",
-    "export_formats": f"{REPAIR} stores the items as names",
+    "export_formats": f"{REPAIR} keeps the valid names (all kept in metadata)",
     "tags": f"{REPAIR} deletes the duplicate rows",
 }
 
