@@ -166,7 +166,13 @@ def lineage_label(
     return text
 
 
-def change_text(metric: str, old: float | None, new: float) -> Text:
+def change_text(
+    metric: str,
+    old: float | None,
+    new: float,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
+) -> Text:
     """``val_loss 0.42 (-0.08)``: the value and its change, green when better, red when worse."""
     text = safe_text(metric)
     text.stylize("bold")
@@ -174,7 +180,7 @@ def change_text(metric: str, old: float | None, new: float) -> Text:
     if old is None:
         return text
     delta = float(new) - float(old)
-    better = delta < 0 if lower_is_better(metric) else delta > 0
+    better = delta < 0 if lower_is_better(metric, lower=lower, higher=higher) else delta > 0
     style = "dim" if delta == 0 else "green" if better else "red"
     sign = "+" if delta > 0 else "-" if delta < 0 else "±"
     text.append(f" ({sign}{format_value(abs(delta))})", style=style)
@@ -182,7 +188,13 @@ def change_text(metric: str, old: float | None, new: float) -> Text:
 
 
 def node_label(
-    record: ModelRecord, parent: ModelRecord | None, metric: str | None, *, current: bool
+    record: ModelRecord,
+    parent: ModelRecord | None,
+    metric: str | None,
+    *,
+    current: bool,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
 ) -> Text:
     """``gpt-small 1.1.0 #5 [production] val_loss 0.42 (-0.08)`` on one line (a TUI tree node).
 
@@ -192,7 +204,7 @@ def node_label(
     if metric is not None and metric in record.metrics:
         old = parent.metrics.get(metric) if parent is not None else None
         text.append("  ")
-        text.append_text(change_text(metric, old, record.metrics[metric]))
+        text.append_text(change_text(metric, old, record.metrics[metric], lower, higher))
     return text
 
 

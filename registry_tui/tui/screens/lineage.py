@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
 from registry_tui.errors import RegistryError
+from registry_tui.metrics import direction_lists
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import metrics_inline, model_label, step_deltas
@@ -48,6 +49,7 @@ class LineageScreen(Screen[int | None]):
         super().__init__()
         self.registry = registry
         self.model_id = model_id
+        self._directions: dict[str, bool] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"Lineage of model {self.model_id}", style="bold"), id="screen-title")
@@ -66,6 +68,7 @@ class LineageScreen(Screen[int | None]):
     def _load(self) -> None:
         try:
             records = self.registry.family_records(self.model_id)
+            self._directions = self.registry.metric_directions()
         except RegistryError as exc:
             self.app.notify(str(exc), title="No lineage", severity="error", markup=False)
             return
@@ -73,6 +76,7 @@ class LineageScreen(Screen[int | None]):
 
     def on_lineage_screen_loaded(self, message: Loaded) -> None:
         tree = self.query_one(LineageTree)
+        tree.lower, tree.higher = direction_lists(self._directions)
         tree.show(message.records, self.model_id)
         current = tree.records.get(self.model_id)
         if current is not None:
@@ -97,7 +101,7 @@ class LineageScreen(Screen[int | None]):
         else:
             heading.append(" vs parent ", style="dim")
             heading.append_text(model_label(parent))
-            lines = step_deltas(parent, record)
+            lines = step_deltas(parent, record, tree.lower, tree.higher)
         info.update(Group(heading, *lines))
 
     def action_jump(self) -> None:

@@ -28,6 +28,8 @@ class LineageTree(Tree[int]):
         self.show_root = False
         self.records: dict[int, ModelRecord] = {}
         self.key_metric: str | None = None
+        self.lower: list[str] = []  # metrics forced lower-is-better (the registry's)
+        self.higher: list[str] = []
 
     def show(self, records: Sequence[ModelRecord], current_id: int) -> None:
         """Build the tree from ``records`` (parents before children) and focus ``current_id``."""
@@ -42,7 +44,12 @@ class LineageTree(Tree[int]):
             parent = self.records.get(record.parent_model_id or -1)
             branch = nodes.get(parent.model_id) if parent else None
             label = node_label(
-                record, parent, self.key_metric, current=record.model_id == current_id
+                record,
+                parent,
+                self.key_metric,
+                current=record.model_id == current_id,
+                lower=self.lower,
+                higher=self.higher,
             )
             node = (branch or self.root).add(
                 label,
