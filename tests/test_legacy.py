@@ -229,3 +229,14 @@ def test_a_garbage_schema_version_is_rewritten(tmp_path: Path) -> None:
     from registry_tui.db.migrations import SCHEMA_VERSION
 
     assert version == (str(SCHEMA_VERSION),)
+
+
+def test_list_marks_models_with_odd_values(odd: Path) -> None:
+    """The list table marks each model holding odd values with ⚠ beside its name."""
+    code, out, _ = _run("--db", str(odd), "list", "--status", "all", "--limit", "0")
+    assert code == 0
+    lines = {
+        line.split()[1]: line for line in out.splitlines() if line.strip()[:2].strip().isdigit()
+    }
+    assert "⚠" in lines["textsize"] and "⚠" in lines["iso"]
+    assert "⚠" not in lines["cyc2"]

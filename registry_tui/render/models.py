@@ -72,9 +72,12 @@ def models_table(
 
 def _model_row(record: ModelRecord, metrics: Sequence[str], verbose: bool) -> list[Text]:
     created = record.created_at if verbose else record.created_at[:10]
+    name = safe_text(record.name)
+    if record.odd:  # odd legacy values: `get` shows them, `check` says what to do
+        name.append(" ⚠", style="bold yellow")
     row = [
         Text(str(record.model_id)),
-        safe_text(record.name),
+        name,
         safe_text(record.version),
         safe_text(record.task_type),
         tags_text(record.tags),
