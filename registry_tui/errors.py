@@ -12,6 +12,8 @@ callers may catch either::
 
 from __future__ import annotations
 
+import sqlite3
+
 
 class RegistryError(Exception):
     """Base class of every error raised by registry-tui."""
@@ -76,6 +78,15 @@ class SchemaVersionError(RegistryError):
 
 class StorageError(RegistryError):
     """The database could not be opened, read or written (locked, full, corrupt)."""
+
+
+class DatabaseLockedError(StorageError, sqlite3.OperationalError):
+    """Another process holds the write lock for longer than the busy timeout.
+
+    Also a :class:`sqlite3.OperationalError`, so code written after the guide's
+    Troubleshooting section (``except sqlite3.OperationalError`` around a write)
+    still catches it, on either backend.
+    """
 
 
 class ConfigNotFoundError(RegistryError, LookupError):

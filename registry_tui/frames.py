@@ -54,24 +54,46 @@ def models_frame(records: Sequence[ModelRecord]) -> pd.DataFrame:
     return _typed(frame, ("model_id", "parent_model_id", "training_run_id"))
 
 
+COMPARE_COLUMNS = [
+    "model_id",
+    "name",
+    "version",
+    "task_type",
+    "created_at",
+    "status",
+    "model_size_mb",
+    "memory_req_gb",
+]
+
+
 def compare_frame(records: Sequence[ModelRecord], metrics: list[str] | None) -> pd.DataFrame:
-    """``model_id, name, version`` then one float column per metric (NaN when missing)."""
+    """The original module's columns, then one float column per metric (NaN when missing).
+
+    A metric whose name is one of :data:`COMPARE_COLUMNS` is the column ``metrics.<name>``.
+    """
     names = list(metrics) if metrics is not None else metric_union(r.metrics for r in records)
+    names = list(dict.fromkeys(names))
+    labels = [f"metrics.{n}" if n in COMPARE_COLUMNS else n for n in names]
     rows = []
     for record in records:
-        row: dict[str, object] = {
-            "model_id": record.model_id,
-            "name": record.name,
-            "version": record.version,
-        }
-        for name in names:
-            value = record.metrics.get(name)
-            row[name] = float(value) if value is not None else float("nan")
+        data = record.to_dict(with_exports=False)
+        row: list[object] = [data[c] for c in COMPARE_COLUMNS]
+        row.extend(_as_float(record.metrics.get(name)) for name in names)
         rows.append(row)
-    frame = pd.DataFrame(rows, columns=["model_id", "name", "version", *names])
-    for name in names:
-        frame[name] = frame[name].astype("float64")
+    frame = pd.DataFrame(rows, columns=[*COMPARE_COLUMNS, *labels])
+    for column in ("model_size_mb", "memory_req_gb", *labels):
+        frame[column] = frame[column].astype("float64")
     return _typed(frame, ("model_id",))
+
+
+def _as_float(value: object) -> float:
+    """A metric value as a float; NaN when missing or not a number (legacy text)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return float("nan")
+    try:
+        return float(value)
+    except OverflowError:
+        return float("nan")
 
 
 def history_frame(events: Sequence[EventRecord]) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from registry_tui.db.guard import guard as _guard
 
 if TYPE_CHECKING:
+    from registry_tui.db.repair import Repair
     from registry_tui.ops.check import CheckReport
     from registry_tui.ops.load import LoadReport
     from registry_tui.ops.progress import Progress
@@ -27,6 +28,17 @@ class RegistryMaintenance:
         from registry_tui.ops.check import check
 
         return check(self._self(), hashes=hashes, progress=progress)
+
+    @_guard
+    def repair(self) -> list[Repair]:
+        """Normalise odd legacy values (``check --repair``), all in one transaction, each
+        change recorded in the history as a ``repair`` event; returns what changed."""
+        from registry_tui.db.repair import repair
+
+        registry = self._self()
+        at = registry._now()
+        with registry._write():
+            return repair(registry._store, registry._writer, at)
 
     @_guard
     def backup(

@@ -43,8 +43,9 @@ class ModelRecord:
     """A registered model: every column of the guide's ``models`` table, plus tags.
 
     ``created_at`` is UTC text, ``YYYY-MM-DD HH:MM:SS``, as SQLite's
-    ``CURRENT_TIMESTAMP`` writes it. ``exports`` is filled only by single-model
-    reads (``get``), not by listings.
+    ``CURRENT_TIMESTAMP`` writes it (a legacy time with a UTC offset is
+    converted). ``exports`` is filled only by single-model reads (``get``), not
+    by listings.
     """
 
     model_id: int
@@ -64,6 +65,12 @@ class ModelRecord:
     status: str
     tags: tuple[str, ...] = ()
     exports: tuple[ExportRecord, ...] = ()
+    odd: Mapping[str, str] = field(default_factory=dict)
+    """Legacy values that did not fit their field, by field name: what was stored.
+
+    Written by other tools (the guide's original module stores whatever it is
+    given); each face shows them marked and ``registry-tui check`` reports them.
+    """
 
     @property
     def label(self) -> str:

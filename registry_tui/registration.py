@@ -66,6 +66,8 @@ def _check_checkpoint(path: str, size: float | None) -> float | None:
         raise CheckpointNotFoundError(path)
     if file.is_dir():
         raise ValidationError(f"Checkpoint is a directory, not a file: {path}")
+    if not file.is_file():
+        raise ValidationError(f"Checkpoint is not a regular file (a FIFO or a device): {path}")
     if size is None:
         size = file.stat().st_size / (1024 * 1024)
     return size

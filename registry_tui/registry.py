@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from registry_tui import validate
-from registry_tui.db import migrations, plans
+from registry_tui.db import migrations, plans, policies
 from registry_tui.db.connect import open_database, parse_target
 from registry_tui.db.guard import guard as _guard
 from registry_tui.db.guard import storage_error
@@ -278,7 +278,15 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         version: str | None = None,
         tag: str | None = None,
     ) -> dict[str, Any] | None:
-        """The guide's ``get_model``: a dict of every column plus tags and exports, or None."""
+        """The guide's ``get_model``: a dict of every column plus tags and exports, or None.
+
+        As in the original module, when several ways are given the first complete
+        one wins, in this order: ``model_id``, then ``name`` and ``version``, then ``tag``.
+        """
+        if model_id is not None:
+            name = version = tag = None
+        elif name is not None and version is not None:
+            tag = None
         record = self.find_record(model_id=model_id, name=name, version=version, tag=tag)
         return None if record is None else record.to_dict()
 
@@ -288,10 +296,9 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         self, query: ModelQuery, offset: int = 0, limit: int | None = 100
     ) -> list[ModelRecord]:
         """Records matching ``query`` (no exports), from ``offset``, at most ``limit``."""
-        if limit is not None and (not isinstance(limit, int) or limit < 0):
-            raise ValidationError(f"limit must be a non-negative integer or None, not {limit!r}")
-        if not isinstance(offset, int) or offset < 0:
-            raise ValidationError(f"offset must be a non-negative integer, not {offset!r}")
+        if limit is not None:
+            limit = validate.count(limit, "limit")
+        offset = validate.count(offset, "offset")
         return self._store.select_records(self._checked(query), offset, limit)
 
     @_guard
@@ -338,18 +345,36 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         where: str | list[str] | None = None,
         order_by: str | None = None,
         limit: int | None = 100,
+        metric_name: str | None = None,
+        min_metric_value: float | None = None,
     ) -> pd.DataFrame:
-        """The guide's ``list_models``: a DataFrame, newest first unless ``order_by``."""
+        """The guide's ``list_models``: a DataFrame, newest first unless ``order_by``.
+
+        Args:
+            task_type: only this task type.
+            tag: only models holding this tag.
+            status: ``"active"`` (default), ``"retired"``, or ``None`` for every status.
+            name: an exact name or a glob (``gpt-*``).
+            where: metric conditions, all of which must hold: ``"val_loss < 0.4"``
+                or a list of them (``field op number``; ``op`` one of
+                ``< <= > >= = !=``; ``field`` a metric or ``model_size_mb``,
+                ``memory_req_gb``, ``training_run_id``).
+            order_by: a column or metric, ``-`` first for descending: ``"-accuracy"``.
+            limit: at most this many rows (``None``: all).
+            metric_name: the original module's metric filter: only models with
+                this metric, at least ``min_metric_value`` when that is given.
+            min_metric_value: see ``metric_name``.
+        """
         from registry_tui.frames import models_frame
 
-        if isinstance(where, str):
-            where = [where]
+        conditions = [where] if isinstance(where, str) else list(where or ())
+        conditions.extend(_metric_floor(metric_name, min_metric_value))
         query = ModelQuery(
             task_type=task_type,
             tag=tag,
             status=status,
             name=name,
-            where=tuple(where or ()),
+            where=tuple(conditions),
             order_by=order_by,
         )
         return models_frame(self.query_models(query, 0, limit))
@@ -360,6 +385,10 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         self, model_id: int, tag: str, remove_from_others: bool = True
     ) -> PromoteResult:
         """Give ``tag`` to a model; by default take it from every other model (atomically).
+
+        A tag the registry marks exclusive (``production`` unless marked shared,
+        see :meth:`set_tag_policy`) is taken from the others whatever
+        ``remove_from_others`` says.
 
         Returns:
             What was done: the model, the tag, and the models the tag was taken from
@@ -395,6 +424,46 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         """
         tag = validate.tag(tag)
         return self._writer.rollback_target(tag)
+
+    # -- what the registry records about metrics and tags ---------------------------------
+    @_guard
+    def metric_directions(self) -> dict[str, bool]:
+        """Metric directions this registry records: name -> True when lower is better.
+
+        Faces pass them to :func:`registry_tui.metrics.lower_is_better` (through
+        :func:`registry_tui.metrics.direction_lists`) wherever a "best" is picked.
+        """
+        return policies.directions(self._tables)
+
+    @_guard
+    def set_metric_direction(self, metric: str, lower_is_better: bool | None) -> None:
+        """Record that ``metric`` is better when lower (True) or higher (False); None forgets."""
+        name = validate.metric_name(metric)
+        if lower_is_better is not None and not isinstance(lower_is_better, bool):
+            raise ValidationError(
+                f"lower_is_better must be True, False or None, not {lower_is_better!r}"
+            )
+        at = self._now()
+        with self._write():
+            previous = policies.set_direction(self._tables, name, lower_is_better, at)
+            details = {"metric": name, "lower_is_better": lower_is_better, "previous": previous}
+            self._writer.event(at, "metric_direction", None, details=details)
+
+    @_guard
+    def tag_policies(self) -> dict[str, bool]:
+        """Tags with a policy: name -> True when exclusive (``production`` by default)."""
+        return policies.policies(self._tables)
+
+    @_guard
+    def set_tag_policy(self, tag: str, exclusive: bool) -> None:
+        """Mark ``tag`` exclusive (one holder at a time, everywhere) or shared."""
+        tag = validate.tag(tag)
+        if not isinstance(exclusive, bool):
+            raise ValidationError(f"exclusive must be True or False, not {exclusive!r}")
+        at = self._now()
+        with self._write():
+            policies.set_policy(self._tables, tag, exclusive, at)
+            self._writer.event(at, "tag_policy", None, tag, details={"exclusive": exclusive})
 
     # -- lifecycle ---------------------------------------------------------------------------
     @_guard
@@ -459,6 +528,20 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         meta = validate.json_object(metadata, "metadata")
         with self._write():
             return self._writer.add_export(mid, fmt, path, meta, self._now())
+
+
+def _metric_floor(metric_name: Any, min_value: Any) -> list[str]:
+    """The original module's ``metric_name``/``min_metric_value`` as a condition."""
+    if metric_name is None:
+        if min_value is not None:
+            raise ValidationError("min_metric_value needs metric_name")
+        return []
+    if not isinstance(metric_name, str) or not metric_name.strip():
+        raise ValidationError(f"metric_name must be a metric name, not {metric_name!r}")
+    if min_value is None:
+        return [f"{metric_name} > -1e308"]  # every model that has the metric
+    floor = validate.finite_number(min_value, "min_metric_value")
+    return [f"{metric_name} >= {floor!r}"]
 
 
 def _check_query(query: ModelQuery) -> None:

@@ -35,6 +35,15 @@ def model_id(value: Any, what: str = "model_id") -> int:
     return number
 
 
+def count(value: Any, what: str) -> int:
+    """A limit or an offset: an integer from 0 to 2**63-1 (bool and str refused)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise ValidationError(
+            f"{what} must be an integer from 0 to {2**63 - 1}, not {_short(value)}"
+        )
+    return value
+
+
 def optional_id(value: Any, what: str) -> int | None:
     """Like :func:`model_id` but ``None`` passes through."""
     return None if value is None else model_id(value, what)
@@ -97,14 +106,32 @@ def number(value: Any, what: str) -> float | None:
     """An optional finite, non-negative float (sizes, memory)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool | str | bytes):
+        raise ValidationError(f"{what} must be a number, not {_short(value)}")
+    if not isinstance(value, int | float):
         try:
-            value = float(value)
+            value = float(value)  # numpy and Decimal numbers
         except (TypeError, ValueError):
             raise ValidationError(f"{what} must be a number, not {_short(value)}") from None
     if not is_finite(value) or value < 0:
         raise ValidationError(f"{what} must be a finite number >= 0, not {_short(value)}")
     return float(value)
+
+
+def finite_number(value: Any, what: str) -> float:
+    """A finite int or float (a bool or a string is refused, as for metrics)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(f"{what} must be a number, not {_short(value)}")
+    if not is_finite(value):
+        raise ValidationError(f"{what} must be a finite number, not {_short(value)}")
+    return float(value)
+
+
+def metric_name(value: Any) -> str:
+    """A metric name: 1-128 characters of storable text."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 128:
+        raise ValidationError(f"Invalid metric name {_short(value)}: use 1-128 characters")
+    return storable(value, "metric name")
 
 
 def metrics(values: Any) -> dict[str, float | int]:
@@ -115,9 +142,7 @@ def metrics(values: Any) -> dict[str, float | int]:
         raise ValidationError(f"metrics must be a dict of name -> number, not {_short(values)}")
     out: dict[str, float | int] = {}
     for key, value in values.items():
-        if not isinstance(key, str) or not key.strip() or len(key) > 128:
-            raise ValidationError(f"Invalid metric name {_short(key)}: use 1-128 characters")
-        storable(key, "metric name")
+        metric_name(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
             value = _coerce_numeric(key, value)
         if not is_finite(value):

@@ -6,6 +6,7 @@ module stays small; every method reads through the same store as the rest.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,8 @@ from registry_tui.records import ConfigChange, EventRecord, Facets, ModelRecord
 
 if TYPE_CHECKING:
     import pandas as pd
+
+_log = logging.getLogger("registry_tui")
 
 
 class RegistryViews:
@@ -91,12 +94,27 @@ class RegistryViews:
         return [found[i] for i in ids]
 
     def compare_models(
-        self, model_ids: Iterable[int], metrics: list[str] | None = None
+        self, model_ids: Iterable[int], metrics: str | Iterable[str] | None = None
     ) -> pd.DataFrame:
-        """One row per model, in the order given: model_id, name, version, then metrics."""
+        """The guide's comparison: one row per model, in the order given.
+
+        Columns: ``model_id, name, version, task_type, created_at, status,
+        model_size_mb, memory_req_gb``, then one float column per metric (all the
+        models' metrics, or ``metrics``: a list of names, or one name). As in the
+        original module, ids that name no model are skipped with a logged
+        warning. A metric named like one of those columns (say ``version``) is
+        given as ``metrics.version`` so it never overwrites the column.
+        """
         from registry_tui.frames import compare_frame
 
-        return compare_frame(self.compare_records(model_ids), metrics)
+        if isinstance(model_ids, str | bytes):
+            raise ValidationError("model_ids must be a list of ids")
+        ids = [validate.model_id(i) for i in model_ids]
+        names = _metric_names(metrics)
+        found = self.records_by_id(ids)
+        for missing in dict.fromkeys(i for i in ids if i not in found):
+            _log.warning("compare_models: model %d not found, skipped", missing)
+        return compare_frame([found[i] for i in ids if i in found], names)
 
     @_guard
     def lineage_records(self, model_id: int) -> list[ModelRecord]:
@@ -179,9 +197,8 @@ class RegistryViews:
             query = query.where(e.tag == tag)
         query = query.order_by(e.event_id.desc())
         if limit is not None:
-            query = query.limit(limit)
-        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-            raise ValidationError(f"offset must be a non-negative integer, not {offset!r}")
+            query = query.limit(validate.count(limit, "limit"))
+        offset = validate.count(offset, "offset")
         if offset:
             query = query.offset(offset)
         return [
@@ -238,6 +255,19 @@ class RegistryViews:
             .tuples()
         )
         return [str(r[0]) for r in rows]
+
+
+def _metric_names(metrics: str | Iterable[str] | None) -> list[str] | None:
+    """``metrics`` as a list: one name given as a string is one metric, not its letters."""
+    if metrics is None:
+        return None
+    if isinstance(metrics, str):
+        return [metrics]
+    names = list(metrics)
+    for name in names:
+        if not isinstance(name, str):
+            raise ValidationError(f"metrics must be metric names, not {name!r}")
+    return names
 
 
 def _flatten(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:

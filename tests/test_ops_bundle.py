@@ -13,6 +13,7 @@ import pytest
 from registry_tui import ModelRegistry
 from registry_tui.db.migrations import SCHEMA_VERSION
 from registry_tui.ops import BUNDLE_FORMAT_VERSION, BundleConflictError, BundleError
+from registry_tui.records import ModelQuery
 from tests.conftest import FixedClock
 from tests.faults.test_fault_schema import make_guide_database
 from tests.faults.workers import cli
@@ -205,7 +206,9 @@ def test_a_malformed_bundle_is_refused(registry: ModelRegistry, change: str) -> 
 
 
 def test_a_legacy_file_moves_losslessly(tmp_path: Path) -> None:
-    """A guide-made file (config_hash NOT NULL, hand-edited JSON) round-trips exactly."""
+    """A guide-made file (config_hash NOT NULL, hand-edited JSON) dumps its raw values;
+    load refuses what the API would refuse, naming the row; after ``repair`` the file
+    round-trips exactly."""
     legacy = tmp_path / "guide.db"
     make_guide_database(legacy)
     conn = sqlite3.connect(legacy)
@@ -217,6 +220,13 @@ def test_a_legacy_file_moves_losslessly(tmp_path: Path) -> None:
     row = bundle["models"][2]
     assert (row["metrics"], row["metadata"]) == ("not json", "[1]")  # raw text, kept as is
     assert bundle["models"][0]["config_hash"] == bundle["models"][0]["config_hash"].strip()
+    with ModelRegistry(tmp_path / "refused.db") as refused:
+        with pytest.raises(BundleError, match=r"models\[2\] \(model_id 3\): metrics must be"):
+            refused.load(bundle)
+        assert refused.count_models(ModelQuery(status=None)) == 0
+    with ModelRegistry(legacy) as registry:
+        registry.repair()
+        bundle = registry.dump_bundle()
     with ModelRegistry(tmp_path / "new.db") as moved:
         moved.load(bundle)
         assert moved.dump_bundle() == bundle

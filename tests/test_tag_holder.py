@@ -17,6 +17,7 @@ def _register(
 def test_the_holder_in_the_models_family_wins(registry: ModelRegistry) -> None:
     """One production model per family: each model gets its own family's (on both backends)."""
     reg = registry
+    reg.set_tag_policy("production", False)  # one holder per family, as in the demo
     gpt = _register(reg, "gpt", "1.0.0", "lm")
     gpt_ft = _register(reg, "gpt-medical", "1.0.0", "lm", parent=gpt)
     bert = _register(reg, "bert", "1.0.0", "cls")

@@ -36,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "registry_tui.cli.tags",
     "registry_tui.cli.app",
     "registry_tui.cli.ops",
+    "registry_tui.cli.policies",
 )
 DASH_VALUE_OPTIONS = ("--sort",)
 DESCRIPTION = "A model registry: version, tag, compare and trace checkpoints from a terminal."

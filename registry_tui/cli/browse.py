@@ -89,8 +89,20 @@ def _add_compare(subparsers: Subparsers, parents: list[argparse.ArgumentParser])
     p = subparsers.add_parser("compare", parents=parents, help="metrics of models side by side")
     p.add_argument("--model-ids", type=id_list, required=True, metavar="1,2,3", help="model ids")
     p.add_argument("--metrics", type=name_list, metavar="A,B", help="only these metrics")
-    p.add_argument("--lower-better", type=name_list, default=[], metavar="A,B", help="force")
-    p.add_argument("--higher-better", type=name_list, default=[], metavar="A,B", help="force")
+    p.add_argument(
+        "--lower-better",
+        type=name_list,
+        default=[],
+        metavar="A,B",
+        help="treat these metrics as better when lower (overrides the name and the registry)",
+    )
+    p.add_argument(
+        "--higher-better",
+        type=name_list,
+        default=[],
+        metavar="A,B",
+        help="treat these metrics as better when higher (overrides the name and the registry)",
+    )
     add_format_option(p)
     p.set_defaults(handler=run_compare)
 
@@ -194,10 +206,13 @@ def run_get(args: argparse.Namespace, out: Output) -> int:
 def run_compare(args: argparse.Namespace, out: Output) -> int:
     """Compare models' metrics; the best value of each is marked."""
     from registry_tui import render
+    from registry_tui.metrics import direction_lists
 
     with open_registry(args, must_exist=True) as registry:
         records = registry.compare_records(args.model_ids)
-    rows = render.comparison_rows(records, args.metrics, args.lower_better, args.higher_better)
+        recorded = registry.metric_directions()
+    lower, higher = direction_lists(recorded, args.lower_better, args.higher_better)
+    rows = render.comparison_rows(records, args.metrics, lower, higher)
     if args.format == "json":
         out.write(render.to_json(render.comparison_dicts(records, rows)))
     elif args.format == "csv":
@@ -215,6 +230,7 @@ def run_compare(args: argparse.Namespace, out: Output) -> int:
 def run_lineage(args: argparse.Namespace, out: Output) -> int:
     """Show the chain from the root model down to this one (or the whole family)."""
     from registry_tui import render
+    from registry_tui.metrics import direction_lists
 
     with open_registry(args, must_exist=True) as registry:
         registry.require_record(args.model_id)
@@ -222,12 +238,14 @@ def run_lineage(args: argparse.Namespace, out: Output) -> int:
             records = registry.family_records(args.model_id)
         else:
             records = registry.lineage_records(args.model_id)
+        lower, higher = direction_lists(registry.metric_directions())
     if args.format == "json":
         out.write(render.records_json(records))
     elif args.format == "csv":
         out.write(render.records_csv(records))
     else:
-        out.emit(render.lineage_tree(records, current_id=args.model_id))
+        tree = render.lineage_tree(records, current_id=args.model_id, lower=lower, higher=higher)
+        out.emit(tree)
     return 0
 
 

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import unquote
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -82,14 +83,19 @@ def name_list(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
+MAX_INT64 = 2**63 - 1
+
+
 def non_negative_int(text: str) -> int:
-    """An integer >= 0 (an argparse ``type``)."""
+    """An integer from 0 to 2**63-1 (an argparse ``type``)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected a number >= 0, not {value}")
+    if value > MAX_INT64:
+        raise argparse.ArgumentTypeError(f"expected a number at most {MAX_INT64}, not {text}")
     return value
 
 
@@ -232,14 +238,28 @@ def open_registry(args: argparse.Namespace, *, must_exist: bool = False) -> Mode
     path that does not exist, so a typo in ``--db`` is reported, not hidden.
     """
     location = resolve_db(args)
-    if must_exist and not is_url(location) and not os.path.exists(location):
-        raise CommandError(
-            f"No registry at {location}: give --db PATH or set {DB_ENV} "
-            f"(registering a model creates one)"
-        )
+    if must_exist:
+        require_existing(location)
     from registry_tui import ModelRegistry
 
     return ModelRegistry(location)
+
+
+def sqlite_file(location: str) -> str | None:
+    """The file a SQLite location names (a path or ``sqlite:///path``); None for a server."""
+    if location.startswith("sqlite:///"):
+        return unquote(location[len("sqlite:///") :].split("?", 1)[0]) or None
+    return None if is_url(location) else location
+
+
+def require_existing(location: str) -> None:
+    """Refuse a SQLite location whose file does not exist (a typo must not make a file)."""
+    path = sqlite_file(location)
+    if path is not None and path != ":memory:" and not os.path.exists(path):
+        raise CommandError(
+            f"No registry at {path}: give --db PATH or set {DB_ENV} "
+            f"(registering a model creates one)"
+        )
 
 
 def model_ref(record_label: str, model_id: int) -> str:

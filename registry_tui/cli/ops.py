@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from registry_tui.cli.common import CommandError, Output, is_url, open_registry, resolve_db
+from registry_tui.cli.common import (
+    Output,
+    is_url,
+    open_registry,
+    require_existing,
+    resolve_db,
+)
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -38,6 +43,11 @@ def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> 
         "--hashes",
         action="store_true",
         help="record each checkpoint's SHA-256 on first run, report changed files after",
+    )
+    check.add_argument(
+        "--repair",
+        action="store_true",
+        help="first normalise odd legacy values (one transaction, each change in the history)",
     )
     check.add_argument("--format", choices=("table", "json"), default="table", help="output")
     check.set_defaults(handler=run_check)
@@ -99,10 +109,14 @@ def run_check(args: argparse.Namespace, out: Output) -> int:
     from registry_tui.ops import check_location
 
     location = _existing_location(args)
+    if args.repair:
+        _repair(args, out)
     with progress_bar(out) as progress:
         report = check_location(location, hashes=args.hashes, progress=progress)
     if args.format == "json":
-        out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        from registry_tui.jsontext import dumps
+
+        out.write(dumps(report.to_dict(), indent=2))
     elif report.ok:
         out.say(_summary(report))
     else:
@@ -111,10 +125,20 @@ def run_check(args: argparse.Namespace, out: Output) -> int:
     return 0 if report.ok else 1
 
 
+def _repair(args: argparse.Namespace, out: Output) -> None:
+    """Normalise legacy values; say what changed (on stderr when stdout is JSON)."""
+    with open_registry(args) as registry:
+        repairs = registry.repair()
+    say = out.note if args.format == "json" else out.say
+    for repair in repairs:
+        fields = ", ".join(sorted(repair.changes))
+        say(f"Repaired model {repair.model_id}: {fields}")
+    say(f"Repaired {len(repairs)} model(s); each change is in the history (event 'repair')")
+
+
 def _existing_location(args: argparse.Namespace) -> str:
     location = resolve_db(args)
-    if not is_url(location) and not os.path.exists(location):
-        raise CommandError(f"No registry at {location}: give --db PATH or set REGISTRY_TUI_DB")
+    require_existing(location)
     return location
 
 

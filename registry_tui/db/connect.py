@@ -118,12 +118,15 @@ def open_database(target: Target, create: bool = True) -> peewee.Database:
             _create_private_file(target.path)
         elif target.path != ":memory:" and not os.path.exists(target.path):
             raise StorageError(f"No registry at {target.path}: the file does not exist")
-        return peewee.SqliteDatabase(
+        _refuse_special_file(target.path)
+        database = peewee.SqliteDatabase(
             target.path,
             pragmas=SQLITE_PRAGMAS,
             timeout=BUSY_TIMEOUT_S,
             lock_type="IMMEDIATE",
         )
+        database.register_function(_lower, "registry_lower", 1, deterministic=True)
+        return database
     try:
         import psycopg2  # noqa: F401
     except ImportError:
@@ -136,10 +139,32 @@ def open_database(target: Target, create: bool = True) -> peewee.Database:
     return peewee.PostgresqlDatabase(name, **params)
 
 
+def _lower(value: object) -> object:
+    """SQL ``registry_lower(x)``: Python's Unicode lowering (SQLite's lower() is ASCII only)."""
+    return value.lower() if isinstance(value, str) else value
+
+
+def _refuse_special_file(path: str) -> None:
+    """A FIFO, a device (``/dev/null``) or a directory is not a database file."""
+    if path == ":memory:" or not os.path.exists(path):
+        return
+    if os.path.isdir(path):
+        raise StorageError(f"Cannot open database {path}: it is a directory, not a file")
+    if not os.path.isfile(path):
+        raise StorageError(
+            f"Cannot open database {path}: it is not a regular file (a FIFO or a device)"
+        )
+
+
 def _create_private_file(path: str) -> None:
-    """Create an empty SQLite file with mode 0600 so its WAL and SHM inherit it."""
+    """Create an empty SQLite file with mode 0600 so its WAL and SHM inherit it.
+
+    Through a dangling symbolic link the link's target is created, also 0600.
+    """
     if path == ":memory:" or os.path.exists(path):
         return
+    if os.path.islink(path):
+        path = os.path.realpath(path)
     parent = Path(path).parent
     if not parent.is_dir():
         raise StorageError(f"Cannot create database {path}: directory {parent} does not exist")

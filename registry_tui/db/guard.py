@@ -12,7 +12,12 @@ import peewee
 
 from registry_tui.db.connect import Target
 from registry_tui.db.live import Liveness, lost_connection_text
-from registry_tui.errors import ConnectionLostError, RegistryError, StorageError
+from registry_tui.errors import (
+    ConnectionLostError,
+    DatabaseLockedError,
+    RegistryError,
+    StorageError,
+)
 
 P_ = ParamSpec("P_")
 R = TypeVar("R")
@@ -28,7 +33,9 @@ def storage_error(exc: Exception, target: Target) -> StorageError:
     if "disk is full" in low or "no space" in low or "disk i/o" in low:
         msg = f"Cannot write to {where}: the disk is full or failing ({raw}); nothing was written"
     elif "locked" in low:
-        msg = f"Database {where} is locked by another process; try again ({raw})"
+        return DatabaseLockedError(
+            f"Database {where} is locked by another process; try again ({raw})"
+        )
     elif "malformed" in low or "not a database" in low or "corrupt" in low:
         msg = (
             f"Database {where} is corrupt or not a registry database ({raw}); "

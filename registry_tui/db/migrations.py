@@ -14,14 +14,16 @@ import json
 import random
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import peewee
 
 from registry_tui import versions
+from registry_tui.db import orphans
 from registry_tui.errors import SchemaVersionError
 from registry_tui.metrics import numeric_items
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 _SQLITE_GUIDE_TABLES = [
     """CREATE TABLE IF NOT EXISTS models (
@@ -214,10 +216,32 @@ def _step_3_created_index(db: peewee.Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS idx_models_created ON models (created_at, model_id)")
 
 
+def _step_4_policies(db: peewee.Database) -> None:
+    """Recorded metric directions and tag policies (exclusive or shared)."""
+    db.execute_sql(
+        """CREATE TABLE IF NOT EXISTS metric_directions (
+            metric TEXT PRIMARY KEY, lower_is_better BOOLEAN NOT NULL,
+            set_at TIMESTAMP NOT NULL)"""
+    )
+    db.execute_sql(
+        """CREATE TABLE IF NOT EXISTS tag_policies (
+            tag TEXT PRIMARY KEY, exclusive BOOLEAN NOT NULL, set_at TIMESTAMP NOT NULL)"""
+    )
+
+
+def _step_5_orphans(db: peewee.Database) -> None:
+    """Set aside tag and export rows of missing models (see :mod:`registry_tui.db.orphans`)."""
+    orphans.create_table(db)
+    at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    orphans.set_aside_orphans(db, None, at)
+
+
 STEPS: list[Callable[[peewee.Database], None]] = [
     _step_1_guide_tables,
     _step_2_registry_tables,
     _step_3_created_index,
+    _step_4_policies,
+    _step_5_orphans,
 ]
 assert len(STEPS) == SCHEMA_VERSION
 
@@ -227,7 +251,14 @@ def read_version(db: peewee.Database) -> int:
     if not db.table_exists("registry_meta"):
         return 0
     row = db.execute_sql("SELECT value FROM registry_meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    if not row:
+        return 0
+    try:
+        return int(str(row[0]).strip())
+    except ValueError:
+        # Not a number (written by hand or another tool): every step is idempotent,
+        # so migrating from 0 rebuilds what is missing and writes a good version.
+        return 0
 
 
 def _check_not_newer(version: int) -> None:

@@ -11,19 +11,19 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from registry_tui.db import policies
 from registry_tui.db.store import Store
 from registry_tui.errors import ModelNotFoundError, TagNotFoundError
 from registry_tui.records import ChangePlan, ModelRecord
 
-ALWAYS_EXCLUSIVE = frozenset({"production"})
-"""Tags exclusive whatever their history says."""
-
 
 def exclusive_tags(store: Store, tags: Iterable[str]) -> set[str]:
-    """Which of ``tags`` are exclusive: ``production``, or last promoted exclusively."""
+    """Which of ``tags`` are exclusive: by the registry's tag policy (``production``
+    unless marked shared), else when the tag was last promoted exclusively."""
     wanted = set(tags)
-    found = wanted & ALWAYS_EXCLUSIVE
-    rest = wanted - found
+    recorded = policies.policies(store.t)
+    found = {t for t in wanted if recorded.get(t)}
+    rest = {t for t in wanted if t not in recorded}
     if not rest:
         return found
     e = store.t.events

@@ -10,6 +10,10 @@ place. What registry-tui adds lives beside them:
 * ``registry_events``: the history, written in the same transaction as the change;
 * ``checkpoint_hashes``: SHA-256 of checkpoints recorded by ``check --hashes``;
 * ``registry_meta``: the schema version;
+* ``metric_directions``: metrics whose better direction the registry records
+  (``registry-tui metric wer --lower-better``);
+* ``tag_policies``: tags the registry marks exclusive (one holder at a time) or
+  shared; ``production`` is exclusive unless marked otherwise;
 * ``models.version_key``: a sortable form of the semantic version.
 
 The DDL itself is in :mod:`registry_tui.db.migrations`. Classes here are
@@ -20,8 +24,23 @@ unbound; :func:`bind` makes a set bound to one database, so several registries
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import peewee
+
+
+class LegacyTextField(peewee.TextField):
+    """Text that a legacy writer may have stored as a BLOB: read with bad bytes as ``\\xff``.
+
+    peewee's TextField would raise ``UnicodeDecodeError`` on such a row, and with
+    it every query that reads the row; :mod:`registry_tui.db.legacy` reports it.
+    """
+
+    def adapt(self, value: Any) -> str:
+        """Decode bytes leniently; everything else as peewee does."""
+        if isinstance(value, bytes | bytearray | memoryview):
+            return bytes(value).decode("utf-8", errors="backslashreplace")
+        return super().adapt(value)
 
 
 class _Base(peewee.Model):
@@ -33,21 +52,21 @@ class Models(_Base):
     """The guide's ``models`` table (plus ``version_key``)."""
 
     model_id = peewee.AutoField()
-    name = peewee.TextField()
-    version = peewee.TextField()
-    checkpoint_path = peewee.TextField()
-    task_type = peewee.TextField()
-    config_hash = peewee.TextField(null=True)
+    name = LegacyTextField()
+    version = LegacyTextField()
+    checkpoint_path = LegacyTextField()
+    task_type = LegacyTextField()
+    config_hash = LegacyTextField(null=True)
     training_run_id = peewee.BigIntegerField(null=True)
     parent_model_id = peewee.BigIntegerField(null=True)
     created_at = peewee.DateTimeField()
-    metrics = peewee.TextField(null=True)
-    export_formats = peewee.TextField(null=True)
+    metrics = LegacyTextField(null=True)
+    export_formats = LegacyTextField(null=True)
     model_size_mb = peewee.DoubleField(null=True)
     memory_req_gb = peewee.DoubleField(null=True)
-    metadata = peewee.TextField(null=True)
-    status = peewee.TextField(default="active")
-    version_key = peewee.TextField(null=True)
+    metadata = LegacyTextField(null=True)
+    status = LegacyTextField(default="active")
+    version_key = LegacyTextField(null=True)
 
     class Meta:
         table_name = "models"
@@ -58,7 +77,7 @@ class ModelTags(_Base):
 
     tag_id = peewee.AutoField()
     model_id = peewee.BigIntegerField()
-    tag_name = peewee.TextField()
+    tag_name = LegacyTextField()
     created_at = peewee.DateTimeField()
 
     class Meta:
@@ -70,10 +89,10 @@ class ModelExports(_Base):
 
     export_id = peewee.AutoField()
     model_id = peewee.BigIntegerField()
-    export_format = peewee.TextField()
-    export_path = peewee.TextField()
+    export_format = LegacyTextField()
+    export_path = LegacyTextField()
     created_at = peewee.DateTimeField()
-    metadata = peewee.TextField(null=True)
+    metadata = LegacyTextField(null=True)
 
     class Meta:
         table_name = "model_exports"
@@ -140,6 +159,28 @@ class RegistryMeta(_Base):
         table_name = "registry_meta"
 
 
+class MetricDirections(_Base):
+    """A metric's recorded direction: better when lower (true) or when higher."""
+
+    metric = peewee.TextField(primary_key=True)
+    lower_is_better = peewee.BooleanField()
+    set_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "metric_directions"
+
+
+class TagPolicies(_Base):
+    """Whether a tag is exclusive (one holder at a time) in this registry."""
+
+    tag = peewee.TextField(primary_key=True)
+    exclusive = peewee.BooleanField()
+    set_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "tag_policies"
+
+
 @dataclass(frozen=True)
 class Tables:
     """The model classes bound to one database."""
@@ -152,6 +193,8 @@ class Tables:
     events: type[RegistryEvents]
     hashes: type[CheckpointHashes]
     meta: type[RegistryMeta]
+    directions: type[MetricDirections]
+    policies: type[TagPolicies]
 
 
 _ALL = (
@@ -163,6 +206,8 @@ _ALL = (
     RegistryEvents,
     CheckpointHashes,
     RegistryMeta,
+    MetricDirections,
+    TagPolicies,
 )
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 import peewee
 
+from registry_tui.db.legacy import as_timestamp, clean_model
 from registry_tui.db.schema import Tables
 from registry_tui.query import (
     Condition,
@@ -48,12 +48,7 @@ def P(name: str) -> peewee.Value:
 
 def format_ts(value: Any) -> str:
     """Timestamps as ``YYYY-MM-DD HH:MM:SS`` text, whatever the backend returned."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    text = str(value).replace("T", " ")
-    return text[:19]
+    return as_timestamp(value)[0]
 
 
 def loads(value: Any, default: Any) -> Any:
@@ -123,27 +118,13 @@ class Store:
 
     @staticmethod
     def to_record(row: Sequence[Any], exports: tuple[ExportRecord, ...] = ()) -> ModelRecord:
-        """Turn a row of :meth:`columns` into a :class:`ModelRecord`."""
-        tag_list = row[15]
-        return ModelRecord(
-            model_id=int(row[0]),
-            name=row[1],
-            version=row[2],
-            checkpoint_path=row[3],
-            task_type=row[4],
-            config_hash=row[5] or None,
-            training_run_id=row[6],
-            parent_model_id=row[7],
-            created_at=format_ts(row[8]),
-            metrics=loads(row[9], {}),
-            export_formats=tuple(loads(row[10], [])),
-            model_size_mb=row[11],
-            memory_req_gb=row[12],
-            metadata=loads(row[13], {}),
-            status=row[14] or "active",
-            tags=tuple(sorted(tag_list.split(TAG_SEPARATOR))) if tag_list else (),
-            exports=exports,
-        )
+        """Turn a row of :meth:`columns` into a :class:`ModelRecord`.
+
+        Odd legacy values are made into the record's types and described in
+        ``ModelRecord.odd`` (see :mod:`registry_tui.db.legacy`).
+        """
+        fields, odd = clean_model(row, TAG_SEPARATOR)
+        return ModelRecord(model_id=int(row[0]), exports=exports, odd=odd, **fields)
 
     # -- single models ----------------------------------------------------
     def by_id(self, model_id: int, with_exports: bool = True) -> ModelRecord | None:
@@ -337,7 +318,15 @@ class Store:
         return self._like(m.name, glob_to_like(pattern))
 
     def _like(self, column: Any, pattern: str) -> Any:
+        """Case-insensitive LIKE, Unicode-aware on both backends.
+
+        PostgreSQL's ILIKE folds every letter (``ÉCOLE`` matches ``école``);
+        SQLite's LIKE folds ASCII only, so a non-ASCII pattern compares both
+        sides lowered by Python (``registry_lower``, registered on each connection).
+        """
         op = "ILIKE" if self.pg else "LIKE"
+        if not self.pg and not pattern.isascii():
+            column, pattern = fn.registry_lower(column), pattern.lower()
         return peewee.NodeList(
             (
                 column,
@@ -378,28 +367,53 @@ class Store:
         return self._walk("descendants", model_id, up=False)
 
     def _walk(self, key: str, model_id: int, up: bool) -> list[ModelRecord]:
+        """One recursive query; ``UNION`` (not ``UNION ALL``) so a parent cycle in a
+        legacy file ends the walk instead of looping. Ordered here, by the links."""
         m = self.t.models
 
         def build() -> Any:
-            base = m.select(
-                m.model_id, m.parent_model_id, peewee.Value(0, converter=False).alias("depth")
-            ).where(m.model_id == P("id"))
-            cte = base.cte("chain", recursive=True, columns=("cid", "cparent", "depth"))
+            base = m.select(m.model_id, m.parent_model_id).where(m.model_id == P("id"))
+            cte = base.cte("chain", recursive=True, columns=("cid", "cparent"))
             step = m.alias("step")
             link = (step.model_id == cte.c.cparent) if up else (step.parent_model_id == cte.c.cid)
-            recursive = (
-                step.select(step.model_id, step.parent_model_id, cte.c.depth + 1)
-                .join(cte, on=link)
-                .where(cte.c.depth < 100_000)
-            )
-            chain = cte.union_all(recursive)
-            order = chain.c.depth.desc() if up else chain.c.depth.asc()
+            chain = cte.union(step.select(step.model_id, step.parent_model_id).join(cte, on=link))
             return (
                 m.select(*self.columns())
                 .join(chain, on=(m.model_id == chain.c.cid))
-                .order_by(order, m.model_id)
+                .order_by(m.model_id)
                 .with_cte(chain)
             )
 
-        rows = self.run(key, build, id=model_id).fetchall()
-        return [self.to_record(row) for row in rows]
+        found = {r.model_id: r for r in map(self.to_record, self.run(key, build, id=model_id))}
+        if model_id not in found:
+            return []
+        return _chain_up(found, model_id) if up else _tree_down(found, model_id)
+
+
+def _chain_up(found: dict[int, ModelRecord], model_id: int) -> list[ModelRecord]:
+    """The model and its ancestors, root first; a cycle stops where it repeats."""
+    chain: list[ModelRecord] = []
+    seen: set[int] = set()
+    current: int | None = model_id
+    while current is not None and current in found and current not in seen:
+        seen.add(current)
+        chain.append(found[current])
+        current = found[current].parent_model_id
+    return chain[::-1]
+
+
+def _tree_down(found: dict[int, ModelRecord], model_id: int) -> list[ModelRecord]:
+    """The model then its descendants by depth, then id (parents before children)."""
+    children: dict[int, list[int]] = {}
+    for record in found.values():
+        if record.parent_model_id is not None and record.model_id != model_id:
+            children.setdefault(record.parent_model_id, []).append(record.model_id)
+    depth = {model_id: 0}
+    queue = [model_id]
+    while queue:
+        parent = queue.pop(0)
+        for child in children.get(parent, []):
+            if child not in depth:
+                depth[child] = depth[parent] + 1
+                queue.append(child)
+    return [found[i] for i in sorted(depth, key=lambda i: (depth[i], i))]

@@ -14,7 +14,8 @@ from typing import Any
 
 import peewee
 
-from registry_tui.db import plans
+from registry_tui.db import plans, policies, sequences
+from registry_tui.db.orphans import set_aside_orphans
 from registry_tui.db.store import P, Store
 from registry_tui.errors import (
     DuplicateModelError,
@@ -87,6 +88,19 @@ class Writer:
             details=json.dumps(details, sort_keys=True) if details else None,
         )
 
+    def events_many(
+        self, at: str, rows: list[tuple[str, int | None, int | None, dict[str, Any]]]
+    ) -> None:
+        """Append several events ``(event, model_id, previous, details)`` in one statement."""
+        e = self.t.events
+        e.insert_many(
+            [
+                (at, event, model, None, previous, self.actor, json.dumps(details, sort_keys=True))
+                for event, model, previous, details in rows
+            ],
+            fields=[e.at, e.event, e.model_id, e.tag, e.previous_model_id, e.actor, e.details],
+        ).execute()
+
     # -- reads used inside write transactions ---------------------------------
     def status_of(self, model_id: int) -> str:
         """The model's status; :class:`ModelNotFoundError` when it does not exist."""
@@ -117,14 +131,27 @@ class Writer:
 
     # -- registration -----------------------------------------------------------
     def insert_model(self, new: NewModel, at: str, legacy_not_null_hash: bool) -> int:
-        """Insert a model with its metrics, tags, config and event; return its id."""
+        """Insert a model with its metrics, tags, config and event; return its id.
+
+        The id is chosen here (see :mod:`registry_tui.db.sequences`): never a
+        deleted model's, and the same on SQLite and PostgreSQL for the same
+        operations. A duplicate is refused before anything is written.
+        """
         m = self.t.models
+        if self.store.pg:
+            self.store.db.execute_sql(
+                "SELECT pg_advisory_xact_lock(hashtext('registry_tui:models'))"
+            )
+        self._refuse_duplicate(new)
         if new.parent_model_id is not None:
             try:
                 self.status_of(new.parent_model_id)
             except ModelNotFoundError:
                 raise UnknownParentError(new.parent_model_id) from None
+        model_id = sequences.next_model_id(self.store.db)
+        set_aside_orphans(self.store.db, model_id, at)
         row = {
+            m.model_id: model_id,
             m.name: new.name,
             m.version: new.version,
             m.version_key: new.version_key,
@@ -144,7 +171,7 @@ class Writer:
             m.status: "active",
         }
         try:
-            model_id = int(m.insert(row).execute())
+            m.insert(row).execute()
         except peewee.IntegrityError as exc:
             text = str(exc).lower()
             if "unique" in text or "duplicate" in text:
@@ -153,8 +180,35 @@ class Writer:
         self._insert_children(model_id, new, at)
         self.event(at, "register", model_id, details={"name": new.name, "version": new.version})
         for tag in new.tags:
-            self.event(at, "promote", model_id, tag, details={"exclusive": False})
+            self._tag_new_model(model_id, tag, at)
+        sequences.claim_model_id(self.store.db, model_id)
         return model_id
+
+    def _refuse_duplicate(self, new: NewModel) -> None:
+        m = self.t.models
+        found = self.store.run(
+            "exists_nv",
+            lambda: m.select(m.model_id).where((m.name == P("n")) & (m.version == P("v"))),
+            n=new.name,
+            v=new.version,
+        ).fetchone()
+        if found is not None:
+            raise DuplicateModelError(new.name, new.version)
+
+    def _tag_new_model(self, model_id: int, tag: str, at: str) -> None:
+        """Record a registration's tag; an exclusive tag moves from its holders (a promotion)."""
+        details: dict[str, Any] = {"exclusive": False}
+        previous = None
+        if policies.is_exclusive(self.t, tag):
+            self.lock_tag(tag)
+            others = policies.holders_with_tag(self.t, tag, model_id)
+            details = {"exclusive": True}
+            if others:
+                t = self.t.tags
+                t.delete().where((t.tag_name == tag) & (t.model_id != model_id)).execute()
+                details["removed_from"] = others
+                previous = others[-1]
+        self.event(at, "promote", model_id, tag, previous, details)
 
     def _insert_children(self, model_id: int, new: NewModel, at: str) -> None:
         if new.metrics:
@@ -176,8 +230,9 @@ class Writer:
     # -- tags -------------------------------------------------------------------
     def promote(self, model_id: int, tag: str, exclusive: bool, at: str) -> tuple[bool, list[int]]:
         """Give ``tag`` to the model; return whether anything changed and the ids it was
-        taken from."""
+        taken from. A tag the registry marks exclusive is always taken from the others."""
         self.lock_tag(tag)
+        exclusive = exclusive or policies.is_exclusive(self.t, tag)
         if self.status_of(model_id) != "active":
             raise ModelStateError(
                 f"Model {model_id} is retired; only active models can be promoted"
@@ -304,9 +359,12 @@ class Writer:
         children = [c.model_id for c in change.children]
         if change.needs_force and not force:
             raise ModelStateError(_force_message(change))
-        for child in children:
-            m.update(parent_model_id=None).where(m.model_id == child).execute()
-            self.event(at, "unlink", child, previous=model_id, details={"parent_deleted": model_id})
+        if children:  # one statement each, however many children
+            m.update(parent_model_id=None).where(m.parent_model_id == model_id).execute()
+            self.events_many(
+                at,
+                [("unlink", child, model_id, {"parent_deleted": model_id}) for child in children],
+            )
         for table in (self.t.tags, self.t.exports, self.t.metrics, self.t.hashes):
             table.delete().where(table.model_id == model_id).execute()
         m.delete().where(m.model_id == model_id).execute()

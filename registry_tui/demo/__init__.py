@@ -69,6 +69,8 @@ def build_demo(
         first = registries[ACTORS[0]]
         if first.count_models(ModelQuery(status=None)):
             raise ValidationError(f"{first.location} already has models; the demo needs none")
+        # Each family keeps its own production model, so the tag is shared here.
+        first.set_tag_policy("production", False)
         builder = Builder(registries, clock, random.Random(seed))
         for index, family in enumerate(FAMILIES):
             start = START + timedelta(days=FAMILY_SPACING_DAYS * index)

@@ -26,6 +26,7 @@ from registry_tui.db.connect import parse_target
 from registry_tui.errors import RegistryError
 from registry_tui.ops.files import checkpoints, exports
 from registry_tui.ops.findings import CheckReport, CheckRun, Problem, first_line
+from registry_tui.ops.legacy import legacy_values
 from registry_tui.ops.progress import Progress, or_silent
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ def check(
     else:
         run.stage("querying the server", lambda: _postgres_server(run))
     run.stage("checking references", lambda: _orphans(run))
+    run.stage("checking legacy values", lambda: legacy_values(run))
     run.stage("checking checkpoints", lambda: checkpoints(run, hashes))
     run.stage("checking exports", lambda: exports(run))
     return CheckReport(

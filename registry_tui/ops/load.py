@@ -31,6 +31,7 @@ from registry_tui.ops.bundle import (
     BundleError,
     TableSpec,
 )
+from registry_tui.ops.load_checks import check_values
 from registry_tui.ops.progress import Progress, or_silent
 from registry_tui.ops.sequences import ID_COLUMNS, raise_sequences
 
@@ -108,6 +109,7 @@ def validate_bundle(bundle: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]
         _unique(spec, tables[spec.key])
     _unique_name_versions(tables["models"])
     _acyclic(tables["models"])
+    check_values(tables)
     return tables
 
 

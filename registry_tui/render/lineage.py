@@ -214,7 +214,8 @@ def lineage_tree(
     tree = Tree(Text("Lineage", style="bold"), guide_style="dim")
     nodes: dict[int, Tree] = {}
     for record in records:
-        parent = by_id.get(record.parent_model_id) if record.parent_model_id else None
+        # A parent not placed yet (a parent cycle in a legacy file) is not nested under.
+        parent = by_id.get(record.parent_model_id) if record.parent_model_id in nodes else None
         label = lineage_label(
             record, parent, current=record.model_id == current_id, lower=lower, higher=higher
         )

@@ -72,9 +72,12 @@ def models_table(
 
 def _model_row(record: ModelRecord, metrics: Sequence[str], verbose: bool) -> list[Text]:
     created = record.created_at if verbose else record.created_at[:10]
+    name = safe_text(record.name)
+    if record.odd:  # odd legacy values: `get` shows them, `check` says what to do
+        name.append(" ⚠", style="bold yellow")
     row = [
         Text(str(record.model_id)),
-        safe_text(record.name),
+        name,
         safe_text(record.version),
         safe_text(record.task_type),
         tags_text(record.tags),
@@ -123,8 +126,21 @@ def model_fields_table(record: ModelRecord) -> Table:
         ("export_formats", safe_text(", ".join(record.export_formats) or "-")),
     ]
     for key, value in rows:
-        grid.add_row(key, value)
+        grid.add_row(key, _marked(value, record.odd.get(key)))
+    for key in ("metrics", "metadata"):
+        if key in record.odd:
+            grid.add_row(key, _marked(Text(""), record.odd[key]))
     return grid
+
+
+def _marked(value: Text, odd: str | None) -> Text:
+    """A field's value, followed by what a legacy writer stored there that did not fit."""
+    if odd is None:
+        return value
+    mark = Text("⚠ ", style="bold yellow")
+    mark.append_text(safe_text(odd))
+    mark.append(" (registry-tui check)", style="dim")
+    return Text.assemble(value, " ", mark) if value.plain else mark
 
 
 def metrics_table(metrics: Mapping[str, float]) -> Table:

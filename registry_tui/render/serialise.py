@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from registry_tui.jsontext import dumps
 from registry_tui.metrics import metric_union
 from registry_tui.records import EVENT_FIELDS, ConfigChange, EventRecord, ModelRecord
 from registry_tui.render.lineage import ComparisonRow, best_by_model
@@ -32,15 +31,10 @@ MODEL_FIELDS: tuple[str, ...] = (
     "tags",
 )
 
-_JSON_UNSAFE = re.compile(
-    "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
-)
-
 
 def to_json(value: Any) -> str:
-    """Indented UTF-8 JSON; characters a terminal could act on are written as ``\\uXXXX``."""
-    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    """Indented UTF-8 JSON; NaN/Infinity as null, terminal-active characters as ``\\uXXXX``."""
+    return dumps(value, indent=2)
 
 
 def record_dict(record: ModelRecord, *, with_exports: bool = True) -> dict[str, Any]:
@@ -97,8 +91,8 @@ def records_csv(
 
 
 def to_json_compact(value: Any) -> str:
-    """One-line JSON (no escaping of control characters beyond JSON's own)."""
-    return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+    """One-line JSON, by the same rules as :func:`to_json`."""
+    return dumps(value)
 
 
 def events_json(events: Iterable[EventRecord]) -> str:

@@ -62,8 +62,9 @@ def test_promote_moves_an_exclusive_tag_and_keeps_the_cursor(seeded: Seeded) -> 
 
 
 def test_promote_without_exclusive_keeps_other_holders(seeded: Seeded) -> None:
-    """Unticking 'exclusive' adds the tag without taking it from the current holder."""
+    """Unticking 'exclusive' adds a shared tag without taking it from the current holder."""
     registry, ids = seeded
+    registry.set_tag_policy("production", False)  # production is exclusive by default
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         await go_to(pilot, app, ids["bert"])

@@ -270,3 +270,23 @@ def test_a_node_deleted_elsewhere_moves_the_cursor_to_its_parent(
 
     run(registry, scenario)
     other.close()
+
+
+def test_lineage_and_compare_use_the_registrys_metric_directions(seeded: Seeded) -> None:
+    """With ``val_loss`` recorded as higher-is-better, the compare screen stars the higher
+    val_loss and the lineage tree gets the direction for its deltas."""
+    registry, _ = seeded
+    registry.set_metric_direction("val_loss", False)
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await pilot.press("j", "c")  # v12 with its parent v11
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        assert "0.4 ★" not in screen_text(app)  # v12's lower val_loss is no longer best
+        await pilot.press("escape", "l")
+        await settle(pilot)
+        assert isinstance(app.screen, LineageScreen)
+        tree = app.screen.query_one(LineageTree)
+        assert tree.higher == ["val_loss"] and tree.lower == []
+
+    run(registry, scenario)

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from registry_tui.errors import ConfigNotFoundError, RegistryError
+from registry_tui.metrics import direction_lists
 from registry_tui.records import ConfigChange, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import comparison_rows, config_diff_table, model_label
@@ -91,6 +92,7 @@ class CompareScreen(Screen[None]):
         self.registry = registry
         self.model_ids = list(model_ids)
         self.against = against
+        self._directions: dict[str, bool] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="screen-title")
@@ -125,6 +127,7 @@ class CompareScreen(Screen[None]):
             missing = [i for i in ids if i not in found]
             if len(records) < 2:
                 raise LookupError(self._too_few(missing))
+            self._directions = self.registry.metric_directions()
             diffs = [(other, self._changes(records[0], other)) for other in records[1:]]
         except (RegistryError, LookupError) as exc:
             self.post_message(self.LoadFailed(str(exc)))
@@ -162,7 +165,8 @@ class CompareScreen(Screen[None]):
             gone = gone_text(message.missing)
             self.notify(f"{gone}: no longer compared", title="Deleted elsewhere", markup=False)
         self.model_ids = [r.model_id for r in records]
-        self.query_one(MetricBars).show(records, comparison_rows(records))
+        lower, higher = direction_lists(self._directions)
+        self.query_one(MetricBars).show(records, comparison_rows(records, None, lower, higher))
         self.query_one("#config-diff", Static).update(config_section(records[0], message.diffs))
         self.query_one("#screen-title", Static).update(self._title(records))
 

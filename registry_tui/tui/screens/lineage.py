@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
 from registry_tui.errors import RegistryError
+from registry_tui.metrics import direction_lists
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import metrics_inline, model_label, step_deltas
@@ -72,6 +73,7 @@ class LineageScreen(Screen[int | None]):
         self.registry = registry
         self.model_id = model_id
         self.promote = promote
+        self._directions: dict[str, bool] = {}
 
     @property
     def lineage(self) -> LineageTree:
@@ -105,6 +107,7 @@ class LineageScreen(Screen[int | None]):
             found = self.registry.records_by_id(anchors)
             start = next((a for a in anchors if a in found), self.model_id)
             records = self.registry.family_records(start)
+            self._directions = self.registry.metric_directions()
         except RegistryError as exc:
             self.post_message(self.LoadFailed(str(exc)))
             return
@@ -112,6 +115,7 @@ class LineageScreen(Screen[int | None]):
 
     def on_lineage_screen_loaded(self, message: Loaded) -> None:
         tree = self.lineage
+        tree.lower, tree.higher = direction_lists(self._directions)
         tree.show(message.records, self.model_id, message.cursor_id)
         current = tree.records.get(self.model_id)
         title = Text("Lineage of ", style="bold")
@@ -140,7 +144,7 @@ class LineageScreen(Screen[int | None]):
         else:
             heading.append(" vs parent ", style="dim")
             heading.append_text(model_label(parent))
-            lines = step_deltas(parent, record)
+            lines = step_deltas(parent, record, tree.lower, tree.higher)
         info.update(Group(heading, *lines))
 
     # -- actions on the highlighted node ---------------------------------------------

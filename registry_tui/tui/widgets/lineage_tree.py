@@ -73,6 +73,8 @@ class LineageTree(Tree[int]):
         self.current_id: int | None = None
         self.key_metric: str | None = None
         self._shown: list[ModelRecord] = []
+        self.lower: list[str] = []  # metrics forced lower-is-better (the registry's)
+        self.higher: list[str] = []
 
     @property
     def cursor_id(self) -> int | None:
@@ -101,7 +103,14 @@ class LineageTree(Tree[int]):
             parent = self.records.get(record.parent_model_id or -1)
             label = Text(place.marker, style="dim")
             label.append_text(
-                node_label(record, parent, self.key_metric, current=record.model_id == current_id)
+                node_label(
+                    record,
+                    parent,
+                    self.key_metric,
+                    current=record.model_id == current_id,
+                    lower=self.lower,
+                    higher=self.higher,
+                )
             )
             under = branches.get(place.branch, self.root) if place.branch else self.root
             node = under.add(

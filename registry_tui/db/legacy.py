@@ -1,0 +1,206 @@
+"""Values as a real ``models.db`` holds them, made into what a record promises.
+
+The guide's original module writes whatever it is given (plain ``sqlite3``,
+no type checks), so a column may hold text where a number belongs, a BLOB
+name, metrics that are not a dict of numbers, ``created_at`` as an integer or
+with a UTC offset. :func:`clean_model` turns one ``models`` row into the typed
+values of a :class:`~registry_tui.records.ModelRecord` and says, per field,
+what it had to set aside (``odd``), so every face can show the value marked
+and ``check`` can report it. Nothing here writes; ``check --repair`` does.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+ODD_METRICS = "metrics"
+_FMT = "%Y-%m-%d %H:%M:%S"
+
+
+def short(value: Any) -> str:
+    """A raw value for messages: ``repr`` cut to 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def as_text(value: Any) -> tuple[str, str | None]:
+    """Text columns: BLOBs decoded (bad bytes as ``\\xff``), numbers and NULL as text."""
+    if isinstance(value, str):
+        return value, None
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="backslashreplace"), f"stored as a BLOB: {short(value)}"
+    if value is None:
+        return "", "NULL"
+    return str(value), f"stored as {type(value).__name__}: {short(value)}"
+
+
+def as_int(value: Any) -> tuple[int | None, str | None]:
+    """Id columns: ints; integral text (``"7"``) read as a number; anything else None."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value, None
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    try:
+        return int(text.strip()), f"stored as text: {short(value)}"
+    except ValueError:
+        return None, f"not an id: {short(value)}"
+
+
+def as_float(value: Any) -> tuple[float | None, str | None]:
+    """Size columns: finite numbers; numeric text read as a number; anything else None."""
+    if value is None:
+        return None, None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        return (number, None) if math.isfinite(number) else (None, f"not finite: {value!r}")
+    try:
+        number = float(value.decode() if isinstance(value, bytes) else value)
+    except (TypeError, ValueError, UnicodeDecodeError):
+        return None, f"not a number: {short(value)}"
+    if not math.isfinite(number):
+        return None, f"not finite: {short(value)}"
+    return number, f"stored as text: {short(value)}"
+
+
+def _json(value: Any) -> tuple[Any, str | None]:
+    if value is None or value == "":
+        return None, None
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+    if not isinstance(text, str):
+        return None, f"not JSON text: {short(value)}"
+    try:
+        return json.loads(text), None
+    except ValueError:
+        return None, f"not valid JSON: {short(value)}"
+
+
+def as_metrics(value: Any) -> tuple[dict[str, float], str | None]:
+    """A metrics column: the finite numbers kept; what else it held described."""
+    data, problem = _json(value)
+    if data is None:
+        return {}, problem
+    if not isinstance(data, dict):
+        return {}, f"not a dict: {short(data)}"
+    kept: dict[str, float] = {}
+    dropped: dict[str, Any] = {}
+    for key, item in data.items():
+        if isinstance(item, int | float) and not isinstance(item, bool) and _finite(item):
+            kept[str(key)] = item
+        else:
+            dropped[str(key)] = item
+    if not dropped:
+        return kept, None
+    return kept, "not numbers: " + ", ".join(f"{k}={short(v)}" for k, v in dropped.items())
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def as_list(value: Any) -> tuple[tuple[str, ...], str | None]:
+    """``export_formats``: a list of names; other items made text, NULL items dropped."""
+    data, problem = _json(value)
+    if data is None:
+        return (), problem
+    if not isinstance(data, list):
+        return (), f"not a list: {short(data)}"
+    names = tuple(
+        str(item) if not isinstance(item, str) else item for item in data if item is not None
+    )
+    odd = any(not isinstance(item, str) for item in data)
+    return names, (f"not all names: {short(data)}" if odd else None)
+
+
+def as_dict(value: Any) -> tuple[dict[str, Any], str | None]:
+    """``metadata``: a JSON object, else empty."""
+    data, problem = _json(value)
+    if data is None:
+        return {}, problem
+    if not isinstance(data, dict):
+        return {}, f"not a dict: {short(data)}"
+    return data, None
+
+
+def as_timestamp(value: Any) -> tuple[str, str | None]:
+    """``created_at`` as UTC ``YYYY-MM-DD HH:MM:SS``.
+
+    A datetime or that text passes; ISO text with a UTC offset is converted to
+    UTC (the offset kept, not dropped); an integer is read as Unix seconds;
+    anything else is shown as it is, marked.
+    """
+    if value is None:
+        return "", "NULL"
+    if isinstance(value, datetime):
+        return _utc(value).strftime(_FMT), None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            moment = datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError):
+            return str(value), f"not a time: {short(value)}"
+        return moment.strftime(_FMT), f"stored as a number: {short(value)}"
+    text, problem = as_text(value)
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return text, f"not a time: {short(value)}"
+    converted = _utc(moment).strftime(_FMT)
+    if moment.tzinfo is not None and moment.utcoffset():
+        return converted, problem or f"had a UTC offset: {short(value)}"
+    return converted, problem
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def as_status(value: Any) -> tuple[str, str | None]:
+    """``status``: ``active``/``retired``; others (``experimental``, NULL) kept, marked."""
+    if value in ("active", "retired"):
+        return str(value), None
+    text, _ = as_text(value)
+    return (text or "NULL"), f"not active or retired: {short(value)}"
+
+
+def as_tags(tag_list: str | None, separator: str) -> tuple[tuple[str, ...], str | None]:
+    """The aggregated tag names, sorted; duplicate rows collapse, reported."""
+    if not tag_list:
+        return (), None
+    names = tag_list.split(separator)
+    unique = tuple(sorted(set(names)))
+    if len(unique) == len(names):
+        return unique, None
+    return unique, f"duplicate tag rows: {', '.join(sorted(names))}"
+
+
+def clean_model(row: Sequence[Any], separator: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """One row of the record projection -> (record fields, odd values by field)."""
+    odd: dict[str, str] = {}
+    fields: dict[str, Any] = {}
+    readers: list[tuple[str, int, Any]] = [
+        ("name", 1, as_text), ("version", 2, as_text), ("checkpoint_path", 3, as_text),
+        ("task_type", 4, as_text), ("training_run_id", 6, as_int),
+        ("parent_model_id", 7, as_int), ("created_at", 8, as_timestamp),
+        ("metrics", 9, as_metrics), ("export_formats", 10, as_list),
+        ("model_size_mb", 11, as_float), ("memory_req_gb", 12, as_float),
+        ("metadata", 13, as_dict), ("status", 14, as_status),
+    ]  # fmt: skip
+    for name, index, reader in readers:
+        fields[name], problem = reader(row[index])
+        if problem is not None:
+            odd[name] = problem
+    config_hash, problem = as_text(row[5]) if row[5] is not None else (None, None)
+    fields["config_hash"] = config_hash or None
+    if problem is not None:
+        odd["config_hash"] = problem
+    fields["tags"], problem = as_tags(row[15], separator)
+    if problem is not None:
+        odd["tags"] = problem
+    return fields, odd

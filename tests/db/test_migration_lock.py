@@ -1,0 +1,54 @@
+"""Several processes opening a fresh PostgreSQL schema at once: the migration runs once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from registry_tui import ModelRegistry
+from registry_tui.db.migrations import SCHEMA_VERSION
+
+OPENER = """
+import os, sys, time
+go = sys.argv[2]
+deadline = time.monotonic() + 30
+while not os.path.exists(go) and time.monotonic() < deadline:
+    time.sleep(0.005)
+from registry_tui import ModelRegistry
+with ModelRegistry(sys.argv[1]):  # opening migrates
+    pass
+print("ok")
+"""
+
+
+@pytest.mark.postgres
+def test_processes_opening_a_fresh_schema_together_all_succeed(pg_url: str, tmp_path: Path) -> None:
+    """Six processes released together on an empty schema all open it (the advisory lock
+    serialises the migration: without it, concurrent CREATE TABLE fails); the schema
+    version is written once and the registry works."""
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPENER, pg_url, str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    time.sleep(1.0)  # let every process import and wait at the barrier
+    go.touch()
+    results = [p.communicate(timeout=60) for p in procs]
+    failures = [err for (out, err) in results if out.strip() != "ok"]
+    assert failures == []
+    assert all(p.returncode == 0 for p in procs)
+    with ModelRegistry(pg_url) as registry:
+        rows = registry.database.execute_sql(
+            "SELECT value FROM registry_meta WHERE key = 'schema_version'"
+        ).fetchall()
+        assert rows == [(str(SCHEMA_VERSION),)]
+        registry.register_model("a", "1.0.0", "a.pt", verify_checkpoint=False, task_type="lm")
