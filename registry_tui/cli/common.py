@@ -225,21 +225,37 @@ def resolve_db(args: argparse.Namespace) -> str:
     return str(given or os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
-def open_registry(args: argparse.Namespace, *, must_exist: bool = False) -> ModelRegistry:
+def open_registry(
+    args: argparse.Namespace,
+    *,
+    must_exist: bool = False,
+    reading: bool = False,
+    read_only: bool = False,
+) -> ModelRegistry:
     """Open the registry the command line names.
 
     ``must_exist`` (read commands) refuses to create a new SQLite file for a
     path that does not exist, so a typo in ``--db`` is reported, not hidden.
+    ``reading`` (commands that never write) opens a SQLite file the user cannot
+    write to read-only instead of failing; ``read_only`` always does.
     """
     location = resolve_db(args)
-    if must_exist and not is_url(location) and not os.path.exists(location):
+    if (must_exist or read_only) and not is_url(location) and not os.path.exists(location):
         raise CommandError(
             f"No registry at {location}: give --db PATH or set {DB_ENV} "
             f"(registering a model creates one)"
         )
     from registry_tui import ModelRegistry
 
-    return ModelRegistry(location)
+    if reading and not is_url(location) and os.path.exists(location) and not writable(location):
+        read_only = True
+    return ModelRegistry(location, read_only=read_only)
+
+
+def writable(path: str) -> bool:
+    """True when this process may write ``path`` and create files beside it (a journal)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
 
 
 def model_ref(record_label: str, model_id: int) -> str:

@@ -8,12 +8,14 @@ in an error message or in a repr.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import peewee
 
@@ -107,17 +109,24 @@ def _parse_postgres(text: str) -> Target:
     return Target("postgresql", display=display, params=params, secret=password)
 
 
-def open_database(target: Target, create: bool = True) -> peewee.Database:
+def open_database(target: Target, create: bool = True, read_only: bool = False) -> peewee.Database:
     """Make (but do not yet connect) the peewee database for ``target``.
 
-    A missing SQLite file is created when ``create``, else refused.
+    A missing SQLite file is created when ``create`` (and not ``read_only``), else
+    refused. ``read_only`` opens SQLite through a ``file:...?mode=ro`` URI (see
+    :func:`read_only_uri`) and PostgreSQL sessions with read-only transactions.
     """
     if target.backend == "sqlite":
         assert target.path is not None
-        if create:
+        if create and not read_only:
             _create_private_file(target.path)
         elif target.path != ":memory:" and not os.path.exists(target.path):
-            raise StorageError(f"No registry at {target.path}: the file does not exist")
+            raise StorageError(missing_message(target.path))
+        if read_only and target.path != ":memory:":
+            return peewee.SqliteDatabase(
+                read_only_uri(target.path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S,
+                uri=True,
+            )  # fmt: skip
         return peewee.SqliteDatabase(
             target.path,
             pragmas=SQLITE_PRAGMAS,
@@ -133,7 +142,46 @@ def open_database(target: Target, create: bool = True) -> peewee.Database:
     params = dict(target.params)
     name = params.pop("database")
     params.setdefault("connect_timeout", 10)
+    if read_only:
+        params["options"] = f"{params.get('options', '')} -c default_transaction_read_only=on"
     return peewee.PostgresqlDatabase(name, **params)
+
+
+def missing_message(path: str) -> str:
+    """The one-line refusal for a SQLite path that does not exist, with how to make one."""
+    return (
+        f"No registry at {path}: the file does not exist (create one with "
+        f"'registry-tui --db {path} tui --create', or try 'registry-tui demo')"
+    )
+
+
+def read_only_uri(path: str) -> str:
+    """A ``file:`` URI that opens ``path`` without ever writing to it.
+
+    ``mode=ro`` lets SQLite read alongside writers. A WAL-mode file needs its
+    ``-wal`` and ``-shm`` companions to be read that way; when they are missing and
+    cannot be created (a folder without write permission), the file is opened
+    ``immutable=1`` instead: readable, at the price of not seeing changes other
+    processes make while it is open.
+    """
+    absolute = os.path.abspath(path)
+    uri = "file:" + quote(absolute) + "?mode=ro"
+    folder = os.path.dirname(absolute)
+    if needs_companions(absolute) and not os.access(folder, os.W_OK | os.X_OK):
+        uri += "&immutable=1"
+    return uri
+
+
+def needs_companions(path: str) -> bool:
+    """True for a WAL-mode SQLite file whose ``-wal`` or ``-shm`` file is missing."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False
+    wal_mode = len(header) == 20 and header[18] == 2
+    missing = not (os.path.exists(path + "-wal") and os.path.exists(path + "-shm"))
+    return wal_mode and missing
 
 
 def _create_private_file(path: str) -> None:
@@ -150,3 +198,18 @@ def _create_private_file(path: str) -> None:
     except OSError as exc:
         raise StorageError(f"Cannot create database {path}: {exc.strerror}") from None
     os.close(fd)
+
+
+def release_companions(path: str) -> None:
+    """Let SQLite remove the ``-wal``/``-shm`` files a read-only open made it create.
+
+    A read-only connection cannot delete them; a plain connection that reads and
+    closes does, exactly as the last writer's close does, and only when no other
+    process has the file open. The database file itself is not written.
+    """
+    with contextlib.suppress(sqlite3.Error):
+        connection = sqlite3.connect(path, timeout=0.1)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
