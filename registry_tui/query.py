@@ -18,6 +18,7 @@ import shlex
 from dataclasses import dataclass, replace
 
 from registry_tui.errors import ValidationError
+from registry_tui.escapes import decode_value
 from registry_tui.records import STATUSES, ModelQuery
 
 NUMERIC_COLUMNS: tuple[str, ...] = ("model_size_mb", "memory_req_gb", "training_run_id")
@@ -174,7 +175,7 @@ def parse_filter(text: str, base: ModelQuery | None = None) -> ModelQuery:
     """
     query = base or ModelQuery()
     try:
-        tokens = shlex.split(text)
+        tokens = [decode_value(token) for token in shlex.split(text)]  # see escapes.encode_value
     except ValueError:
         raise ValidationError("Unbalanced quote in filter") from None
     words: list[str] = []

@@ -20,6 +20,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from registry_tui.errors import RegistryError
@@ -102,6 +103,21 @@ class RegistryApp(App[None]):
     def action_reload(self) -> None:
         """Reload everything shown from the database."""
         self.check_changes(force=True)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast shows its text literally: messages quote names, paths and tags."""
+        del markup  # never interpreted: the text may come from the registry
+        super().notify(
+            plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False
+        )
 
     # -- help, palette, size -----------------------------------------------------------
 

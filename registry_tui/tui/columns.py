@@ -15,7 +15,7 @@ from rich.text import Text
 
 from registry_tui.metrics import format_value
 from registry_tui.records import ModelRecord
-from registry_tui.tui.text import literal
+from registry_tui.tui.text import literal, plain
 
 PRODUCTION_TAG = "production"
 GAP = 1
@@ -83,11 +83,11 @@ def build_columns(metrics: Sequence[str], id_digits: int = 4) -> list[Column]:
         Column("version", "version", 8, 7, lambda r: literal(r.version), shrink_order=5),
         Column("task", "task", 18, 8, lambda r: literal(r.task_type), shrink_order=3),
         Column("tags", "tags", 20, 8, _tags, shrink_order=2),
-        Column("status", "status", 7, 7, lambda r: Text(r.status)),
+        Column("status", "status", 7, 7, lambda r: literal(r.status)),
     ]
     for name in metrics:
         width = max(6, min(len(name), 9))
-        columns.append(Column(f"m:{name}", name, width, width, _metric(name), "right"))
+        columns.append(Column(f"m:{name}", plain(name), width, width, _metric(name), "right"))
     columns.append(Column("created", "created", 10, 10, _created))
     return columns
 

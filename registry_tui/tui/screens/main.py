@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from registry_tui.errors import RegistryError
+from registry_tui.escapes import encode_value
 from registry_tui.query import parse_filter
 from registry_tui.records import Facets, ModelQuery, ModelRecord
 from registry_tui.registry import ModelRegistry
@@ -284,7 +285,7 @@ class MainScreen(MainActions):
         prefixes = ("task:", "task_type:") if kind == "task" else ("tag:",)
         kept = [t for t in tokens if not t.lower().startswith(prefixes)]
         if kind != "all":
-            kept.append(f"{kind}:{value}")
+            kept.append(f"{kind}:{encode_value(value)}")  # exact, and nothing raw on screen
         self.filter_bar.set_text(shlex.join(kept))
 
     def on_sidebar_picked(self, message: Sidebar.Picked) -> None:

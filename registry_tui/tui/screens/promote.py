@@ -139,7 +139,8 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         options.set_options([literal(t) for t in message.tags])
         options.display = bool(message.tags)
         tag_input = self.query_one("#tag-input", Input)
-        tag_input.suggester = SuggestFromList(message.tags, case_sensitive=False)
+        suggestions = [plain(t) for t in message.tags]  # an Input shows its text raw
+        tag_input.suggester = SuggestFromList(suggestions, case_sensitive=False)
 
     def on_promote_screen_preview(self, message: Preview) -> None:
         self.holders[message.tag] = message.holders
@@ -165,8 +166,8 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
 
     def _set_tag(self, tag: str) -> None:
         tag_input = self.query_one("#tag-input", Input)
-        tag_input.value = tag
-        tag_input.cursor_position = len(tag)
+        tag_input.value = plain(tag)  # an Input writes its value to the terminal as is
+        tag_input.cursor_position = len(tag_input.value)
 
     def _refresh_preview(self) -> None:
         preview = self.query_one("#preview", Static)

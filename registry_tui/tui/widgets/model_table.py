@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -39,6 +40,9 @@ WIDE = 110
 """From this width on the table shows three metric columns, below it two."""
 MAX_PAGES = 40
 """Pages kept in memory; the ones farthest from the cursor go first."""
+
+
+_NO_STYLE = Style()
 
 
 class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
@@ -376,6 +380,10 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         )
 
     def _to_strip(self, line: Text, style: Style) -> Strip:
-        segments = list(line.render(self.app.console))
+        # Every segment gets a style: Textual's NO_COLOR filter fails on a None style.
+        segments = [
+            Segment(text, seg_style or _NO_STYLE, control)
+            for text, seg_style, control in line.render(self.app.console)
+        ]
         strip = Strip(segments)
         return strip.extend_cell_length(self.virtual_size.width, style)
