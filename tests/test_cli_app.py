@@ -66,3 +66,29 @@ def test_read_only_app_opens_the_registry_read_only(opened: Opened, tmp_path: Pa
     (registry, read_only), *_ = opened
     assert registry.read_only and read_only
     assert fingerprint(tmp_path) == before
+
+
+def test_a_crash_in_the_app_is_one_line_and_exit_status_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unexpected error inside the running app: one line on stderr, no row data, exit 1."""
+    from textual.app import App
+
+    from registry_tui.tui.app import RegistryApp
+    from registry_tui.tui.screens.main import MainScreen
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REGISTRY_TUI_DEBUG", raising=False)
+    monkeypatch.setattr(common.Output, "is_terminal", lambda self: True)
+    monkeypatch.setattr(RegistryApp, "run", lambda self: App.run(self, headless=True))
+
+    def boom(self: MainScreen) -> None:
+        raise AttributeError("row data: secret-checkpoint.pt")
+
+    monkeypatch.setattr(MainScreen, "on_mount", boom)
+    with ModelRegistry(tmp_path / "models.db") as registry:
+        registry.register_model("m", "1.0.0", "c.pt", "lm", verify_checkpoint=False)
+    assert main(["tui"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "AttributeError" in err and "REGISTRY_TUI_DEBUG" in err
+    assert "secret-checkpoint" not in err

@@ -49,7 +49,7 @@ def open_tui(args: argparse.Namespace, out: Output, *, read_only: bool) -> int:
     if not out.is_terminal():
         raise CommandError("The terminal app needs a terminal; for scripts use 'list' or 'get'")
     try:
-        from registry_tui.tui.app import run_app
+        from registry_tui.tui.app import AppCrashed, run_app
     except ImportError as exc:
         raise CommandError(f"The terminal app is not available: {exc}") from None
     create = bool(getattr(args, "create", False))
@@ -61,7 +61,10 @@ def open_tui(args: argparse.Namespace, out: Output, *, read_only: bool) -> int:
 
         raise CommandError(missing_message(location))
     with open_registry(args, reading=True, read_only=read_only) as registry:
-        run_app(registry, read_only=read_only)
+        try:
+            run_app(registry, read_only=read_only)
+        except AppCrashed as exc:
+            raise CommandError(str(exc)) from None
     return 0
 
 

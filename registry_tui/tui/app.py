@@ -12,6 +12,7 @@ models. A change made in this app checks at once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -32,6 +33,18 @@ from registry_tui.tui.screens.too_small import TooSmallScreen, too_small
 from registry_tui.tui.text import plain
 
 POLL_INTERVAL_S = 1.0
+DEBUG_ENV = "REGISTRY_TUI_DEBUG"
+
+
+class AppCrashed(RuntimeError):
+    """The app stopped on an unexpected error; the message is one line without row data."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(
+            f"The terminal app crashed ({type(error).__name__}); "
+            f"set {DEBUG_ENV}=1 to see the traceback"
+        )
+        self.error = error
 
 
 class RegistryApp(App[None]):
@@ -64,6 +77,7 @@ class RegistryApp(App[None]):
         self.read_only = read_only or registry.read_only
         self.poll_interval = poll_interval
         self.token: int | None = None
+        self.crash: Exception | None = None
         self.sub_title = plain(registry.location)
 
     def on_mount(self) -> None:
@@ -119,6 +133,21 @@ class RegistryApp(App[None]):
             plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False
         )
 
+    # -- crashes: one line, not Textual's traceback (it prints the locals: row data) ---
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's hook for an unhandled exception (private API, kept to these two
+        # methods): remember the error so run_app can report it and exit non-zero.
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        if os.environ.get(DEBUG_ENV):
+            super()._print_error_renderables()
+        else:
+            self._exit_renderables.clear()
+
     # -- help, palette, size -----------------------------------------------------------
 
     def action_help(self) -> None:
@@ -158,5 +187,13 @@ def make_app(
 
 
 def run_app(registry: ModelRegistry, read_only: bool = False) -> None:
-    """Run the app in this terminal until the user quits."""
-    make_app(registry, read_only=read_only).run()
+    """Run the app in this terminal until the user quits.
+
+    Raises:
+        AppCrashed: the app stopped on an unexpected error (the traceback is printed
+            only when ``REGISTRY_TUI_DEBUG`` is set).
+    """
+    app = make_app(registry, read_only=read_only)
+    app.run()
+    if app.crash is not None:
+        raise AppCrashed(app.crash)
