@@ -33,6 +33,7 @@ from registry_tui.tui.widgets.detail_pane import DetailPane
 from registry_tui.tui.widgets.filter_bar import FilterBar
 from registry_tui.tui.widgets.model_table import PAGE, ModelTable
 from registry_tui.tui.widgets.sidebar import Sidebar
+from registry_tui.tui.widgets.welcome import Welcome
 
 SIDEBAR_MIN_WIDTH = 100
 """Below this terminal width the sidebar folds away (``s`` brings it back)."""
@@ -110,6 +111,7 @@ class MainScreen(MainActions):
         with Horizontal(id="body"):
             yield Sidebar(id="sidebar")
             with Vertical(id="main-column"):
+                yield Welcome(id="welcome")
                 yield ModelTable(id="models")
                 yield DetailPane(id="detail-pane")
         yield Static("", id="status-line")
@@ -191,7 +193,36 @@ class MainScreen(MainActions):
         )
         if message.total == 0:
             self.query_one(DetailPane).show(None)
+            self._check_empty()
+        else:
+            self._show_welcome(False)
         self.update_status()
+
+    class EmptyChecked(Message):
+        """Whether the registry holds no model at all (not even retired ones)."""
+
+        def __init__(self, empty: bool) -> None:
+            super().__init__()
+            self.empty = empty
+
+    @work(thread=True, exclusive=True, group="empty")
+    def _check_empty(self) -> None:
+        try:
+            empty = self.registry.count_models(ModelQuery(status=None)) == 0
+        except RegistryError:
+            return
+        self.post_message(self.EmptyChecked(empty))
+
+    def on_main_screen_empty_checked(self, message: EmptyChecked) -> None:
+        self._show_welcome(message.empty and self.table.total == 0)
+
+    def _show_welcome(self, show: bool) -> None:
+        welcome = self.query_one(Welcome)
+        if show:
+            welcome.show_for(self.registry.location)
+        welcome.display = show
+        self.table.display = not show
+        self.query_one(DetailPane).display = not show
 
     def on_main_screen_load_failed(self, message: LoadFailed) -> None:
         if message.generation == self.generation:
