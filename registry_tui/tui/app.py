@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App, InvalidThemeError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import Theme
 
 from registry_tui.errors import RegistryError
 from registry_tui.registry import ModelRegistry
+from registry_tui.tui import preferences
 from registry_tui.tui.messages import RegistryChanged, RegistryTouched
 from registry_tui.tui.screens.help import HelpScreen, help_rows
 from registry_tui.tui.screens.main import MainScreen
@@ -53,9 +56,9 @@ class RegistryApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "registry-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help"),
-        Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),
     ]
 
     class TokenRead(Message):
@@ -71,8 +74,11 @@ class RegistryApp(App[None]):
         *,
         read_only: bool = False,
         poll_interval: float | None = POLL_INTERVAL_S,
+        config: Path | None = None,
     ) -> None:
         super().__init__()
+        self.config = config
+        self.preferences, self.config_error = _read_preferences(config)
         self.registry = registry
         self.read_only = read_only or registry.read_only
         self.poll_interval = poll_interval
@@ -81,7 +87,11 @@ class RegistryApp(App[None]):
         self.sub_title = plain(registry.location)
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.registry, read_only=self.read_only))
+        self._apply_preferences()
+        screen = MainScreen(
+            self.registry, read_only=self.read_only, sidebar=self.preferences.sidebar
+        )
+        self.push_screen(screen)
         if self.read_only:
             self.notify(
                 "Read-only: promote, untag, retire and delete are disabled",
@@ -92,6 +102,33 @@ class RegistryApp(App[None]):
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.check_changes)
         self._fit(self.size.width, self.size.height)
+
+    # -- preferences -------------------------------------------------------------------
+
+    def _apply_preferences(self) -> None:
+        prefs = self.preferences
+        if self.config_error:
+            self.notify(f"{self.config_error}; using the defaults", severity="error", timeout=10)
+        self.set_keymap(prefs.keymap)
+        if prefs.theme:
+            try:
+                self.theme = prefs.theme
+            except InvalidThemeError:
+                names = ", ".join(sorted(self.available_themes))
+                self.notify(f"Unknown theme {prefs.theme!r} in {self.config}: one of {names}")
+        self.theme_changed_signal.subscribe(self, self._save_theme)
+
+    def _save_theme(self, theme: Theme) -> None:
+        if self.config is None or self.config_error:
+            return
+        try:
+            preferences.save_setting(self.config, "theme", theme.name)
+        except (OSError, preferences.PreferencesError) as exc:
+            self.notify(f"Theme not saved: {exc}", severity="warning")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A global key the preferences unbind (``"app.quit" = ""``) does nothing."""
+        return f"app.{action}" not in self.preferences.unbound
 
     # -- live refresh ------------------------------------------------------------------
 
@@ -181,9 +218,24 @@ def make_app(
     *,
     read_only: bool = False,
     poll_interval: float | None = POLL_INTERVAL_S,
+    config: Path | None = None,
 ) -> RegistryApp:
-    """The app over ``registry`` (tests pass ``poll_interval=None`` to poll only on demand)."""
-    return RegistryApp(registry, read_only=read_only, poll_interval=poll_interval)
+    """The app over ``registry`` (tests pass ``poll_interval=None`` to poll only on demand).
+
+    ``config`` is the preferences file to read and save (none by default, so tests
+    never depend on the user's file; :func:`run_app` passes the user's).
+    """
+    return RegistryApp(registry, read_only=read_only, poll_interval=poll_interval, config=config)
+
+
+def _read_preferences(path: Path | None) -> tuple[preferences.Preferences, str | None]:
+    """The preferences in ``path`` (defaults without one), and the one-line error if any."""
+    if path is None:
+        return preferences.Preferences(), None
+    try:
+        return preferences.load(path), None
+    except preferences.PreferencesError as exc:
+        return preferences.Preferences(), str(exc)
 
 
 def run_app(registry: ModelRegistry, read_only: bool = False) -> None:
@@ -193,7 +245,7 @@ def run_app(registry: ModelRegistry, read_only: bool = False) -> None:
         AppCrashed: the app stopped on an unexpected error (the traceback is printed
             only when ``REGISTRY_TUI_DEBUG`` is set).
     """
-    app = make_app(registry, read_only=read_only)
+    app = make_app(registry, read_only=read_only, config=preferences.config_path())
     app.run()
     if app.crash is not None:
         raise AppCrashed(app.crash)

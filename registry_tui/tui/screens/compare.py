@@ -45,9 +45,9 @@ class CompareScreen(Screen[None]):
     AUTO_FOCUS = "#compare-scroll"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("j", "scroll(1)", "Down", show=False),
-        Binding("k", "scroll(-1)", "Up", show=False),
+        Binding("escape", "app.pop_screen", "Back", id="compare.back"),
+        Binding("j", "scroll(1)", "Down", show=False, id="compare.down"),
+        Binding("k", "scroll(-1)", "Up", show=False, id="compare.up"),
     ]
 
     class Loaded(Message):

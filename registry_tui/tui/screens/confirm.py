@@ -24,9 +24,9 @@ class ConfirmScreen(ModalScreen[bool]):
     AUTO_FOCUS = "#no"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-        Binding("left,right", "app.focus_next", "Switch button", show=False),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("left,right", "app.focus_next", "Switch button", show=False, id="confirm.switch"),
     ]
 
     def __init__(self, title: str, question: str, confirm: str = "Yes", *, danger: bool = False):

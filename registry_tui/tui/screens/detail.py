@@ -39,9 +39,9 @@ class DetailScreen(Screen[None]):
     AUTO_FOCUS = "#detail-scroll"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("j", "scroll(1)", "Down", show=False),
-        Binding("k", "scroll(-1)", "Up", show=False),
+        Binding("escape", "app.pop_screen", "Back", id="detail.back"),
+        Binding("j", "scroll(1)", "Down", show=False, id="detail.down"),
+        Binding("k", "scroll(-1)", "Up", show=False, id="detail.up"),
     ]
 
     class Loaded(Message):

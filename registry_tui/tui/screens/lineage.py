@@ -31,10 +31,10 @@ class LineageScreen(Screen[int | None]):
     AUTO_FOCUS = "#lineage-tree"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("enter", "jump", "Go to model", priority=True),
-        Binding("j", "tree_move('down')", "Down", show=False),
-        Binding("k", "tree_move('up')", "Up", show=False),
+        Binding("escape", "back", "Back", id="lineage.back"),
+        Binding("enter", "jump", "Go to model", priority=True, id="lineage.jump"),
+        Binding("j", "tree_move('down')", "Down", show=False, id="lineage.down"),
+        Binding("k", "tree_move('up')", "Up", show=False, id="lineage.up"),
     ]
 
     class Loaded(Message):

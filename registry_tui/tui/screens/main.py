@@ -45,17 +45,17 @@ class MainScreen(MainActions):
     AUTO_FOCUS = "#models"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "app.help", "Help"),
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("c", "compare", "Compare"),
-        Binding("l", "lineage", "Lineage"),
-        Binding("p", "promote", "Promote"),
-        Binding("u", "untag", "Remove tag", show=False),
-        Binding("r", "retire", "Retire"),
-        Binding("d", "delete", "Delete"),
-        Binding("y", "copy_path", "Copy path", show=False),
-        Binding("s", "toggle_sidebar", "Sidebar", show=False),
-        Binding("escape", "clear", "Clear filter, then marks", show=False),
+        Binding("question_mark", "app.help", "Help", id="main.help"),
+        Binding("slash", "focus_filter", "Filter", id="main.focus_filter"),
+        Binding("c", "compare", "Compare", id="main.compare"),
+        Binding("l", "lineage", "Lineage", id="main.lineage"),
+        Binding("p", "promote", "Promote", id="main.promote"),
+        Binding("u", "untag", "Remove tag", show=False, id="main.untag"),
+        Binding("r", "retire", "Retire", id="main.retire"),
+        Binding("d", "delete", "Delete", id="main.delete"),
+        Binding("y", "copy_path", "Copy path", show=False, id="main.copy_path"),
+        Binding("s", "toggle_sidebar", "Sidebar", show=False, id="main.toggle_sidebar"),
+        Binding("escape", "clear", "Clear filter, then marks", show=False, id="main.clear"),
     ]
 
     class Loaded(Message):
@@ -97,10 +97,13 @@ class MainScreen(MainActions):
             super().__init__()
             self.record = record
 
-    def __init__(self, registry: ModelRegistry, *, read_only: bool = False) -> None:
+    def __init__(
+        self, registry: ModelRegistry, *, read_only: bool = False, sidebar: bool | None = None
+    ) -> None:
         super().__init__()
         self.registry = registry
         self.read_only = read_only
+        self.sidebar_preference = sidebar
         self.query_model = ModelQuery()
         self.generation = 0
         self.facets: Facets | None = None
@@ -341,6 +344,8 @@ class MainScreen(MainActions):
 
     def on_resize(self, event: Resize) -> None:
         wide = event.size.width >= SIDEBAR_MIN_WIDTH
+        if self.sidebar_preference is not None:
+            wide = self.sidebar_preference  # the preferences file decides, once
         if wide != self._sidebar_wide:
             self._sidebar_wide = wide
             self.query_one(Sidebar).display = wide

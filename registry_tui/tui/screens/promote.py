@@ -69,10 +69,10 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
     AUTO_FOCUS = "#tag-input"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "confirm", "Promote", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "pick(1)", "Next tag", show=False),
-        Binding("up", "pick(-1)", "Previous tag", show=False),
+        Binding("enter", "confirm", "Promote", priority=True, id="promote.confirm"),
+        Binding("escape", "cancel", "Cancel", id="promote.cancel"),
+        Binding("down", "pick(1)", "Next tag", show=False, id="promote.next"),
+        Binding("up", "pick(-1)", "Previous tag", show=False, id="promote.previous"),
     ]
 
     class Preview(Message):

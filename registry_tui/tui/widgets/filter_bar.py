@@ -28,7 +28,7 @@ class FilterBar(Horizontal):
     """The filter input with its prompt and its error message."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear", "Clear filter"),
+        Binding("escape", "clear", "Clear filter", id="filter.clear"),
     ]
 
     class Changed(Message):

@@ -49,16 +49,16 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
     """A paged, virtual table of models; the screen feeds it rows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False),
-        Binding("k,up", "cursor_up", "Up", show=False),
-        Binding("g,home", "first", "First model", show=False),
-        Binding("G,end", "last", "Last model", show=False),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
-        Binding("left", "scroll_columns(-8)", "Scroll left", show=False),
-        Binding("right", "scroll_columns(8)", "Scroll right", show=False),
-        Binding("enter", "select", "Open", show=False),
-        Binding("space", "toggle_mark", "Mark", show=False),
+        Binding("j,down", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("g,home", "first", "First model", show=False, id="table.first"),
+        Binding("G,end", "last", "Last model", show=False, id="table.last"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("left", "scroll_columns(-8)", "Scroll left", show=False, id="table.left"),
+        Binding("right", "scroll_columns(8)", "Scroll right", show=False, id="table.right"),
+        Binding("enter", "select", "Open", show=False, id="table.open"),
+        Binding("space", "toggle_mark", "Mark", show=False, id="table.mark"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
