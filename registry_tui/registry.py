@@ -23,6 +23,7 @@ import peewee
 from registry_tui import validate
 from registry_tui.db import migrations
 from registry_tui.db.connect import (
+    ReadOnlySqlite,
     needs_companions,
     open_database,
     parse_target,
@@ -146,8 +147,14 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         self.close()
 
     def close(self) -> None:
-        """Close this thread's connection (others close when their threads end)."""
-        if not self._db.is_closed():
+        """Close this thread's connection (others close when their threads end).
+
+        A read-only registry closes every thread's connection, and removes the
+        ``-wal``/``-shm`` files its open made SQLite create, when nobody else uses them.
+        """
+        if isinstance(self._db, ReadOnlySqlite):
+            self._db.close_all()
+        elif not self._db.is_closed():
             self._db.close()
         if self._companions_missing and self._target.path is not None:
             release_companions(self._target.path)

@@ -75,6 +75,10 @@ def build_hostile(path: Path) -> dict[str, int]:
             "UPDATE models SET export_formats = ? WHERE model_id = ?",
             (json.dumps(["onnx", hostile("fmt")]), child),
         )
+        conn.execute(  # what a legacy file can hold where the API writes a timestamp
+            "UPDATE models SET created_at = ? WHERE model_id = ?",
+            ("2026-01-01 00:00:00" + OSC2, parent),
+        )
         conn.execute(
             "INSERT INTO model_exports (model_id, export_format, export_path) VALUES (?, ?, ?)",
             (parent, hostile("fmt"), hostile("e.bin")),

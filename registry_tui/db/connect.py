@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,9 +124,9 @@ def open_database(target: Target, create: bool = True, read_only: bool = False) 
         elif target.path != ":memory:" and not os.path.exists(target.path):
             raise StorageError(missing_message(target.path))
         if read_only and target.path != ":memory:":
-            return peewee.SqliteDatabase(
+            return ReadOnlySqlite(
                 read_only_uri(target.path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S,
-                uri=True,
+                uri=True, check_same_thread=False,
             )  # fmt: skip
         return peewee.SqliteDatabase(
             target.path,
@@ -145,6 +146,36 @@ def open_database(target: Target, create: bool = True, read_only: bool = False) 
     if read_only:
         params["options"] = f"{params.get('options', '')} -c default_transaction_read_only=on"
     return peewee.PostgresqlDatabase(name, **params)
+
+
+class ReadOnlySqlite(peewee.SqliteDatabase):
+    """A read-only SQLite database that can close the connections of every thread.
+
+    Each thread (the app's workers among them) gets its own connection; closing
+    them all at the end lets SQLite remove the ``-wal``/``-shm`` files a
+    read-only open made it create (see :func:`release_companions`).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection = super()._connect()  # type: ignore[misc]
+        with self._opened_lock:
+            self._opened.append(connection)
+        return connection
+
+    def close_all(self) -> None:
+        """Close every thread's connection (call when no thread uses the database)."""
+        if not self.is_closed():
+            self.close()
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            with contextlib.suppress(sqlite3.Error):
+                connection.close()
 
 
 def missing_message(path: str) -> str:

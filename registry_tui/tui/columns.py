@@ -45,7 +45,7 @@ def _gutter(_: ModelRecord) -> Text:
 
 
 def _created(record: ModelRecord) -> Text:
-    return Text(record.created_at[:10])
+    return literal(record.created_at[:10])
 
 
 def _tags(record: ModelRecord) -> Text:

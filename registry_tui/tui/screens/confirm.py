@@ -17,6 +17,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from registry_tui.tui.text import plain
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask before doing something that cannot be undone."""
@@ -38,8 +40,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="-danger" if self.danger else ""):
-            yield Static(Text(self.title_text, style="bold"), id="dialog-title")
-            yield Static(Text(self.question), id="dialog-question")
+            yield Static(Text(plain(self.title_text), style="bold"), id="dialog-title")
+            question = "\n".join(plain(line) for line in self.question.split("\n"))
+            yield Static(Text(question), id="dialog-question")  # lines kept, text literal
             with Horizontal(id="dialog-buttons"):
                 yield Button("No", id="no", compact=True)
                 yield Button(

@@ -19,6 +19,7 @@ from registry_tui.records import EventRecord, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import history_table
 from registry_tui.tui.messages import RegistryChanged
+from registry_tui.tui.text import plain
 from registry_tui.tui.widgets.detail_pane import detail_renderable
 
 HISTORY_LIMIT = 50
@@ -96,7 +97,7 @@ class DetailScreen(Screen[None]):
             body.update(Text(f"Model {self.model_id} no longer exists", style="red"))
         else:
             title.append(" · ")
-            title.append(message.record.status, style="dim")
+            title.append(plain(message.record.status), style="dim")
             body.update(detail_renderable(message.record))
         self.query_one("#screen-title", Static).update(title)
         self.query_one("#detail-history", Static).update(

@@ -17,7 +17,6 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Footer, Static
 
@@ -28,7 +27,7 @@ from registry_tui.records import Facets, ModelQuery, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.main_actions import MainActions
-from registry_tui.tui.text import literal
+from registry_tui.tui.text import literal, markup
 from registry_tui.tui.widgets.detail_pane import DetailPane
 from registry_tui.tui.widgets.filter_bar import FilterBar
 from registry_tui.tui.widgets.model_table import PAGE, ModelTable
@@ -385,7 +384,7 @@ class MainScreen(MainActions):
         label = "task" if kind == "task" else "tag"
         # The palette reads titles as markup: escape user text so it shows literally.
         return SystemCommand(
-            f"Filter by {label}: {escape(literal(value).plain)}",
+            f"Filter by {label}: {markup(value)}",
             f"{count:,} models",
             lambda: self.filter_by(kind, value),
             discover=False,
