@@ -111,7 +111,7 @@ def test_upgrade_says_what_it_did(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_cli_read_commands_on_an_unwritable_registry(
     current: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """list, get, lineage, compare, history and dump work on a file nobody may write."""
+    """list, get, lineage, compare, history, dump and check work on a file nobody may write."""
     db = str(current)
     before = fingerprint(current.parent)
     commands = [
@@ -125,7 +125,9 @@ def test_cli_read_commands_on_an_unwritable_registry(
     with immutable(current.parent), immutable(current):
         for command in commands:
             assert main(["--db", db, *command]) == 0, (command, capsys.readouterr().err)
-    assert "gpt" in capsys.readouterr().out
+        assert "gpt" in capsys.readouterr().out
+        assert main(["--db", db, "check"]) == 1  # the checkpoints are missing: it did check
+        assert "checkpoint_missing" in capsys.readouterr().out
     assert fingerprint(current.parent) == before
 
 

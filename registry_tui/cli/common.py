@@ -246,16 +246,11 @@ def open_registry(
             f"(registering a model creates one)"
         )
     from registry_tui import ModelRegistry
+    from registry_tui.db.connect import can_write
 
-    if reading and not is_url(location) and os.path.exists(location) and not writable(location):
+    if reading and not is_url(location) and os.path.exists(location) and not can_write(location):
         read_only = True
     return ModelRegistry(location, read_only=read_only)
-
-
-def writable(path: str) -> bool:
-    """True when this process may write ``path`` and create files beside it (a journal)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
 
 
 def model_ref(record_label: str, model_id: int) -> str:

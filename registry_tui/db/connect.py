@@ -203,6 +203,12 @@ def read_only_uri(path: str) -> str:
     return uri
 
 
+def can_write(path: str) -> bool:
+    """True when this process may write ``path`` and create files beside it (a journal)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+
+
 def needs_companions(path: str) -> bool:
     """True for a WAL-mode SQLite file whose ``-wal`` or ``-shm`` file is missing."""
     try:
