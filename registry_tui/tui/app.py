@@ -29,6 +29,7 @@ from textual.theme import Theme
 from registry_tui.errors import RegistryError
 from registry_tui.registry import ModelRegistry
 from registry_tui.tui import preferences
+from registry_tui.tui.keys import binding_ids
 from registry_tui.tui.messages import RegistryChanged, RegistryTouched
 from registry_tui.tui.screens.help import HelpScreen, help_rows
 from registry_tui.tui.screens.main import MainScreen
@@ -110,6 +111,13 @@ class RegistryApp(App[None]):
         if self.config_error:
             self.notify(f"{self.config_error}; using the defaults", severity="error", timeout=10)
         self.set_keymap(prefs.keymap)
+        unknown = sorted(set(prefs.keys) - binding_ids(RegistryApp))
+        if unknown:
+            self.notify(
+                f"Unknown key binding id {unknown[0]!r} in {self.config} "
+                "(see 'Preferences' in the README)",
+                severity="warning",
+            )
         if prefs.theme:
             try:
                 self.theme = prefs.theme

@@ -145,3 +145,32 @@ def test_an_unknown_theme_is_reported_and_ignored(
         assert any("Unknown theme 'nope'" in n and "nord" in n for n in notifications(app))
 
     run_with(registry, config, scenario)
+
+
+def test_every_binding_has_a_unique_id_and_keys_lists_them_all() -> None:
+    """Each Binding(...) in the app's source has an id, ids are unique, and binding_ids()
+    knows every one (so the preferences can name any key, and a typo is reported)."""
+    import re
+
+    import registry_tui.tui as package
+    from registry_tui.tui.app import RegistryApp
+    from registry_tui.tui.keys import binding_ids
+
+    source = "".join(p.read_text() for p in Path(package.__file__).parent.rglob("*.py"))
+    written = re.findall(r"Binding\(.*?id=\"([^\"]+)\"", source)
+    assert len(written) == source.count("Binding(")
+    assert len(written) == len(set(written)) == len(binding_ids(RegistryApp))
+
+
+def test_an_unknown_binding_id_is_reported(
+    seeded: tuple[ModelRegistry, dict[str, int]], tmp_path: Path
+) -> None:
+    """A typo in [keys] names the id instead of being silently ignored."""
+    registry, _ = seeded
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\n"main.delte" = ""\n')
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        assert any("Unknown key binding id 'main.delte'" in n for n in notifications(app))
+
+    run_with(registry, config, scenario)
