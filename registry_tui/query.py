@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from registry_tui.errors import ValidationError
+from registry_tui.escapes import decode_value
 from registry_tui.records import STATUSES, ModelQuery
 
 NUMERIC_COLUMNS: tuple[str, ...] = ("model_size_mb", "memory_req_gb", "training_run_id")
@@ -319,7 +320,7 @@ def parse_filter(text: str, base: ModelQuery | None = None) -> ModelQuery:
     query = base or ModelQuery()
     words: list[str] = []
     where: list[str] = []
-    for token in tokenize(text):
+    for token in map(decode_value, tokenize(text)):  # see escapes.encode_value
         key, sep, value = token.partition(":")
         if sep and not _HAS_OPERATOR.search(key):
             query = _apply_key(query, key.lower(), value, token)

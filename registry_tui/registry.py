@@ -22,7 +22,13 @@ import peewee
 
 from registry_tui import validate
 from registry_tui.db import migrations, plans, policies
-from registry_tui.db.connect import open_database, parse_target
+from registry_tui.db.connect import (
+    ReadOnlySqlite,
+    needs_companions,
+    open_database,
+    parse_target,
+    release_companions,
+)
 from registry_tui.db.guard import guard as _guard
 from registry_tui.db.guard import storage_error
 from registry_tui.db.live import Liveness
@@ -74,7 +80,9 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         db: ``models.db``, ``sqlite:///path``, or ``postgresql://user:pass@host:port/name``.
         clock: returns the current time as a naive UTC datetime (tests fix it).
         actor: who the history records as making changes (default ``user@host``).
-        read_only: refuse every change, and a missing SQLite file (for browsing).
+        read_only: browse without writing anything: every change is refused, the
+            schema is never migrated (a registry that needs it is refused with how to
+            upgrade it), a SQLite file is opened ``mode=ro`` and never created.
 
     Example:
         >>> with ModelRegistry("models.db") as registry:
@@ -93,21 +101,29 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         self._clock = clock or _utc_now
         self.actor = actor or default_actor()
         self.read_only = read_only
-        self._db = open_database(self._target, create=not read_only)
+        self._companions_missing = (
+            read_only and self._target.path is not None and needs_companions(self._target.path)
+        )
+        self._db = open_database(self._target, create=not read_only, read_only=read_only)
         self._tables = bind(self._db)
         self._store = Store(self._db, self._tables)
         self._writer = Writer(self._store, self.actor)
         self._legacy_hash: bool | None = None
         self._live = Liveness(self._db, self._target, self._reopened)
+        self.upgraded_from: int | None = None
+        """The schema version found on open when this open migrated it, else ``None``."""
         self._open()
 
     @_guard
     def _open(self) -> None:
         try:
             self._db.connect(reuse_if_open=True)
-            migrations.migrate(self._db)
+            if self.read_only:
+                migrations.require_current(self._db, self.location)
+            else:
+                self._migrate()
         except BaseException:
-            self._db.close()
+            self.close()
             raise
         self._live.opened()
 
@@ -115,7 +131,13 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         """The SQLite file was replaced under us: bring the new one up to this schema."""
         self._legacy_hash = None
         if not self.read_only:
-            migrations.migrate(self._db)
+            self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date, remembering the version found if it was older."""
+        found = migrations.migrate(self._db)
+        if found != migrations.SCHEMA_VERSION:
+            self.upgraded_from = found
 
     # -- identity -----------------------------------------------------------------
     @property
@@ -143,9 +165,17 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         self.close()
 
     def close(self) -> None:
-        """Close this thread's connection (others close when their threads end)."""
-        if not self._db.is_closed():
+        """Close this thread's connection (others close when their threads end).
+
+        A read-only registry closes every thread's connection, and removes the
+        ``-wal``/``-shm`` files its open made SQLite create, when nobody else uses them.
+        """
+        if isinstance(self._db, ReadOnlySqlite):
+            self._db.close_all()
+        elif not self._db.is_closed():
             self._db.close()
+        if self._companions_missing and self._target.path is not None:
+            release_companions(self._target.path)
 
     # -- plumbing -------------------------------------------------------------------
     def _now(self) -> str:

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 from registry_tui.cli.common import (
     CommandError,
     Output,
+    UsageError,
     is_url,
     open_registry,
+    resolve_db,
 )
 
 if TYPE_CHECKING:
@@ -25,7 +27,12 @@ DEMO_PATH = "demo.db"
 def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
     """Add this module's commands to the parser."""
     tui = subparsers.add_parser("tui", parents=parents, help="open the terminal app")
-    tui.add_argument("--read-only", action="store_true", help="disable every change")
+    tui.add_argument(
+        "--read-only", action="store_true", help="browse only: change nothing, create no file"
+    )
+    tui.add_argument(
+        "--create", action="store_true", help="create the SQLite registry file when it is missing"
+    )
     tui.set_defaults(handler=run_tui)
     demo = subparsers.add_parser(
         "demo", parents=parents, help="build a demo registry (when missing) and open the app on it"
@@ -42,11 +49,22 @@ def open_tui(args: argparse.Namespace, out: Output, *, read_only: bool) -> int:
     if not out.is_terminal():
         raise CommandError("The terminal app needs a terminal; for scripts use 'list' or 'get'")
     try:
-        from registry_tui.tui.app import run_app
+        from registry_tui.tui.app import AppCrashed, run_app
     except ImportError as exc:
         raise CommandError(f"The terminal app is not available: {exc}") from None
-    with open_registry(args) as registry:
-        run_app(registry, read_only=read_only)
+    create = bool(getattr(args, "create", False))
+    if create and read_only:
+        raise UsageError("--create and --read-only exclude each other")
+    location = resolve_db(args)
+    if not create and not is_url(location) and not os.path.exists(location):
+        from registry_tui.db.connect import missing_message
+
+        raise CommandError(missing_message(location))
+    with open_registry(args, reading=True, read_only=read_only) as registry:
+        try:
+            run_app(registry, read_only=read_only)
+        except AppCrashed as exc:
+            raise CommandError(str(exc)) from None
     return 0
 
 

@@ -130,7 +130,7 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
 
     query = list_query(args)
     limit = args.limit or None
-    with open_registry(args, must_exist=True) as registry:
+    with open_registry(args, must_exist=True, reading=True) as registry:
         if args.format == "table":
             page = registry.page(query, 0, limit) if limit else None
             records = list(page.records) if page else registry.query_models(query, 0, None)
@@ -185,7 +185,7 @@ def run_get(args: argparse.Namespace, out: Output) -> int:
     from registry_tui import render
 
     _check_get_args(args)
-    with open_registry(args, must_exist=True) as registry:
+    with open_registry(args, must_exist=True, reading=True) as registry:
         record = registry.find_record(
             model_id=args.model_id, name=args.name, version=args.version, tag=args.tag
         )
@@ -208,7 +208,7 @@ def run_compare(args: argparse.Namespace, out: Output) -> int:
     from registry_tui import render
     from registry_tui.metrics import direction_lists
 
-    with open_registry(args, must_exist=True) as registry:
+    with open_registry(args, must_exist=True, reading=True) as registry:
         records = registry.compare_records(args.model_ids)
         recorded = registry.metric_directions()
     lower, higher = direction_lists(recorded, args.lower_better, args.higher_better)
@@ -232,7 +232,7 @@ def run_lineage(args: argparse.Namespace, out: Output) -> int:
     from registry_tui import render
     from registry_tui.metrics import direction_lists
 
-    with open_registry(args, must_exist=True) as registry:
+    with open_registry(args, must_exist=True, reading=True) as registry:
         registry.require_record(args.model_id)
         if args.family:
             records = registry.family_records(args.model_id)
@@ -259,7 +259,7 @@ def run_config_diff(args: argparse.Namespace, out: Output) -> int:
     if len(args.model_ids) != 2:
         raise UsageError("--model-ids takes exactly two ids, e.g. 3,7")
     first, second = args.model_ids
-    with open_registry(args, must_exist=True) as registry:
+    with open_registry(args, must_exist=True, reading=True) as registry:
         left, right = registry.compare_records([first, second])
         changes = registry.config_changes(first, second)
     if args.format == "json":

@@ -231,18 +231,29 @@ def resolve_db(args: argparse.Namespace) -> str:
     return str(given or os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
-def open_registry(args: argparse.Namespace, *, must_exist: bool = False) -> ModelRegistry:
+def open_registry(
+    args: argparse.Namespace,
+    *,
+    must_exist: bool = False,
+    reading: bool = False,
+    read_only: bool = False,
+) -> ModelRegistry:
     """Open the registry the command line names.
 
     ``must_exist`` (read commands) refuses to create a new SQLite file for a
     path that does not exist, so a typo in ``--db`` is reported, not hidden.
+    ``reading`` (commands that never write) opens a SQLite file the user cannot
+    write to read-only instead of failing; ``read_only`` always does.
     """
     location = resolve_db(args)
-    if must_exist:
+    if must_exist or read_only:
         require_existing(location)
     from registry_tui import ModelRegistry
+    from registry_tui.db.connect import can_write
 
-    return ModelRegistry(location)
+    if reading and not is_url(location) and os.path.exists(location) and not can_write(location):
+        read_only = True
+    return ModelRegistry(location, read_only=read_only)
 
 
 def sqlite_file(location: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Maintenance commands: ``check``, ``backup``, ``dump``, ``load``.
+"""Maintenance commands: ``check``, ``upgrade``, ``backup``, ``dump``, ``load``.
 
 Long runs (hashing checkpoints, dumping or loading big registries) draw a
 progress bar on stderr when it is a terminal, and stay quiet when piped.
@@ -51,6 +51,12 @@ def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> 
     )
     check.add_argument("--format", choices=("table", "json"), default="table", help="output")
     check.set_defaults(handler=run_check)
+    upgrade = subparsers.add_parser(
+        "upgrade",
+        parents=parents,
+        help="migrate the registry's schema to this version (read-only opens never do)",
+    )
+    upgrade.set_defaults(handler=run_upgrade)
     backup = subparsers.add_parser(
         "backup", parents=parents, help="consistent copy of a SQLite registry, while others write"
     )
@@ -173,6 +179,23 @@ def _problems_table(report: CheckReport) -> Table:
     return table
 
 
+# -- upgrade ---------------------------------------------------------------------------------------
+
+
+def run_upgrade(args: argparse.Namespace, out: Output) -> int:
+    """Open the registry for writing, which migrates it; say what changed."""
+    from registry_tui.db.migrations import SCHEMA_VERSION
+
+    with open_registry(args, must_exist=True) as registry:
+        found = registry.upgraded_from
+        where = registry.location
+    if found is None:
+        out.say(f"{where} is up to date (schema version {SCHEMA_VERSION})")
+    else:
+        out.say(f"Upgraded {where} from schema version {found} to {SCHEMA_VERSION}")
+    return 0
+
+
 # -- backup ---------------------------------------------------------------------------------------
 
 
@@ -180,7 +203,10 @@ def run_backup(args: argparse.Namespace, out: Output) -> int:
     """Copy a SQLite registry with the online backup API; verify the copy."""
     from registry_tui.ops import backup
 
-    with open_registry(args, must_exist=True) as registry, progress_bar(out) as progress:
+    with (
+        open_registry(args, must_exist=True, reading=True) as registry,
+        progress_bar(out) as progress,
+    ):
         report = backup(registry, args.dest, overwrite=args.force, progress=progress)
     size = report.size_bytes / (1024 * 1024)
     out.say(
@@ -197,7 +223,10 @@ def run_dump(args: argparse.Namespace, out: Output) -> int:
     """Write the registry to a bundle file (or stdout)."""
     from registry_tui.ops import save_bundle, write_bundle
 
-    with open_registry(args, must_exist=True) as registry, progress_bar(out) as progress:
+    with (
+        open_registry(args, must_exist=True, reading=True) as registry,
+        progress_bar(out) as progress,
+    ):
         location = registry.location
         bundle = registry.dump_bundle(progress)
         if args.file == STDIO:

@@ -98,7 +98,7 @@ def run_history(args: argparse.Namespace, out: Output) -> int:
     """Show the history of changes, newest first; exit status 1 when there is none."""
     from registry_tui import render
 
-    with open_registry(args, must_exist=True) as registry:
+    with open_registry(args, must_exist=True, reading=True) as registry:
         events = registry.events(model_id=args.model_id, tag=args.tag, limit=args.limit or None)
         labels = model_labels(registry, events) if args.format == "table" else {}
     if args.format == "json":

@@ -8,12 +8,15 @@ in an error message or in a repr.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import sqlite3
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import peewee
 
@@ -107,24 +110,33 @@ def _parse_postgres(text: str) -> Target:
     return Target("postgresql", display=display, params=params, secret=password)
 
 
-def open_database(target: Target, create: bool = True) -> peewee.Database:
+def open_database(target: Target, create: bool = True, read_only: bool = False) -> peewee.Database:
     """Make (but do not yet connect) the peewee database for ``target``.
 
-    A missing SQLite file is created when ``create``, else refused.
+    A missing SQLite file is created when ``create`` (and not ``read_only``), else
+    refused. ``read_only`` opens SQLite through a ``file:...?mode=ro`` URI (see
+    :func:`read_only_uri`) and PostgreSQL sessions with read-only transactions.
     """
     if target.backend == "sqlite":
         assert target.path is not None
-        if create:
+        if create and not read_only:
             _create_private_file(target.path)
         elif target.path != ":memory:" and not os.path.exists(target.path):
-            raise StorageError(f"No registry at {target.path}: the file does not exist")
+            raise StorageError(missing_message(target.path))
         _refuse_special_file(target.path)
-        database = peewee.SqliteDatabase(
-            target.path,
-            pragmas=SQLITE_PRAGMAS,
-            timeout=BUSY_TIMEOUT_S,
-            lock_type="IMMEDIATE",
-        )
+        database: peewee.SqliteDatabase
+        if read_only and target.path != ":memory:":
+            database = ReadOnlySqlite(
+                read_only_uri(target.path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S,
+                uri=True, check_same_thread=False,
+            )  # fmt: skip
+        else:
+            database = peewee.SqliteDatabase(
+                target.path,
+                pragmas=SQLITE_PRAGMAS,
+                timeout=BUSY_TIMEOUT_S,
+                lock_type="IMMEDIATE",
+            )
         database.register_function(_lower, "registry_lower", 1, deterministic=True)
         return database
     try:
@@ -136,6 +148,8 @@ def open_database(target: Target, create: bool = True) -> peewee.Database:
     params = dict(target.params)
     name = params.pop("database")
     params.setdefault("connect_timeout", 10)
+    if read_only:
+        params["options"] = f"{params.get('options', '')} -c default_transaction_read_only=on"
     return peewee.PostgresqlDatabase(name, **params)
 
 
@@ -154,6 +168,79 @@ def _refuse_special_file(path: str) -> None:
         raise StorageError(
             f"Cannot open database {path}: it is not a regular file (a FIFO or a device)"
         )
+
+
+class ReadOnlySqlite(peewee.SqliteDatabase):
+    """A read-only SQLite database that can close the connections of every thread.
+
+    Each thread (the app's workers among them) gets its own connection; closing
+    them all at the end lets SQLite remove the ``-wal``/``-shm`` files a
+    read-only open made it create (see :func:`release_companions`).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection = super()._connect()  # type: ignore[misc]
+        with self._opened_lock:
+            self._opened.append(connection)
+        return connection
+
+    def close_all(self) -> None:
+        """Close every thread's connection (call when no thread uses the database)."""
+        if not self.is_closed():
+            self.close()
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            with contextlib.suppress(sqlite3.Error):
+                connection.close()
+
+
+def missing_message(path: str) -> str:
+    """The one-line refusal for a SQLite path that does not exist, with how to make one."""
+    return (
+        f"No registry at {path}: the file does not exist (create one with "
+        f"'registry-tui --db {path} tui --create', or try 'registry-tui demo')"
+    )
+
+
+def read_only_uri(path: str) -> str:
+    """A ``file:`` URI that opens ``path`` without ever writing to it.
+
+    ``mode=ro`` lets SQLite read alongside writers. A WAL-mode file needs its
+    ``-wal`` and ``-shm`` companions to be read that way; when they are missing and
+    cannot be created (a folder without write permission), the file is opened
+    ``immutable=1`` instead: readable, at the price of not seeing changes other
+    processes make while it is open.
+    """
+    absolute = os.path.abspath(path)
+    uri = "file:" + quote(absolute) + "?mode=ro"
+    folder = os.path.dirname(absolute)
+    if needs_companions(absolute) and not os.access(folder, os.W_OK | os.X_OK):
+        uri += "&immutable=1"
+    return uri
+
+
+def can_write(path: str) -> bool:
+    """True when this process may write ``path`` and create files beside it (a journal)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+
+
+def needs_companions(path: str) -> bool:
+    """True for a WAL-mode SQLite file whose ``-wal`` or ``-shm`` file is missing."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False
+    wal_mode = len(header) == 20 and header[18] == 2
+    missing = not (os.path.exists(path + "-wal") and os.path.exists(path + "-shm"))
+    return wal_mode and missing
 
 
 def _create_private_file(path: str) -> None:
@@ -175,3 +262,18 @@ def _create_private_file(path: str) -> None:
     except OSError as exc:
         raise StorageError(f"Cannot create database {path}: {exc.strerror}") from None
     os.close(fd)
+
+
+def release_companions(path: str) -> None:
+    """Let SQLite remove the ``-wal``/``-shm`` files a read-only open made it create.
+
+    A read-only connection cannot delete them; a plain connection that reads and
+    closes does, exactly as the last writer's close does, and only when no other
+    process has the file open. The database file itself is not written.
+    """
+    with contextlib.suppress(sqlite3.Error):
+        connection = sqlite3.connect(path, timeout=0.1)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()

@@ -269,6 +269,25 @@ def _check_not_newer(version: int) -> None:
         )
 
 
+def require_current(db: peewee.Database, where: str) -> None:
+    """Refuse, without writing anything, a database this code cannot read as it is.
+
+    Read-only opens call this instead of :func:`migrate`.
+
+    Raises:
+        SchemaVersionError: the schema is older (it needs ``registry-tui upgrade``)
+            or newer than this code.
+    """
+    found = read_version(db)
+    _check_not_newer(found)
+    if found < SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"Registry {where} needs an upgrade (schema version {found}, this registry-tui "
+            f"uses {SCHEMA_VERSION}) and cannot be changed read-only: run "
+            f"'registry-tui --db {where} upgrade', then open it again"
+        )
+
+
 def migrate(db: peewee.Database) -> int:
     """Bring the schema up to :data:`SCHEMA_VERSION`; return the version found before.
 

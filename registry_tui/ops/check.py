@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from registry_tui.db import migrations
-from registry_tui.db.connect import parse_target
+from registry_tui.db.connect import can_write, parse_target
 from registry_tui.errors import RegistryError
 from registry_tui.ops.files import checkpoints, exports
 from registry_tui.ops.findings import CheckReport, CheckRun, Problem, first_line
@@ -97,8 +97,10 @@ def check_location(
     from registry_tui.registry import ModelRegistry
 
     target = parse_target(db)
+    path = target.path if target.backend == "sqlite" else None
+    unwritable = path is not None and os.path.isfile(path) and not can_write(path)
     try:
-        registry = ModelRegistry(db)
+        registry = ModelRegistry(db, read_only=unwritable)  # a shared file can be checked
     except RegistryError as exc:
         problems = [Problem("open", "database", str(exc))]
         if target.backend == "sqlite" and target.path and os.path.isfile(target.path):

@@ -3,42 +3,18 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rich.text import Text
 
+from registry_tui.escapes import visible as visible  # the one definition, re-exported
 from registry_tui.metrics import format_value
 from registry_tui.records import ModelRecord
 
 BEST_MARK = "★"
 
-_CONTROL = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
-)
-
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
 STATUS_STYLES = {"active": "green", "retired": "dim"}
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    char = match.group(0)
-    if char in _NAMED_ESCAPES:
-        return _NAMED_ESCAPES[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
-def visible(value: object) -> str:
-    """``str(value)`` with control characters shown as escapes (``"\\x1b"``, ``"\\n"``).
-
-    The result contains nothing a terminal acts on: no ESC, no C1 controls, no
-    bidirectional overrides. Rich markup is left as is: wrap the result in
-    :class:`~rich.text.Text` (see :func:`safe_text`) to keep it literal.
-    """
-    return _CONTROL.sub(_escape_char, str(value))
 
 
 def safe_text(value: object, style: str = "") -> Text:

@@ -17,20 +17,26 @@ screen.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App, InvalidThemeError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
 
 from registry_tui.errors import ConnectionLostError, RegistryError
 from registry_tui.registry import ModelRegistry
+from registry_tui.tui import preferences
+from registry_tui.tui.keys import binding_ids
 from registry_tui.tui.messages import (
     ConnectionChanged,
     RegistryChanged,
@@ -46,6 +52,18 @@ from registry_tui.tui.widgets.connection_banner import ConnectionBanner
 POLL_INTERVAL_S = 1.0
 MAX_RETRY_S = 30.0
 """The longest wait between two tries while the database cannot be reached."""
+DEBUG_ENV = "REGISTRY_TUI_DEBUG"
+
+
+class AppCrashed(RuntimeError):
+    """The app stopped on an unexpected error; the message is one line without row data."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(
+            f"The terminal app crashed ({type(error).__name__}); "
+            f"set {DEBUG_ENV}=1 to see the traceback"
+        )
+        self.error = error
 
 
 class RegistryApp(App[None]):
@@ -54,9 +72,9 @@ class RegistryApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "registry-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help"),
-        Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),
     ]
 
     class TokenRead(Message):
@@ -80,8 +98,11 @@ class RegistryApp(App[None]):
         read_only: bool = False,
         poll_interval: float | None = POLL_INTERVAL_S,
         clock: Callable[[], datetime] | None = None,
+        config: Path | None = None,
     ) -> None:
         super().__init__()
+        self.config = config
+        self.preferences, self.config_error = _read_preferences(config)
         self.registry = registry
         self.read_only = read_only or registry.read_only
         self.poll_interval = poll_interval
@@ -91,10 +112,15 @@ class RegistryApp(App[None]):
         self.lost_error = ""
         self.retry_delay = 0.0
         self._next_try = 0.0
+        self.crash: Exception | None = None
         self.sub_title = plain(registry.location)
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.registry, read_only=self.read_only))
+        self._apply_preferences()
+        screen = MainScreen(
+            self.registry, read_only=self.read_only, sidebar=self.preferences.sidebar
+        )
+        self.push_screen(screen)
         if self.read_only:
             self.notify(
                 "Read-only: promote, untag, retire and delete are disabled",
@@ -106,6 +132,40 @@ class RegistryApp(App[None]):
         if self.poll_interval:
             self.set_interval(self.poll_interval, self._tick)
         self._fit(self.size.width, self.size.height)
+
+    # -- preferences -------------------------------------------------------------------
+
+    def _apply_preferences(self) -> None:
+        prefs = self.preferences
+        if self.config_error:
+            self.notify(f"{self.config_error}; using the defaults", severity="error", timeout=10)
+        self.set_keymap(prefs.keymap)
+        unknown = sorted(set(prefs.keys) - binding_ids(RegistryApp))
+        if unknown:
+            self.notify(
+                f"Unknown key binding id {unknown[0]!r} in {self.config} "
+                "(see 'Preferences' in the README)",
+                severity="warning",
+            )
+        if prefs.theme:
+            try:
+                self.theme = prefs.theme
+            except InvalidThemeError:
+                names = ", ".join(sorted(self.available_themes))
+                self.notify(f"Unknown theme {prefs.theme!r} in {self.config}: one of {names}")
+        self.theme_changed_signal.subscribe(self, self._save_theme)
+
+    def _save_theme(self, theme: Theme) -> None:
+        if self.config is None or self.config_error:
+            return
+        try:
+            preferences.save_setting(self.config, "theme", theme.name)
+        except (OSError, preferences.PreferencesError) as exc:
+            self.notify(f"Theme not saved: {exc}", severity="warning")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A global key the preferences unbind (``"app.quit" = ""``) does nothing."""
+        return f"app.{action}" not in self.preferences.unbound
 
     # -- live refresh ------------------------------------------------------------------
 
@@ -177,6 +237,36 @@ class RegistryApp(App[None]):
         """Reload everything shown from the database (reconnecting if it was lost)."""
         self.check_changes(force=True)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast shows its text literally: messages quote names, paths and tags."""
+        del markup  # never interpreted: the text may come from the registry
+        super().notify(
+            plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False
+        )
+
+    # -- crashes: one line, not Textual's traceback (it prints the locals: row data) ---
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's hook for an unhandled exception (private API, kept to these two
+        # methods): remember the error so run_app can report it and exit non-zero.
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        if os.environ.get(DEBUG_ENV):
+            super()._print_error_renderables()
+        else:
+            self._exit_renderables.clear()
+
     # -- help, palette, size -----------------------------------------------------------
 
     def action_help(self) -> None:
@@ -229,12 +319,37 @@ def make_app(
     read_only: bool = False,
     poll_interval: float | None = POLL_INTERVAL_S,
     clock: Callable[[], datetime] | None = None,
+    config: Path | None = None,
 ) -> RegistryApp:
     """The app over ``registry`` (tests pass ``poll_interval=None`` to poll only on demand,
-    and a fixed ``clock`` for the time the disconnected banner shows)."""
-    return RegistryApp(registry, read_only=read_only, poll_interval=poll_interval, clock=clock)
+    and a fixed ``clock`` for the time the disconnected banner shows).
+
+    ``config`` is the preferences file to read and save (none by default, so tests
+    never depend on the user's file; :func:`run_app` passes the user's).
+    """
+    return RegistryApp(
+        registry, read_only=read_only, poll_interval=poll_interval, clock=clock, config=config
+    )
+
+
+def _read_preferences(path: Path | None) -> tuple[preferences.Preferences, str | None]:
+    """The preferences in ``path`` (defaults without one), and the one-line error if any."""
+    if path is None:
+        return preferences.Preferences(), None
+    try:
+        return preferences.load(path), None
+    except preferences.PreferencesError as exc:
+        return preferences.Preferences(), str(exc)
 
 
 def run_app(registry: ModelRegistry, read_only: bool = False) -> None:
-    """Run the app in this terminal until the user quits."""
-    make_app(registry, read_only=read_only).run()
+    """Run the app in this terminal until the user quits.
+
+    Raises:
+        AppCrashed: the app stopped on an unexpected error (the traceback is printed
+            only when ``REGISTRY_TUI_DEBUG`` is set).
+    """
+    app = make_app(registry, read_only=read_only, config=preferences.config_path())
+    app.run()
+    if app.crash is not None:
+        raise AppCrashed(app.crash)

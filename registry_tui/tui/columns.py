@@ -17,7 +17,7 @@ from textual.strip import Strip
 
 from registry_tui.metrics import format_value
 from registry_tui.records import ModelRecord
-from registry_tui.tui.text import literal
+from registry_tui.tui.text import literal, plain
 
 PRODUCTION_TAG = "production"
 GAP = 1
@@ -49,7 +49,7 @@ def _gutter(_: ModelRecord) -> Text:
 
 
 def _created(record: ModelRecord) -> Text:
-    return Text(record.created_at[:10])
+    return literal(record.created_at[:10])
 
 
 def _tags(record: ModelRecord) -> Text:
@@ -103,14 +103,14 @@ def build_columns(metrics: Sequence[str], id_digits: int = 4) -> list[Column]:
             sort="task_type",
         ),
         Column("tags", "tags", 20, 8, _tags, shrink_order=2),
-        Column("status", "status", 7, 7, lambda r: Text(r.status), sort="status"),
+        Column("status", "status", 7, 7, lambda r: literal(r.status), sort="status"),
     ]
     for name in metrics:
         # Full header when there is room (up to METRIC_MAX); cut to 9 cells first when short.
         width = max(6, min(len(name), METRIC_MAX)) + 1
         columns.append(
             Column(
-                f"m:{name}", literal(name).plain, width, max(6, min(len(name), 9)) + 1,
+                f"m:{name}", plain(name), width, max(6, min(len(name), 9)) + 1,
                 _metric(name), "right", shrink_order=4, sort=name,
             )
         )  # fmt: skip

@@ -78,12 +78,16 @@ def run(
     size: tuple[int, int] = (120, 36),
     read_only: bool = False,
     poll_interval: float | None = None,
+    notifications: bool = False,
 ) -> RegistryApp:
-    """Run ``scenario`` against the app over ``registry`` in a headless terminal."""
+    """Run ``scenario`` against the app over ``registry`` in a headless terminal.
+
+    ``notifications`` draws toasts on screen (Textual's test runner hides them by default).
+    """
     app = make_app(registry, read_only=read_only, poll_interval=poll_interval)
 
     async def main() -> None:
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=notifications) as pilot:
             await settle(pilot)
             await scenario(pilot, app)
 

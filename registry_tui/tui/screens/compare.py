@@ -61,12 +61,12 @@ class CompareScreen(Screen[None]):
     AUTO_FOCUS = "#compare-scroll"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("l,right", "scroll_models(1)", "Next model"),
-        Binding("h,left", "scroll_models(-1)", "Previous model"),
-        Binding("C", "add_production", "Add production"),
-        Binding("j", "scroll(1)", "Down", show=False),
-        Binding("k", "scroll(-1)", "Up", show=False),
+        Binding("escape", "app.pop_screen", "Back", id="compare.back"),
+        Binding("l,right", "scroll_models(1)", "Next model", id="compare.next_model"),
+        Binding("h,left", "scroll_models(-1)", "Previous model", id="compare.previous_model"),
+        Binding("C", "add_production", "Add production", id="compare.add_production"),
+        Binding("j", "scroll(1)", "Down", show=False, id="compare.down"),
+        Binding("k", "scroll(-1)", "Up", show=False, id="compare.up"),
     ]
 
     class Loaded(Message):

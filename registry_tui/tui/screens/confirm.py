@@ -21,6 +21,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from registry_tui.tui.text import plain
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask before doing something that cannot be undone."""
@@ -28,9 +30,9 @@ class ConfirmScreen(ModalScreen[bool]):
     AUTO_FOCUS = "#no"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-        Binding("left,right", "app.focus_next", "Switch button", show=False),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("left,right", "app.focus_next", "Switch button", show=False, id="confirm.switch"),
     ]
 
     def __init__(
@@ -51,8 +53,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="-danger" if self.danger else ""):
-            yield Static(Text(self.title_text, style="bold"), id="dialog-title")
-            yield Static(Text(self.question), id="dialog-question")
+            yield Static(Text(plain(self.title_text), style="bold"), id="dialog-title")
+            question = "\n".join(plain(line) for line in self.question.split("\n"))
+            yield Static(Text(question), id="dialog-question")  # lines kept, text literal
             details = Static(self._details_text(), id="dialog-details")
             details.display = self.details != ()
             yield details
@@ -69,7 +72,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def _details_text(self) -> Text:
         if self.details is None:
             return Text("checking what this changes…", style="dim")
-        return Text("\n").join(Text(f"• {line}") for line in self.details)
+        return Text("\n").join(Text(f"• {plain(line)}") for line in self.details)
 
     @property
     def ready(self) -> bool:

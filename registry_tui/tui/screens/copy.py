@@ -39,9 +39,9 @@ class CopyScreen(ModalScreen[CopyChoice | None]):
     AUTO_FOCUS = "#copy-options"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("j", "cursor(1)", "Next choice", show=False),
-        Binding("k", "cursor(-1)", "Previous choice", show=False),
+        Binding("escape", "cancel", "Cancel", id="copy.cancel"),
+        Binding("j", "cursor(1)", "Next choice", show=False, id="copy.next_choice"),
+        Binding("k", "cursor(-1)", "Previous choice", show=False, id="copy.previous_choice"),
     ]
 
     def __init__(self, record: ModelRecord) -> None:

@@ -47,19 +47,19 @@ class DetailScreen(RecordActions):
     AUTO_FOCUS = "#detail-scroll"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("p", "promote", "Promote"),
-        Binding("u", "untag", "Remove tag", show=False),
-        Binding("r", "retire", "Retire"),
-        Binding("R", "restore", "Restore (un-retire)", show=False),
-        Binding("d", "delete", "Delete"),
-        Binding("y", "copy", "Copy"),
-        Binding("c", "compare", "Compare with parent", show=False),
-        Binding("l", "lineage", "Lineage", show=False),
-        Binding("b", "rollback", "Roll back a tag", show=False),
-        Binding("h", "history", "History", show=False),
-        Binding("j", "scroll(1)", "Down", show=False),
-        Binding("k", "scroll(-1)", "Up", show=False),
+        Binding("escape", "app.pop_screen", "Back", id="detail.back"),
+        Binding("p", "promote", "Promote", id="detail.promote"),
+        Binding("u", "untag", "Remove tag", show=False, id="detail.untag"),
+        Binding("r", "retire", "Retire", id="detail.retire"),
+        Binding("R", "restore", "Restore (un-retire)", show=False, id="detail.restore"),
+        Binding("d", "delete", "Delete", id="detail.delete"),
+        Binding("y", "copy", "Copy", id="detail.copy"),
+        Binding("c", "compare", "Compare with parent", show=False, id="detail.compare"),
+        Binding("l", "lineage", "Lineage", show=False, id="detail.lineage"),
+        Binding("b", "rollback", "Roll back a tag", show=False, id="detail.rollback"),
+        Binding("h", "history", "History", show=False, id="detail.history"),
+        Binding("j", "scroll(1)", "Down", show=False, id="detail.down"),
+        Binding("k", "scroll(-1)", "Up", show=False, id="detail.up"),
     ]
 
     class Loaded(Message):
@@ -135,7 +135,7 @@ class DetailScreen(RecordActions):
             body.update(Text(f"Model {self.model_id} no longer exists", style="red"))
         else:
             title.append(" · ")
-            title.append(message.record.status, style="dim")
+            title.append(plain(message.record.status), style="dim")
             body.update(full_detail_renderable(message.record))
         self.query_one("#screen-title", Static).update(title)
         self.query_one("#detail-history", Static).update(

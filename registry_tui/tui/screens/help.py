@@ -104,9 +104,9 @@ class HelpScreen(ModalScreen[None]):
     AUTO_FOCUS = "#help-scroll"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "close", "Close help"),
-        Binding("j", "scroll(1)", "Down", show=False),
-        Binding("k", "scroll(-1)", "Up", show=False),
+        Binding("escape,question_mark,q", "close", "Close help", id="help.close"),
+        Binding("j", "scroll(1)", "Down", show=False, id="help.down"),
+        Binding("k", "scroll(-1)", "Up", show=False, id="help.up"),
     ]
 
     def __init__(self, rows: list[HelpRow]) -> None:

@@ -73,12 +73,12 @@ class HistoryScreen(Screen[None]):
     AUTO_FOCUS = "#history-scroll"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("right_square_bracket", "page(1)", "Older"),
-        Binding("left_square_bracket", "page(-1)", "Newer"),
-        Binding("j", "scroll(1)", "Down", show=False),
-        Binding("k", "scroll(-1)", "Up", show=False),
+        Binding("escape", "back", "Back", id="history.back"),
+        Binding("slash", "focus_filter", "Filter", id="history.focus_filter"),
+        Binding("right_square_bracket", "page(1)", "Older", id="history.older"),
+        Binding("left_square_bracket", "page(-1)", "Newer", id="history.newer"),
+        Binding("j", "scroll(1)", "Down", show=False, id="history.down"),
+        Binding("k", "scroll(-1)", "Up", show=False, id="history.up"),
     ]
 
     class Loaded(Message):

@@ -41,15 +41,21 @@ class LineageScreen(Screen[int | None]):
     AUTO_FOCUS = "#lineage-tree"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("enter", "detail", "Details", priority=True),
-        Binding("c", "compare_parent", "Compare parent"),
-        Binding("R", "compare_root", "Compare root"),
-        Binding("C", "compare_production", "Compare with production", show=False),
-        Binding("p", "promote", "Promote"),
-        Binding("o", "jump", "In list"),
-        Binding("j", "tree_move('down')", "Down", show=False),
-        Binding("k", "tree_move('up')", "Up", show=False),
+        Binding("escape", "back", "Back", id="lineage.back"),
+        Binding("enter", "detail", "Details", priority=True, id="lineage.detail"),
+        Binding("c", "compare_parent", "Compare parent", id="lineage.compare_parent"),
+        Binding("R", "compare_root", "Compare root", id="lineage.compare_root"),
+        Binding(
+            "C",
+            "compare_production",
+            "Compare with production",
+            show=False,
+            id="lineage.compare_production",
+        ),
+        Binding("p", "promote", "Promote", id="lineage.promote"),
+        Binding("o", "jump", "In list", id="lineage.jump"),
+        Binding("j", "tree_move('down')", "Down", show=False, id="lineage.down"),
+        Binding("k", "tree_move('up')", "Up", show=False, id="lineage.up"),
     ]
 
     class Loaded(Message):

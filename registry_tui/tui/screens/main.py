@@ -16,11 +16,11 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Footer, Static
 
 from registry_tui.errors import RegistryError, ValidationError
+from registry_tui.escapes import encode_value
 from registry_tui.query import jump_target, metrics_named, parse_filter, with_token
 from registry_tui.records import Facets, ModelQuery, ModelRecord
 from registry_tui.registry import ModelRegistry
@@ -28,11 +28,12 @@ from registry_tui.render.counts import count_label
 from registry_tui.tui.columns import next_sort, toggle_sort
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.record_actions import RecordActions
-from registry_tui.tui.text import literal
+from registry_tui.tui.text import literal, markup
 from registry_tui.tui.widgets.detail_pane import DetailPane
 from registry_tui.tui.widgets.filter_bar import FilterBar
 from registry_tui.tui.widgets.model_table import PAGE, ModelTable
 from registry_tui.tui.widgets.sidebar import Sidebar
+from registry_tui.tui.widgets.welcome import Welcome
 
 SIDEBAR_MIN_WIDTH = 100
 """Below this terminal width the sidebar folds away (``s`` brings it back)."""
@@ -44,24 +45,30 @@ class MainScreen(RecordActions):
     AUTO_FOCUS = "#models"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "app.help", "Help"),
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("c", "compare", "Compare"),
-        Binding("C", "compare_production", "Compare with production", show=False),
-        Binding("l", "lineage", "Lineage"),
-        Binding("p", "promote", "Promote"),
-        Binding("u", "untag", "Remove tag", show=False),
-        Binding("r", "retire", "Retire"),
-        Binding("d", "delete", "Delete"),
-        Binding("R", "restore", "Restore (un-retire)", show=False),
-        Binding("b", "rollback", "Roll back a tag", show=False),
-        Binding("y", "copy", "Copy", show=False),
-        Binding("h", "history", "History", show=False),
-        Binding("s", "toggle_sidebar", "Sidebar", show=False),
-        Binding("o", "sort_next", "Sort by next column", show=False),
-        Binding("O", "sort_flip", "Reverse the sort", show=False),
-        Binding("number_sign,colon", "jump", "Jump to a model id", show=False),
-        Binding("escape", "clear", "Clear filter, then marks", show=False),
+        Binding("question_mark", "app.help", "Help", id="main.help"),
+        Binding("slash", "focus_filter", "Filter", id="main.focus_filter"),
+        Binding("c", "compare", "Compare", id="main.compare"),
+        Binding(
+            "C",
+            "compare_production",
+            "Compare with production",
+            show=False,
+            id="main.compare_production",
+        ),
+        Binding("l", "lineage", "Lineage", id="main.lineage"),
+        Binding("p", "promote", "Promote", id="main.promote"),
+        Binding("u", "untag", "Remove tag", show=False, id="main.untag"),
+        Binding("r", "retire", "Retire", id="main.retire"),
+        Binding("d", "delete", "Delete", id="main.delete"),
+        Binding("R", "restore", "Restore (un-retire)", show=False, id="main.restore"),
+        Binding("b", "rollback", "Roll back a tag", show=False, id="main.rollback"),
+        Binding("y", "copy", "Copy", show=False, id="main.copy"),
+        Binding("h", "history", "History", show=False, id="main.history"),
+        Binding("s", "toggle_sidebar", "Sidebar", show=False, id="main.toggle_sidebar"),
+        Binding("o", "sort_next", "Sort by next column", show=False, id="main.sort_next"),
+        Binding("O", "sort_flip", "Reverse the sort", show=False, id="main.sort_flip"),
+        Binding("number_sign,colon", "jump", "Jump to a model id", show=False, id="main.jump"),
+        Binding("escape", "clear", "Clear filter, then marks", show=False, id="main.clear"),
     ]
 
     class Loaded(Message):
@@ -103,10 +110,13 @@ class MainScreen(RecordActions):
             super().__init__()
             self.record = record
 
-    def __init__(self, registry: ModelRegistry, *, read_only: bool = False) -> None:
+    def __init__(
+        self, registry: ModelRegistry, *, read_only: bool = False, sidebar: bool | None = None
+    ) -> None:
         super().__init__()
         self.registry = registry
         self.read_only = read_only
+        self.sidebar_preference = sidebar
         self.query_model = ModelQuery()
         self.filter_text = ""
         """The text of the filter the table shows (the last good one)."""
@@ -119,6 +129,7 @@ class MainScreen(RecordActions):
         with Horizontal(id="body"):
             yield Sidebar(id="sidebar")
             with Vertical(id="main-column"):
+                yield Welcome(id="welcome")
                 yield ModelTable(id="models")
                 yield DetailPane(id="detail-pane")
         yield Static("", id="status-line")
@@ -231,7 +242,36 @@ class MainScreen(RecordActions):
         )
         if message.total == 0:
             self.query_one(DetailPane).show(None)
+            self._check_empty()
+        else:
+            self._show_welcome(False)
         self.update_status()
+
+    class EmptyChecked(Message):
+        """Whether the registry holds no model at all (not even retired ones)."""
+
+        def __init__(self, empty: bool) -> None:
+            super().__init__()
+            self.empty = empty
+
+    @work(thread=True, exclusive=True, group="empty")
+    def _check_empty(self) -> None:
+        try:
+            empty = self.registry.count_models(ModelQuery(status=None)) == 0
+        except RegistryError:
+            return
+        self.post_message(self.EmptyChecked(empty))
+
+    def on_main_screen_empty_checked(self, message: EmptyChecked) -> None:
+        self._show_welcome(message.empty and self.table.total == 0)
+
+    def _show_welcome(self, show: bool) -> None:
+        welcome = self.query_one(Welcome)
+        if show:
+            welcome.show_for(self.registry.location)
+        welcome.display = show
+        self.table.display = not show
+        self.query_one(DetailPane).display = not show
 
     def on_main_screen_load_failed(self, message: LoadFailed) -> None:
         if message.generation == self.generation:
@@ -339,7 +379,8 @@ class MainScreen(RecordActions):
 
     def filter_by(self, kind: str, value: str) -> None:
         """Narrow the filter to one task type or tag (replacing any such token)."""
-        self.filter_bar.set_text(with_token(self.filter_bar.text, kind, value))
+        # Encoded, so the token filters exactly and nothing raw reaches the screen.
+        self.filter_bar.set_text(with_token(self.filter_bar.text, kind, encode_value(value)))
 
     def sort_by(self, key: str) -> None:
         """Order the listing by ``key`` (the filter bar's ``sort:`` token follows)."""
@@ -385,6 +426,8 @@ class MainScreen(RecordActions):
 
     def on_resize(self, event: Resize) -> None:
         wide = event.size.width >= SIDEBAR_MIN_WIDTH
+        if self.sidebar_preference is not None:
+            wide = self.sidebar_preference  # the preferences file decides, once
         if wide != self._sidebar_wide:
             self._sidebar_wide = wide
             self.query_one(Sidebar).display = wide
@@ -429,7 +472,7 @@ class MainScreen(RecordActions):
         label = "task" if kind == "task" else "tag"
         # The palette reads titles as markup: escape user text so it shows literally.
         return SystemCommand(
-            f"Filter by {label}: {escape(literal(value).plain)}",
+            f"Filter by {label}: {markup(value)}",
             count_label(count),
             lambda: self.filter_by(kind, value),
             discover=False,

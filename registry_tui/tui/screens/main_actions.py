@@ -51,6 +51,13 @@ class MainActions(Screen[None]):
             super().__init__()
             self.error = error
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A key the preferences unbind (``"main.delete" = ""``) does nothing and leaves
+        the footer; the command palette still offers the action."""
+        preferences = getattr(self.app, "preferences", None)
+        unbound: frozenset[str] = getattr(preferences, "unbound", frozenset())
+        return f"main.{action}" not in unbound
+
     class PlanReady(Message):
         """The core said what a change would do (``plan``), or why it cannot (``error``);
         ``then`` or ``failed`` carries on on the UI thread."""

@@ -75,10 +75,10 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
     AUTO_FOCUS = "#tag-input"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "confirm", "Promote", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "pick(1)", "Next tag", show=False),
-        Binding("up", "pick(-1)", "Previous tag", show=False),
+        Binding("enter", "confirm", "Promote", priority=True, id="promote.confirm"),
+        Binding("escape", "cancel", "Cancel", id="promote.cancel"),
+        Binding("down", "pick(1)", "Next tag", show=False, id="promote.next"),
+        Binding("up", "pick(-1)", "Previous tag", show=False, id="promote.previous"),
     ]
 
     class Preview(Message):
@@ -146,7 +146,8 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         options.set_options([literal(t) for t in message.tags])
         options.display = bool(message.tags)
         tag_input = self.query_one("#tag-input", Input)
-        tag_input.suggester = SuggestFromList(message.tags, case_sensitive=False)
+        suggestions = [plain(t) for t in message.tags]  # an Input shows its text raw
+        tag_input.suggester = SuggestFromList(suggestions, case_sensitive=False)
 
     def on_promote_screen_preview(self, message: Preview) -> None:
         self.holders[message.tag] = message.holders
@@ -175,8 +176,8 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
 
     def _set_tag(self, tag: str) -> None:
         tag_input = self.query_one("#tag-input", Input)
-        tag_input.value = tag
-        tag_input.cursor_position = len(tag)
+        tag_input.value = plain(tag)  # an Input writes its value to the terminal as is
+        tag_input.cursor_position = len(tag_input.value)
 
     def _refresh_preview(self) -> None:
         preview = self.query_one("#preview", Static)

@@ -42,9 +42,9 @@ class RollbackScreen(ModalScreen[RollbackChoice | None]):
     AUTO_FOCUS = "#rollback-options"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("j", "cursor(1)", "Next tag", show=False),
-        Binding("k", "cursor(-1)", "Previous tag", show=False),
+        Binding("escape", "cancel", "Cancel", id="rollback.cancel"),
+        Binding("j", "cursor(1)", "Next tag", show=False, id="rollback.next_tag"),
+        Binding("k", "cursor(-1)", "Previous tag", show=False, id="rollback.previous_tag"),
     ]
 
     class TagsLoaded(Message):

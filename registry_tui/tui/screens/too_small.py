@@ -23,7 +23,7 @@ def too_small(width: int, height: int) -> bool:
 class TooSmallScreen(Screen[None]):
     """A notice asking for a bigger terminal; it closes itself when there is room."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit", id="too_small.quit")]
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():

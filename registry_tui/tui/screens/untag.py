@@ -22,7 +22,7 @@ class UntagScreen(ModalScreen[str | None]):
     AUTO_FOCUS = "#untag-options"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", "Cancel", id="untag.cancel"),
     ]
 
     def __init__(self, record: ModelRecord) -> None:

@@ -73,9 +73,9 @@ class FilterBar(Vertical):
     """The filter input with its prompt, and its error message below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear", "Clear filter"),
-        Binding("up", "history_back", "Earlier filter", show=False),
-        Binding("down", "history_forward", "Later filter", show=False),
+        Binding("escape", "clear", "Clear filter", id="filter.clear"),
+        Binding("up", "history_back", "Earlier filter", show=False, id="filter.history_back"),
+        Binding("down", "history_forward", "Later filter", show=False, id="filter.history_forward"),
     ]
 
     class Changed(Message):

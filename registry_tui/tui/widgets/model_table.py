@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -45,20 +46,23 @@ MAX_PAGES = 40
 """Pages kept in memory; the ones farthest from the cursor go first."""
 
 
+_NO_STYLE = Style()
+
+
 class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
     """A paged, virtual table of models; the screen feeds it rows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False),
-        Binding("k,up", "cursor_up", "Up", show=False),
-        Binding("g,home", "first", "First model", show=False),
-        Binding("G,end", "last", "Last model", show=False),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
-        Binding("left", "scroll_columns(-8)", "Scroll left", show=False),
-        Binding("right", "scroll_columns(8)", "Scroll right", show=False),
-        Binding("enter", "select", "Open", show=False),
-        Binding("space", "toggle_mark", "Mark and move down", show=False),
+        Binding("j,down", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("g,home", "first", "First model", show=False, id="table.first"),
+        Binding("G,end", "last", "Last model", show=False, id="table.last"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("left", "scroll_columns(-8)", "Scroll left", show=False, id="table.left"),
+        Binding("right", "scroll_columns(8)", "Scroll right", show=False, id="table.right"),
+        Binding("enter", "select", "Open", show=False, id="table.open"),
+        Binding("space", "toggle_mark", "Mark and move down", show=False, id="table.mark"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -420,6 +424,10 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         )
 
     def _to_strip(self, line: Text, style: Style) -> Strip:
-        segments = list(line.render(self.app.console))
+        # Every segment gets a style: Textual's NO_COLOR filter fails on a None style.
+        segments = [
+            Segment(text, seg_style or _NO_STYLE, control)
+            for text, seg_style, control in line.render(self.app.console)
+        ]
         strip = Strip(segments)
         return strip.extend_cell_length(self.virtual_size.width, style)

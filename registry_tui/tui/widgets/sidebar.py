@@ -31,8 +31,8 @@ class Sidebar(OptionList):
     """Task types and tags, each with how many models it has."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Down", show=False, id="sidebar.cursor_down"),
+        Binding("k", "cursor_up", "Up", show=False, id="sidebar.cursor_up"),
     ]
 
     class Picked(Message):
