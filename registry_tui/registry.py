@@ -131,6 +131,8 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
     def close(self) -> None:
         """Close this thread's connection (others close when their threads end)."""
         if not self._db.is_closed():
+            if not self.read_only:
+                migrations.before_close(self._db)
             self._db.close()
 
     # -- plumbing -------------------------------------------------------------------
