@@ -25,6 +25,7 @@ from registry_tui.db import migrations
 from registry_tui.db.connect import open_database, parse_target
 from registry_tui.db.guard import guard as _guard
 from registry_tui.db.guard import storage_error
+from registry_tui.db.listing_sql import COUNT_CAP
 from registry_tui.db.schema import bind
 from registry_tui.db.store import Store
 from registry_tui.db.writes import Writer
@@ -35,6 +36,7 @@ from registry_tui.errors import (
 )
 from registry_tui.maintenance import RegistryMaintenance
 from registry_tui.records import (
+    Count,
     ModelPage,
     ModelQuery,
     ModelRecord,
@@ -278,10 +280,22 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         _check_query(query)
         return self._store.count(query)
 
+    @_guard
+    def count_capped(self, query: ModelQuery, cap: int = COUNT_CAP) -> Count:
+        """How many models match ``query``: exact up to ``cap``, else ``Count(cap, exact=False)``.
+
+        Cheap whatever the registry's size (it reads at most ``cap`` matches), so
+        faces call it on every keystroke and show ``str(count)`` ("10,000+");
+        :meth:`count_models` gives the exact figure, off the critical path.
+        """
+        _check_query(query)
+        return self._store.count_capped(query, cap)
+
     def page(self, query: ModelQuery, offset: int = 0, limit: int = 100) -> ModelPage:
-        """A window of a listing plus the listing's total size."""
+        """A window of a listing plus the listing's size (exact up to 10,000, see ``exact``)."""
         records = self.query_models(query, offset, limit)
-        return ModelPage(tuple(records), offset, self.count_models(query))
+        count = self.count_capped(query)
+        return ModelPage(tuple(records), offset, count.value, count.exact)
 
     def list_models(
         self,

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import peewee
 
-NAME_INDEX = "models_name_trigram"
+NAMES = "model_names"
+NAME_INDEX = "model_names_trigram"
 
 # A semantic version split into identifiers in pure SQL, then validated and
 # turned into the key; NULL for anything that is not semver. ``{v}`` is the
@@ -60,8 +61,12 @@ SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER IF NOT EXISTS models_derive_insert AFTER INSERT ON models
     BEGIN
       {_SQLITE_METRIC_ROWS}
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS models_derive_version_insert AFTER INSERT ON models
+    WHEN NEW.version_key IS NULL
+    BEGIN
       UPDATE models SET version_key = {_SQLITE_VERSION_KEY.format(v="NEW.version")}
-        WHERE model_id = NEW.model_id AND NEW.version_key IS NULL;
+        WHERE model_id = NEW.model_id;
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS models_derive_metrics AFTER UPDATE OF metrics ON models
     BEGIN
@@ -88,22 +93,42 @@ SQLITE_TRIGGERS = [
     END""",
 ]
 
-SQLITE_NAME_INDEX = [
-    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {NAME_INDEX} USING fts5(
-        name, content='models', content_rowid='model_id', tokenize='trigram')""",
+SQLITE_TRIGGER_NAMES = (
+    "models_derive_insert",
+    "models_derive_version_insert",
+    "models_derive_metrics",
+    "models_derive_version",
+    "models_derive_delete",
+    "model_metrics_once",
+    "models_name_insert",
+    "models_name_update",
+    "model_names_insert",
+)
+
+# Distinct names, so that substring and glob searches look at a few thousand
+# names rather than a million models (the models are then found through the
+# name index). Names are never removed: a name with no model left only costs
+# a row, and keeping it avoids racing a concurrent registration of the same
+# name. The names themselves get a trigram index when SQLite has FTS5.
+SQLITE_NAMES = [
+    f"""CREATE TABLE IF NOT EXISTS {NAMES} (
+        name_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)""",
+    f"INSERT OR IGNORE INTO {NAMES} (name) SELECT DISTINCT name FROM models",
     f"""CREATE TRIGGER IF NOT EXISTS models_name_insert AFTER INSERT ON models BEGIN
-      INSERT INTO {NAME_INDEX} (rowid, name) VALUES (NEW.model_id, NEW.name);
-    END""",
-    f"""CREATE TRIGGER IF NOT EXISTS models_name_delete AFTER DELETE ON models BEGIN
-      INSERT INTO {NAME_INDEX} ({NAME_INDEX}, rowid, name)
-        VALUES ('delete', OLD.model_id, OLD.name);
+      INSERT OR IGNORE INTO {NAMES} (name) VALUES (NEW.name);
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS models_name_update AFTER UPDATE OF name ON models BEGIN
-      INSERT INTO {NAME_INDEX} ({NAME_INDEX}, rowid, name)
-        VALUES ('delete', OLD.model_id, OLD.name);
-      INSERT INTO {NAME_INDEX} (rowid, name) VALUES (NEW.model_id, NEW.name);
+      INSERT OR IGNORE INTO {NAMES} (name) VALUES (NEW.name);
     END""",
+]
+
+SQLITE_NAME_INDEX = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {NAME_INDEX} USING fts5(
+        name, content='{NAMES}', content_rowid='name_id', tokenize='trigram')""",
     f"INSERT INTO {NAME_INDEX} ({NAME_INDEX}) VALUES ('rebuild')",
+    f"""CREATE TRIGGER IF NOT EXISTS model_names_insert AFTER INSERT ON {NAMES} BEGIN
+      INSERT INTO {NAME_INDEX} (rowid, name) VALUES (NEW.name_id, NEW.name);
+    END""",
 ]
 
 PG_FUNCTIONS = [
@@ -179,7 +204,21 @@ PG_FUNCTIONS = [
     END $$""",
 ]
 
+PG_NAMES = [
+    f"""CREATE TABLE IF NOT EXISTS {NAMES} (
+        name_id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE)""",
+    f"""INSERT INTO {NAMES} (name) SELECT DISTINCT name FROM models
+        ON CONFLICT DO NOTHING""",
+    f"""CREATE OR REPLACE FUNCTION registry_derive_name() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO {NAMES} (name) VALUES (NEW.name) ON CONFLICT DO NOTHING;
+      RETURN NULL;
+    END $$""",
+]
+
 PG_TRIGGERS = [
+    ("models_derive_name", "AFTER INSERT OR UPDATE OF name ON models", "registry_derive_name"),
     (
         "models_derive_version",
         "BEFORE INSERT OR UPDATE OF version ON models",
@@ -195,8 +234,8 @@ PG_TRIGGERS = [
 
 
 def install_sqlite(db: peewee.Database) -> bool:
-    """Create the SQLite triggers and the trigram name index; False without FTS5 trigram."""
-    for sql in SQLITE_TRIGGERS:
+    """Create the SQLite triggers, the names table and its trigram index (False without FTS5)."""
+    for sql in SQLITE_TRIGGERS + SQLITE_NAMES:
         db.execute_sql(sql)
     try:
         with db.atomic():
@@ -209,7 +248,7 @@ def install_sqlite(db: peewee.Database) -> bool:
 
 def install_pg(db: peewee.Database) -> bool:
     """Create the PostgreSQL triggers and, when the role may, the ``pg_trgm`` name index."""
-    for sql in PG_FUNCTIONS:
+    for sql in PG_FUNCTIONS + PG_NAMES:
         db.execute_sql(sql)
     for name, when, function in PG_TRIGGERS:
         table = when.rsplit(" ", 1)[-1]

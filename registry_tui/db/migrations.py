@@ -158,13 +158,9 @@ _ADDED_INDEXES = [
 ]
 
 
-_LISTING_INDEXES = [
-    # Exact names across statuses and name sorts; metric rows by model for
-    # the per-row checks of a listing scanned in created_at order.
-    "CREATE INDEX IF NOT EXISTS idx_models_status_name ON models (status, name, version_key)",
-    "CREATE INDEX IF NOT EXISTS idx_models_status_version ON models (status, version_key)",
-    "CREATE INDEX IF NOT EXISTS idx_models_status_memory ON models (status, memory_req_gb)",
-    "CREATE INDEX IF NOT EXISTS idx_model_tags_model ON model_tags (model_id, tag_name)",
+_LISTING_INDEXES: list[str] = [
+    # Metric rows by model (for per-row checks) come from the primary key;
+    # metric rows by (metric, value, model_id) drive metric conditions and sorts.
 ]
 
 
