@@ -15,6 +15,7 @@ from typing import Any
 import peewee
 
 from registry_tui.db.listing_sql import (
+    COUNT_BUDGET,
     COUNT_CAP,
     DEEP_OFFSET,
     PROBE,
@@ -38,7 +39,7 @@ class Lister:
         self.db = db
         self.sql = Compiler(pg, trigram)
         self.pg = pg
-        self._probes: OrderedDict[tuple[str, tuple[Any, ...]], int] = OrderedDict()
+        self._probes: OrderedDict[tuple[str, tuple[Any, ...], int], int] = OrderedDict()
         self._lock = threading.Lock()
 
     def execute(self, sql: Sql) -> Any:
@@ -47,11 +48,13 @@ class Lister:
         return self.db.execute_sql(text, sql.params)
 
     # -- choosing a shape ---------------------------------------------------------------------
-    def _size(self, driver: Driver) -> int:
-        key = (driver.ids.text, tuple(driver.ids.params))
+    def _size(self, driver: Driver, cap: int | None = None) -> int:
+        """How many ids ``driver`` yields, up to ``cap + 1`` (cached; ``cap`` defaults to PROBE)."""
+        cap = PROBE if cap is None else cap
+        key = (driver.ids.text, tuple(driver.ids.params), cap)
         size = self._probes.get(key)
         if size is None:
-            size = int(self.execute(self.sql.probe(driver.ids, PROBE)).fetchone()[0])
+            size = int(self.execute(self.sql.probe(driver.ids, cap)).fetchone()[0])
             with self._lock:
                 self._probes[key] = size
                 while len(self._probes) > 512:
@@ -91,8 +94,12 @@ class Lister:
         self, plan: Plan, driver: Driver | None, order: _Order, offset: int, limit: int | None
     ) -> list[Row]:
         source = self.sql.source(driver)
-        joins = Sql("")
         sort = plan.sort
+        if driver is None and not self.pg and sort is not None and sort.field == "name":
+            # Read names in index order, sorting only within each name; left
+            # to itself the planner sorts every row for the NULLS LAST term.
+            source = Sql("FROM models m INDEXED BY idx_models_name")
+        joins = Sql("")
         if sort is not None and not sort.is_column:
             joins = Sql(
                 "LEFT JOIN model_metrics s ON s.model_id = m.model_id AND s.metric = ?",
@@ -102,7 +109,7 @@ class Lister:
             Sql(f"SELECT {self.sql.projection}"),
             source,
             joins,
-            self.sql.where(plan.checks_besides(driver)),
+            self.sql.where(plan.checks_besides(driver), ids=_ids(driver)),
             Sql(_order_by(order) + _window(offset, limit)),
         )
         return list(self.execute(sql).fetchall())
@@ -153,7 +160,7 @@ class Lister:
                 f"SELECT {self.sql.projection} FROM model_metrics s {self.sql.join} models m "
                 "ON m.model_id = s.model_id"
             ),
-            self.sql.where(extra, plan.checks),
+            self.sql.where(extra, plan.checks, ids="s.model_id"),
             Sql(f"ORDER BY s.value {way}, s.model_id {way}"),
         )
         if plan.sort_range is not None:
@@ -205,31 +212,58 @@ class Lister:
 
     # -- counts -------------------------------------------------------------------------------
     def count(self, query: ModelQuery, cap: int = COUNT_CAP) -> Count:
-        """The listing's size, exact up to ``cap`` (then ``Count(cap, exact=False)``)."""
+        """The listing's size: exact when cheap, else a lower bound (``exact=False``).
+
+        Exact when a filter matching at most :data:`PROBE` models drives it.
+        Otherwise it reads at most :data:`COUNT_BUDGET` ids of the filter that
+        drives it (or of the status index): exact when those were all the
+        candidates, else at least what was found, and never more than ``cap``.
+        """
         plan = self.sql.plan(query, with_sort=False)
         driver, small = self._driver(plan)
-        inner = concat(
-            Sql("SELECT 1"), self.sql.source(driver), self.sql.where(plan.checks_besides(driver))
-        )
+        checks = plan.checks_besides(driver)
         if small:
-            return Count(
-                self._scalar(Sql(f"SELECT count(*) FROM ({inner.text}) AS n", inner.params)), True
+            return Count(self._scalar(self._counting(driver, checks, None)), True)
+        if driver is None:
+            driver = self._status_driver(plan)
+            checks = plan.checks_besides(driver)
+        found = self._scalar(self._counting(driver, checks, cap + 1))
+        if found > cap:
+            return Count(cap, False)
+        return Count(found, self._size(driver, COUNT_BUDGET) <= COUNT_BUDGET)
+
+    def _status_driver(self, plan: Plan) -> Driver:
+        """Every model (of the status asked for), in index order, as a driver."""
+        status = next((c for c in plan.checks if c.text.endswith("m.status = ?")), None)
+        if status is None:
+            return Driver(Sql("SELECT model_id FROM models"), Sql(""), 9)
+        return Driver(Sql("SELECT model_id FROM models WHERE status = ?", status.params), status, 9)
+
+    def _counting(self, driver: Driver | None, checks: list[Sql], cap: int | None) -> Sql:
+        if driver is not None and cap is not None:
+            driver = Driver(
+                Sql(f"{driver.ids.text} LIMIT {COUNT_BUDGET}", driver.ids.params),
+                driver.check,
+                driver.rank,
             )
-        limited = Sql(f"SELECT count(*) FROM ({inner.text} LIMIT {cap + 1}) AS n", inner.params)
-        value = self._scalar(limited)
-        return Count(value, True) if value <= cap else Count(cap, False)
+        inner = concat(
+            Sql("SELECT 1"), self.sql.source(driver), self.sql.where(checks, ids=_ids(driver))
+        )
+        limit = f" LIMIT {cap}" if cap is not None else ""
+        return Sql(f"SELECT count(*) FROM ({inner.text}{limit}) AS n", inner.params)
 
     def count_exact(self, query: ModelQuery) -> int:
         """The listing's exact size (may read every matching row: off the critical path)."""
         plan = self.sql.plan(query, with_sort=False)
         driver, _ = self._driver(plan)
-        inner = concat(
-            Sql("SELECT 1"), self.sql.source(driver), self.sql.where(plan.checks_besides(driver))
-        )
-        return self._scalar(Sql(f"SELECT count(*) FROM ({inner.text}) AS n", inner.params))
+        return self._scalar(self._counting(driver, plan.checks_besides(driver), None))
 
     def _scalar(self, sql: Sql) -> int:
         return int(self.execute(sql).fetchone()[0] or 0)
+
+
+def _ids(driver: Driver | None) -> str:
+    return "m.model_id" if driver is None else "c.model_id"
 
 
 def _order_by(order: _Order) -> str:

@@ -40,6 +40,7 @@ from registry_tui.records import ModelQuery
 
 PROBE = 2000
 COUNT_CAP = 1000
+COUNT_BUDGET = 3000  # driver rows a capped count reads at most
 DEEP_OFFSET = 5000
 _OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "!="}
 _COLUMNS = (
@@ -116,7 +117,7 @@ class Compiler:
                 plan,
                 Sql(
                     "EXISTS (SELECT 1 FROM model_tags ft "
-                    "WHERE ft.model_id = m.model_id AND ft.tag_name = ?)",
+                    "WHERE ft.model_id = @id AND ft.tag_name = ?)",
                     [query.tag],
                 ),
                 Sql("SELECT model_id FROM model_tags WHERE tag_name = ?", [query.tag]),
@@ -186,7 +187,7 @@ class Compiler:
         self._filter(
             plan,
             Sql(
-                "EXISTS (SELECT 1 FROM model_metrics w WHERE w.model_id = m.model_id "
+                "EXISTS (SELECT 1 FROM model_metrics w WHERE w.model_id = @id "
                 f"AND w.metric = ? AND w.value {op} ?)",
                 [cond.field, cond.value],
             ),
@@ -206,14 +207,18 @@ class Compiler:
         return Sql(f"SELECT count(*) FROM ({driver.text} LIMIT {cap + 1}) AS p", driver.params)
 
     @staticmethod
-    def where(checks: list[Sql], extra: list[Sql] | None = None) -> Sql:
-        """``WHERE`` of every check (empty when none)."""
+    def where(checks: list[Sql], extra: list[Sql] | None = None, ids: str = "m.model_id") -> Sql:
+        """``WHERE`` of every check (empty when none).
+
+        Checks on other tables name the model as ``@id``, spelled here as the
+        id column of the table that drives the query (``ids``), so SQLite
+        applies them before it reads the model's row.
+        """
         parts = [*checks, *(extra or [])]
         if not parts:
             return Sql("")
-        return Sql(
-            " WHERE " + " AND ".join(p.text for p in parts), [v for p in parts for v in p.params]
-        )
+        text = " AND ".join(p.text for p in parts).replace("@id", ids)
+        return Sql(" WHERE " + text, [v for p in parts for v in p.params])
 
     def source(self, driver: Driver | None) -> Sql:
         """``FROM`` models, driven by ``driver``'s ids when given."""
