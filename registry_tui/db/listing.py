@@ -105,12 +105,19 @@ class Lister:
                 "LEFT JOIN model_metrics s ON s.model_id = m.model_id AND s.metric = ?",
                 [sort.field],
             )
+        where = self.sql.where(plan.checks_besides(driver), ids=_ids(driver))
+        window = Sql(_order_by(order) + _window(offset, limit))
+        if driver is None:
+            sql = concat(Sql(f"SELECT {self.sql.projection}"), source, joins, where, window)
+            return list(self.execute(sql).fetchall())
+        # Driven: sort the candidates' ids, then read the page's rows only.
+        page = concat(Sql("SELECT m.model_id AS page_id"), source, joins, where, window)
         sql = concat(
-            Sql(f"SELECT {self.sql.projection}"),
-            source,
+            Sql(f"SELECT {self.sql.projection} FROM ("),
+            page,
+            Sql(f") AS page {self.sql.join} models m ON m.model_id = page.page_id"),
             joins,
-            self.sql.where(plan.checks_besides(driver), ids=_ids(driver)),
-            Sql(_order_by(order) + _window(offset, limit)),
+            Sql(_order_by(order)),
         )
         return list(self.execute(sql).fetchall())
 

@@ -38,7 +38,7 @@ from registry_tui.query import (
 )
 from registry_tui.records import ModelQuery
 
-PROBE = 2000
+PROBE = 4000
 COUNT_CAP = 1000
 COUNT_BUDGET = 3000  # driver rows a capped count reads at most
 DEEP_OFFSET = 5000
