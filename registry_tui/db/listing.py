@@ -253,11 +253,11 @@ class Lister:
                 driver.check,
                 driver.rank,
             )
-        inner = concat(
-            Sql("SELECT 1"), self.sql.source(driver), self.sql.where(checks, ids=_ids(driver))
-        )
-        limit = f" LIMIT {cap}" if cap is not None else ""
-        return Sql(f"SELECT count(*) FROM ({inner.text}{limit}) AS n", inner.params)
+        source = concat(self.sql.source(driver), self.sql.where(checks, ids=_ids(driver)))
+        if cap is None:  # counted directly: a subquery costs SQLite a row copy per match
+            return concat(Sql("SELECT count(*)"), source)
+        inner = concat(Sql("SELECT 1"), source)
+        return Sql(f"SELECT count(*) FROM ({inner.text} LIMIT {cap}) AS n", inner.params)
 
     def count_exact(self, query: ModelQuery) -> int:
         """The listing's exact size (may read every matching row: off the critical path)."""
