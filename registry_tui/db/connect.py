@@ -30,10 +30,6 @@ SQLITE_PRAGMAS: dict[str, Any] = {
     # Checkpoint the WAL every ~16 MB instead of ~4 MB: a registration touches
     # ~30 pages, so the default made every 34th write pay for a checkpoint.
     "wal_autocheckpoint": 4000,
-    # Read pages through a memory map (the OS page cache) instead of copying
-    # them into SQLite's cache: listings of a large registry look up tags and
-    # metrics of thousands of rows, about three times faster mapped.
-    "mmap_size": 1 << 30,
 }
 BUSY_TIMEOUT_S = 30.0
 _PG_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg2")
