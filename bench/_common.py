@@ -320,6 +320,9 @@ def build_pg(registry: object, models: int) -> None:
             "INSERT INTO model_metrics (model_id, metric, value) SELECT m.model_id, e.key, "
             "(e.value #>> '{}')::double precision FROM models m, jsonb_each(m.metrics::jsonb) e"
         )
+        cur.execute(
+            "INSERT INTO model_names (name) SELECT DISTINCT name FROM models ON CONFLICT DO NOTHING"
+        )
         cur.execute("ALTER TABLE models ENABLE TRIGGER USER")
         cur.execute("SELECT setval(pg_get_serial_sequence('models', 'model_id'), %s)", (models,))
         cur.execute(

@@ -224,8 +224,11 @@ class Compiler:
         """``FROM`` models, driven by ``driver``'s ids when given."""
         if driver is None:
             return Sql("FROM models m")
+        # OFFSET 0 keeps PostgreSQL from folding the ids into the outer query,
+        # where it may prefer walking every model in created_at order.
+        fence = " OFFSET 0" if self.pg else ""
         return Sql(
-            f"FROM ({driver.ids.text}) AS c {self.join} models m ON m.model_id = c.model_id",
+            f"FROM ({driver.ids.text}{fence}) AS c {self.join} models m ON m.model_id = c.model_id",
             list(driver.ids.params),
         )
 
