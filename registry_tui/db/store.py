@@ -53,6 +53,9 @@ def loads(value: Any, default: Any) -> Any:
     """Decode a JSON column, tolerating NULL and legacy garbage."""
     if value is None or value == "":
         return default
+    if value == "{}" or value == "[]":  # the usual empty metadata and export lists
+        empty: dict[str, Any] | list[Any] = {} if value == "{}" else []
+        return empty if isinstance(empty, type(default)) else default
     try:
         data = json.loads(value)
     except (TypeError, ValueError):
