@@ -166,3 +166,17 @@ def test_plain_writer_delete_removes_metric_rows(db_path: Path) -> None:
     conn.commit()
     assert conn.execute("SELECT count(*) FROM model_metrics").fetchone()[0] == 0
     conn.close()
+
+
+def test_missing_trigram_support_falls_back_with_one_notice(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without a trigram index the migration logs one line and name search still works."""
+    from registry_tui.db import derived
+
+    monkeypatch.setattr(derived, "SQLITE_NAME_INDEX", ["CREATE VIRTUAL TABLE x USING nosuch()"])
+    with caplog.at_level("WARNING", logger="registry_tui"), ModelRegistry(db_path) as registry:
+        assert not registry._store.has_name_index()
+        assert registry.query_models(ModelQuery(name="*any*")) == []
+    notices = [r.getMessage() for r in caplog.records if "trigram" in r.getMessage()]
+    assert len(notices) == 1 and "\n" not in notices[0]
