@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import peewee
 
+from registry_tui._driver import load_postgres_driver
 from registry_tui.errors import StorageError
 
 # journal_mode=wal is not here: it writes to the file, so migrations.migrate sets it
@@ -128,7 +129,7 @@ def open_database(target: Target, create: bool = True) -> peewee.Database:
         database.register_function(_lower, "registry_lower", 1, deterministic=True)
         return database
     try:
-        import psycopg2  # noqa: F401
+        load_postgres_driver()
     except ImportError:
         raise StorageError(
             "PostgreSQL needs a driver: pip install 'registry-tui[postgres]'"
