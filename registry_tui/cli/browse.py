@@ -152,13 +152,14 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
 
 def _list_table(records: list[ModelRecord], total: int, verbose: bool, exact: bool = True) -> Table:
     from registry_tui import render
+    from registry_tui.render.counts import count_label
 
     shown = len(records)
     if shown < total or not exact:
-        size = f"{total:,}" if exact else f"{total:,}+"
-        caption = f"Showing {shown:,} of {size} models (--limit N to see more)"
+        size = count_label(total, at_least=not exact)
+        caption = f"Showing {shown:,} of {size} (--limit N to see more)"
     else:
-        caption = f"{total:,} model{'s' if total != 1 else ''}"
+        caption = count_label(total)
     metrics = [] if verbose else render.frequent_metrics(records)
     return render.models_table(records, metrics=metrics, verbose=verbose, caption=caption)
 
