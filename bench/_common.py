@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import gc
+import json
+import random
+import sqlite3
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from registry_tui import versions
 
 
 @dataclass
@@ -110,3 +118,217 @@ def quiet_gc() -> Iterator[None]:
 
 def eprint(*args: object) -> None:
     print(*args, file=sys.stderr)
+
+
+# -- the bench registry ---------------------------------------------------------------------
+TASKS = [
+    "language_modeling",
+    "classification",
+    "vision_classification",
+    "speech_recognition",
+    "summarization",
+    "object_detection",
+]
+TAGS = [f"tag-{i:02d}" for i in range(18)] + ["production", "staging"]
+FAMILIES = 5000
+CHAIN = 50
+CACHE_VERSION = 6  # bump when the data or the schema of the bench registry changes
+
+
+def metrics_for(rng: random.Random) -> dict[str, float]:
+    """Five metrics, as a training run would report them."""
+    loss = rng.uniform(0.1, 2.0)
+    return {
+        "val_loss": round(loss, 4),
+        "train_loss": round(loss * rng.uniform(0.8, 1.0), 4),
+        "accuracy": round(rng.uniform(0.5, 0.99), 4),
+        "f1_score": round(rng.uniform(0.4, 0.98), 4),
+        "inference_time_ms": round(rng.uniform(2, 80), 2),
+    }
+
+
+def model_rows(models: int) -> Iterator[tuple[tuple[object, ...], list[str]]]:
+    """Seeded rows of ``models`` (in column order of :data:`MODEL_COLUMNS`) and their tags."""
+    rng = random.Random(1234)
+    start = datetime(2026, 1, 1)
+    for i in range(models):
+        chain = i < CHAIN
+        model_id = i + 1
+        name = "chain" if chain else f"family-{i % FAMILIES}"
+        version = f"1.{i}.0" if chain else f"{i // FAMILIES}.{i % 7}.{i % 11}"
+        tags = rng.sample(TAGS[:18], k=rng.choice((0, 0, 1, 2)))
+        metrics = metrics_for(rng)
+        row = (
+            model_id,
+            name,
+            version,
+            versions.sort_key(version),
+            f"/ckpt/run-{i}/model.pt",
+            TASKS[i % len(TASKS)],
+            "",
+            None,
+            model_id - 1 if chain and i else None,
+            (start + timedelta(seconds=model_id)).strftime("%Y-%m-%d %H:%M:%S"),
+            json.dumps(metrics),
+            "[]",
+            None,
+            round(rng.uniform(1, 80), 1),
+            "{}",
+            "retired" if i % 10 == 9 else "active",
+        )
+        yield row, tags
+
+
+MODEL_COLUMNS = (
+    "model_id, name, version, version_key, checkpoint_path, task_type, config_hash, "
+    "training_run_id, parent_model_id, created_at, metrics, export_formats, model_size_mb, "
+    "memory_req_gb, metadata, status"
+)
+
+
+def build_sqlite(path: Path, models: int) -> None:
+    """Build the bench registry in one transaction of bulk inserts.
+
+    The per-row triggers that derive metric rows and the name index are set
+    aside during the load and their work done once, set-wise, at the end
+    (as a bulk load should); then the triggers are put back.
+    """
+    from registry_tui import ModelRegistry
+    from registry_tui.db import derived
+
+    ModelRegistry(path).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("PRAGMA cache_size=-400000")
+    conn.execute("BEGIN")
+    for name in derived.SQLITE_TRIGGER_NAMES:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    marks = ", ".join("?" * 16)
+    with progress("building registry", models) as advance:
+        for chunk in _chunks(model_rows(models), 20_000):
+            conn.executemany(
+                f"INSERT INTO models ({MODEL_COLUMNS}) VALUES ({marks})", [r for r, _ in chunk]
+            )
+            conn.executemany(
+                "INSERT INTO model_tags (model_id, tag_name, created_at) VALUES (?, ?, ?)",
+                [(row[0], tag, row[9]) for row, tags in chunk for tag in tags],
+            )
+            advance(len(chunk))
+    for tag, model_id in (("production", models // 2), ("staging", models // 3)):
+        conn.execute(
+            "INSERT INTO model_tags (model_id, tag_name, created_at) VALUES (?, ?, ?)",
+            (model_id, tag, "2026-06-01 00:00:00"),
+        )
+    conn.execute(
+        "INSERT INTO model_metrics (model_id, metric, value) "
+        "SELECT m.model_id, j.key, j.value FROM models m, json_each(m.metrics) j"
+    )
+    for sql in derived.SQLITE_TRIGGERS + derived.SQLITE_NAMES + derived.SQLITE_NAME_INDEX:
+        conn.execute(sql)
+    conn.execute("COMMIT")
+    conn.close()
+    finish_sqlite(path)
+
+
+def finish_sqlite(path: Path) -> None:
+    """Planner statistics and a checkpointed WAL, as after any load."""
+    from registry_tui import ModelRegistry
+    from registry_tui.db.migrations import update_statistics
+
+    with ModelRegistry(path) as registry:
+        update_statistics(registry.database)
+        registry.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _chunks(
+    rows: Iterator[tuple[tuple[object, ...], list[str]]], size: int
+) -> Iterator[list[tuple[tuple[object, ...], list[str]]]]:
+    chunk = []
+    for item in rows:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def cached_sqlite(models: int) -> Path:
+    """Path of the cached bench registry of this size, built once when missing."""
+    directory = Path(tempfile.gettempdir()) / "registry-tui-bench"
+    directory.mkdir(exist_ok=True)
+    path = directory / f"registry-v{CACHE_VERSION}-{models}.db"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        for leftover in directory.glob(partial.name + "*"):
+            leftover.unlink()
+        eprint(f"building {models:,} models (cached at {path}) ...")
+        build_sqlite(partial, models)
+        partial.rename(path)
+    return path
+
+
+def cached_pg(url: str, models: int) -> str:
+    """``url`` holding the bench registry of this size (loaded with COPY when it does not)."""
+    from registry_tui import ModelRegistry
+
+    with ModelRegistry(url) as registry:
+        row = registry.database.execute_sql(
+            "SELECT value FROM registry_meta WHERE key = 'bench_models'"
+        ).fetchone()
+        if row is None or int(row[0]) != models:
+            eprint(f"loading {models:,} models into {registry.location} ...")
+            build_pg(registry, models)
+    return url
+
+
+def build_pg(registry: object, models: int) -> None:
+    """Replace the registry's models with the bench set: COPY, derived rows set-wise, ANALYZE."""
+    import csv
+    import io
+
+    from registry_tui.db.migrations import update_statistics
+
+    db = registry.database  # type: ignore[attr-defined]
+    conn = db.connection()
+    with db.atomic(), conn.cursor() as cur:
+        cur.execute("TRUNCATE models, model_tags, model_metrics, registry_events CASCADE")
+        cur.execute("ALTER TABLE models DISABLE TRIGGER USER")
+        with progress("loading PostgreSQL", models) as advance:
+            for chunk in _chunks(model_rows(models), 50_000):
+                models_csv, tags_csv = io.StringIO(), io.StringIO()
+                csv.writer(models_csv).writerows(row for row, _ in chunk)
+                csv.writer(tags_csv).writerows(
+                    (row[0], tag, row[9]) for row, tags in chunk for tag in tags
+                )
+                models_csv.seek(0)
+                tags_csv.seek(0)
+                cur.copy_expert(
+                    f"COPY models ({MODEL_COLUMNS}) FROM STDIN (FORMAT csv)", models_csv
+                )
+                cur.copy_expert(
+                    "COPY model_tags (model_id, tag_name, created_at) FROM STDIN (FORMAT csv)",
+                    tags_csv,
+                )
+                advance(len(chunk))
+        for tag, model_id in (("production", models // 2), ("staging", models // 3)):
+            cur.execute(
+                "INSERT INTO model_tags (model_id, tag_name, created_at) VALUES (%s, %s, %s)",
+                (model_id, tag, "2026-06-01 00:00:00"),
+            )
+        cur.execute(
+            "INSERT INTO model_metrics (model_id, metric, value) SELECT m.model_id, e.key, "
+            "(e.value #>> '{}')::double precision FROM models m, jsonb_each(m.metrics::jsonb) e"
+        )
+        cur.execute(
+            "INSERT INTO model_names (name) SELECT DISTINCT name FROM models ON CONFLICT DO NOTHING"
+        )
+        cur.execute("ALTER TABLE models ENABLE TRIGGER USER")
+        cur.execute("SELECT setval(pg_get_serial_sequence('models', 'model_id'), %s)", (models,))
+        cur.execute(
+            "INSERT INTO registry_meta (key, value) VALUES ('bench_models', %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(models),),
+        )
+    db.execute_sql("VACUUM ANALYZE models")
+    update_statistics(db)

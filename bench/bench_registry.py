@@ -16,93 +16,34 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import Figure, latency_figures, progress, report, time_calls
+from _common import (
+    TAGS,
+    TASKS,
+    Figure,
+    build_sqlite,
+    cached_sqlite,
+    latency_figures,
+    metrics_for,
+    progress,
+    report,
+    time_calls,
+)
 
 from registry_tui import ModelRegistry
 
-TASKS = [
-    "language_modeling",
-    "classification",
-    "vision_classification",
-    "speech_recognition",
-    "summarization",
-    "object_detection",
-]
-TAGS = [f"tag-{i:02d}" for i in range(18)] + ["production", "staging"]
-BATCH = 2000
-
-
-class StepClock:
-    """A deterministic clock, one second per registration."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 1)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
-
-
-def metrics_for(rng: random.Random) -> dict[str, float]:
-    loss = rng.uniform(0.1, 2.0)
-    return {
-        "val_loss": round(loss, 4),
-        "train_loss": round(loss * rng.uniform(0.8, 1.0), 4),
-        "accuracy": round(rng.uniform(0.5, 0.99), 4),
-        "f1_score": round(rng.uniform(0.4, 0.98), 4),
-        "inference_time_ms": round(rng.uniform(2, 80), 2),
-    }
-
 
 def build(path: Path, models: int) -> None:
-    """Register ``models`` models deterministically (seeded)."""
-    rng = random.Random(1234)
-    with ModelRegistry(path, clock=StepClock(), actor="bench@host") as registry:
-        parent = None
-        with progress("building registry", models) as advance:
-            for start in range(0, models, BATCH):
-                with registry.transaction():
-                    for i in range(start, min(models, start + BATCH)):
-                        chain = i < 50
-                        tags = rng.sample(TAGS[:18], k=rng.choice((0, 0, 1, 2)))
-                        model_id = registry.register_model(
-                            name="chain" if chain else f"family-{i % 5000}",
-                            version=f"1.{i}.0" if chain else f"{i // 5000}.{i % 7}.{i % 11}",
-                            checkpoint_path=f"/ckpt/run-{i}/model.pt",
-                            task_type=TASKS[i % len(TASKS)],
-                            metrics=metrics_for(rng),
-                            memory_req_gb=round(rng.uniform(1, 80), 1),
-                            parent_model_id=parent if chain else None,
-                            tags=tags,
-                            verify_checkpoint=False,
-                        )
-                        if chain:
-                            parent = model_id
-                advance(min(BATCH, models - start))
-        registry.promote_model(models // 2, "production")
-        registry.promote_model(models // 3, "staging")
+    """Build the bench registry at ``path`` (bulk inserts, see ``_common.build_sqlite``)."""
+    build_sqlite(path, models)
 
 
 def cached(models: int) -> Path:
     """Path of the cached registry of this size, built when missing."""
-    directory = Path(tempfile.gettempdir()) / "registry-tui-bench"
-    directory.mkdir(exist_ok=True)
-    path = directory / f"registry-{models}.db"
-    if not path.exists():
-        partial = path.with_suffix(".partial")
-        for leftover in directory.glob(partial.name + "*"):
-            leftover.unlink()
-        print(f"building {models:,} models (cached at {path}) ...", file=sys.stderr)
-        build(partial, models)
-        with ModelRegistry(partial) as registry:
-            registry.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        partial.rename(path)
-    return path
+    return cached_sqlite(models)
 
 
 def measure(path: Path, models: int, runs: int) -> list[Figure]:

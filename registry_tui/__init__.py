@@ -4,12 +4,14 @@
     >>> registry = ModelRegistry("models.db")
 
 Importing this package imports neither textual nor pandas (nor, until
-ModelRegistry is first used, peewee); methods that return DataFrames import
+ModelRegistry is first used, peewee; nor the PostgreSQL driver until a
+postgresql:// URL is opened); methods that return DataFrames import
 pandas when first called.
 """
 
 from typing import TYPE_CHECKING, Any
 
+from registry_tui import _driver
 from registry_tui.errors import (
     CheckpointNotFoundError,
     ConfigNotFoundError,
@@ -27,6 +29,8 @@ from registry_tui.errors import (
 
 if TYPE_CHECKING:
     from registry_tui.registry import ModelRegistry
+
+_driver.install()  # psycopg2 is imported only when a PostgreSQL URL is opened
 
 __version__ = "0.1.0"
 

@@ -7,7 +7,9 @@ DataFrame import this module.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from registry_tui.metrics import metric_union
@@ -35,23 +37,54 @@ HISTORY_COLUMNS = list(EVENT_FIELDS)
 _NULLABLE_INTS = ("parent_model_id", "training_run_id", "model_id", "previous_model_id")
 
 
-def _typed(frame: pd.DataFrame, int_columns: Sequence[str]) -> pd.DataFrame:
-    for column in int_columns:
-        if column in frame.columns:
-            if column in _NULLABLE_INTS and frame[column].isna().any():
-                frame[column] = frame[column].astype("Int64")
-            else:
-                frame[column] = frame[column].astype("int64")
-    return frame
+def _ints(values: list[int | None]) -> Any:
+    """An ``int64`` column, or pandas' nullable ``Int64`` when a value is missing."""
+    if any(v is None for v in values):
+        return pd.array(values, dtype="Int64")
+    return np.array(values, dtype="int64")
+
+
+def _floats(values: list[float | None]) -> Any:
+    return np.array([np.nan if v is None else v for v in values], dtype="float64")
 
 
 def models_frame(records: Sequence[ModelRecord]) -> pd.DataFrame:
-    """One row per model; ``tags`` is a list, ``metrics``/``metadata`` are dicts."""
-    rows = [r.to_dict(with_exports=False) for r in records]
-    frame = pd.DataFrame(rows, columns=MODEL_COLUMNS)
-    for column in ("model_size_mb", "memory_req_gb"):
-        frame[column] = frame[column].astype("float64")
-    return _typed(frame, ("model_id", "parent_model_id", "training_run_id"))
+    """One row per model; ``tags`` is a list, ``metrics``/``metadata`` are dicts.
+
+    Built column by column with each column's dtype given once (no row dicts,
+    no per-column ``astype`` afterwards): this is most of ``list_models``' cost.
+    """
+    rs = records
+    data: dict[str, Any] = {
+        "model_id": np.array([r.model_id for r in rs], dtype="int64"),
+        "name": [r.name for r in rs],
+        "version": [r.version for r in rs],
+        "task_type": [r.task_type for r in rs],
+        "status": [r.status for r in rs],
+        "created_at": [r.created_at for r in rs],
+        "tags": [list(r.tags) for r in rs],
+        "metrics": [dict(r.metrics) for r in rs],
+        "checkpoint_path": [r.checkpoint_path for r in rs],
+        "parent_model_id": _ints([r.parent_model_id for r in rs]),
+        "model_size_mb": _floats([r.model_size_mb for r in rs]),
+        "memory_req_gb": _floats([r.memory_req_gb for r in rs]),
+        "config_hash": [r.config_hash for r in rs],
+        "training_run_id": _ints([r.training_run_id for r in rs]),
+        "export_formats": [list(r.export_formats) for r in rs],
+        "metadata": [dict(r.metadata) for r in rs],
+    }
+    if not rs:
+        return _empty(data, MODEL_COLUMNS)
+    return pd.DataFrame(data, columns=MODEL_COLUMNS)
+
+
+def _empty(data: dict[str, Any], columns: list[str]) -> pd.DataFrame:
+    """An empty frame whose text columns are ``object``, as pandas makes them from no rows."""
+    typed = {
+        c: data[c] if isinstance(data[c], np.ndarray) else np.array([], dtype=object)
+        for c in columns
+    }
+    return pd.DataFrame(typed, columns=columns)
 
 
 COMPARE_COLUMNS = [
@@ -70,20 +103,28 @@ def compare_frame(records: Sequence[ModelRecord], metrics: list[str] | None) -> 
     """The original module's columns, then one float column per metric (NaN when missing).
 
     A metric whose name is one of :data:`COMPARE_COLUMNS` is the column ``metrics.<name>``.
+    Built column by column, like :func:`models_frame`.
     """
     names = list(metrics) if metrics is not None else metric_union(r.metrics for r in records)
     names = list(dict.fromkeys(names))
     labels = [f"metrics.{n}" if n in COMPARE_COLUMNS else n for n in names]
-    rows = []
-    for record in records:
-        data = record.to_dict(with_exports=False)
-        row: list[object] = [data[c] for c in COMPARE_COLUMNS]
-        row.extend(_as_float(record.metrics.get(name)) for name in names)
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=[*COMPARE_COLUMNS, *labels])
-    for column in ("model_size_mb", "memory_req_gb", *labels):
-        frame[column] = frame[column].astype("float64")
-    return _typed(frame, ("model_id",))
+    rs = records
+    data: dict[str, Any] = {
+        "model_id": np.array([r.model_id for r in rs], dtype="int64"),
+        "name": [r.name for r in rs],
+        "version": [r.version for r in rs],
+        "task_type": [r.task_type for r in rs],
+        "created_at": [r.created_at for r in rs],
+        "status": [r.status for r in rs],
+        "model_size_mb": _floats([r.model_size_mb for r in rs]),
+        "memory_req_gb": _floats([r.memory_req_gb for r in rs]),
+    }
+    for name, label in zip(names, labels, strict=True):
+        data[label] = np.array([_as_float(r.metrics.get(name)) for r in rs], dtype="float64")
+    columns = [*COMPARE_COLUMNS, *labels]
+    if not rs:
+        return _empty(data, columns)
+    return pd.DataFrame(data, columns=columns)
 
 
 def _as_float(value: object) -> float:
@@ -94,6 +135,16 @@ def _as_float(value: object) -> float:
         return float(value)
     except OverflowError:
         return float("nan")
+
+
+def _typed(frame: pd.DataFrame, int_columns: Sequence[str]) -> pd.DataFrame:
+    for column in int_columns:
+        if column in frame.columns:
+            if column in _NULLABLE_INTS and frame[column].isna().any():
+                frame[column] = frame[column].astype("Int64")
+            else:
+                frame[column] = frame[column].astype("int64")
+    return frame
 
 
 def history_frame(events: Sequence[EventRecord]) -> pd.DataFrame:

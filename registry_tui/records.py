@@ -164,12 +164,31 @@ class ModelQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class Count:
+    """How many models a listing has: exact, or at least ``value`` (``exact=False``).
+
+    ``str(count)`` is the figure to show: ``"1,234"`` or ``"10,000+"``.
+    """
+
+    value: int
+    exact: bool
+
+    def __str__(self) -> str:
+        return f"{self.value:,}" if self.exact else f"{self.value:,}+"
+
+
+@dataclass(frozen=True, slots=True)
 class ModelPage:
-    """A window of a listing and the size of the whole listing."""
+    """A window of a listing and the size of the whole listing.
+
+    ``total`` is exact when ``exact``; otherwise the listing has more than
+    ``total`` models (counts stop at a cap on large registries).
+    """
 
     records: tuple[ModelRecord, ...]
     offset: int
     total: int
+    exact: bool = True
 
 
 @dataclass(frozen=True, slots=True)

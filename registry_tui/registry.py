@@ -31,6 +31,7 @@ from registry_tui.db.connect import (
 )
 from registry_tui.db.guard import guard as _guard
 from registry_tui.db.guard import storage_error
+from registry_tui.db.listing_sql import COUNT_CAP
 from registry_tui.db.live import Liveness
 from registry_tui.db.schema import bind
 from registry_tui.db.store import Store
@@ -46,6 +47,7 @@ from registry_tui.maintenance import RegistryMaintenance
 from registry_tui.query import metrics_named, resolve_dates, unknown_metric_error
 from registry_tui.records import (
     ChangePlan,
+    Count,
     ModelPage,
     ModelQuery,
     ModelRecord,
@@ -167,12 +169,14 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
     def close(self) -> None:
         """Close this thread's connection (others close when their threads end).
 
-        A read-only registry closes every thread's connection, and removes the
+        A writable registry first lets SQLite refresh its planner statistics. A
+        read-only registry closes every thread's connection, and removes the
         ``-wal``/``-shm`` files its open made SQLite create, when nobody else uses them.
         """
         if isinstance(self._db, ReadOnlySqlite):
             self._db.close_all()
         elif not self._db.is_closed():
+            migrations.before_close(self._db)
             self._db.close()
         if self._companions_missing and self._target.path is not None:
             release_companions(self._target.path)
@@ -361,10 +365,21 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
                     )
         return resolve_dates(query, self._clock())
 
+    @_guard
+    def count_capped(self, query: ModelQuery, cap: int = COUNT_CAP) -> Count:
+        """How many models match ``query``: exact up to ``cap``, else ``Count(cap, exact=False)``.
+
+        Cheap whatever the registry's size (it reads at most ``cap`` matches), so
+        faces call it on every keystroke and show ``str(count)`` ("10,000+");
+        :meth:`count_models` gives the exact figure, off the critical path.
+        """
+        return self._store.count_capped(self._checked(query), cap)
+
     def page(self, query: ModelQuery, offset: int = 0, limit: int = 100) -> ModelPage:
-        """A window of a listing plus the listing's total size."""
+        """A window of a listing plus the listing's size (exact up to 10,000, see ``exact``)."""
         records = self.query_models(query, offset, limit)
-        return ModelPage(tuple(records), offset, self.count_models(query))
+        count = self.count_capped(query)
+        return ModelPage(tuple(records), offset, count.value, count.exact)
 
     def list_models(
         self,

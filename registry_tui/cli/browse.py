@@ -135,28 +135,31 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
             page = registry.page(query, 0, limit) if limit else None
             records = list(page.records) if page else registry.query_models(query, 0, None)
             total = page.total if page else len(records)
+            exact = page.exact if page else True
         else:
             records = registry.query_models(query, 0, limit)
-            total = len(records)
+            total, exact = len(records), True
     if args.format == "json":
         out.write(render.records_json(records))
     elif args.format == "csv":
         out.write(render.records_csv(records))
     elif records:
-        out.emit(_list_table(records, total, args.verbose))
+        out.emit(_list_table(records, total, args.verbose, exact))
     if not records:
         raise CommandError("No models match")
     return 0
 
 
-def _list_table(records: list[ModelRecord], total: int, verbose: bool) -> Table:
+def _list_table(records: list[ModelRecord], total: int, verbose: bool, exact: bool = True) -> Table:
     from registry_tui import render
+    from registry_tui.render.counts import count_label
 
     shown = len(records)
-    if shown < total:
-        caption = f"Showing {shown:,} of {total:,} models (--limit N to see more)"
+    if shown < total or not exact:
+        size = count_label(total, at_least=not exact)
+        caption = f"Showing {shown:,} of {size} (--limit N to see more)"
     else:
-        caption = f"{total:,} model{'s' if total != 1 else ''}"
+        caption = count_label(total)
     metrics = [] if verbose else render.frequent_metrics(records)
     return render.models_table(records, metrics=metrics, verbose=verbose, caption=caption)
 

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import peewee
 
+from registry_tui._driver import load_postgres_driver
 from registry_tui.errors import StorageError
 
 # journal_mode=wal is not here: it writes to the file, so migrations.migrate sets it
@@ -140,7 +141,7 @@ def open_database(target: Target, create: bool = True, read_only: bool = False) 
         database.register_function(_lower, "registry_lower", 1, deterministic=True)
         return database
     try:
-        import psycopg2  # noqa: F401
+        load_postgres_driver()
     except ImportError:
         raise StorageError(
             "PostgreSQL needs a driver: pip install 'registry-tui[postgres]'"

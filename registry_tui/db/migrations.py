@@ -10,7 +10,9 @@ is written.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -19,11 +21,12 @@ from datetime import UTC, datetime
 import peewee
 
 from registry_tui import versions
-from registry_tui.db import orphans
+from registry_tui.db import derived, orphans
 from registry_tui.errors import SchemaVersionError
 from registry_tui.metrics import numeric_items
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
+log = logging.getLogger("registry_tui")
 
 _SQLITE_GUIDE_TABLES = [
     """CREATE TABLE IF NOT EXISTS models (
@@ -156,6 +159,12 @@ _ADDED_INDEXES = [
 ]
 
 
+_LISTING_INDEXES: list[str] = [
+    # Metric rows by model (for per-row checks) come from the primary key;
+    # metric rows by (metric, value, model_id) drive metric conditions and sorts.
+]
+
+
 def _is_pg(db: peewee.Database) -> bool:
     return isinstance(db, peewee.PostgresqlDatabase)
 
@@ -236,12 +245,30 @@ def _step_5_orphans(db: peewee.Database) -> None:
     orphans.set_aside_orphans(db, None, at)
 
 
+def _step_6_derived_and_listing_indexes(db: peewee.Database) -> None:
+    """Triggers that keep derived data current for any writer; listing indexes.
+
+    Rows written meanwhile by code that did not fill ``model_metrics`` or
+    ``version_key`` are backfilled first, then triggers take over.
+    """
+    _backfill(db)
+    for sql in _LISTING_INDEXES:
+        db.execute_sql(sql)
+    trigram = derived.install_pg(db) if _is_pg(db) else derived.install_sqlite(db)
+    if not trigram:
+        log.warning(
+            "Name search without a trigram index (%s): substring and glob searches scan",
+            "the role may not create the pg_trgm extension" if _is_pg(db) else "no FTS5 trigram",
+        )
+
+
 STEPS: list[Callable[[peewee.Database], None]] = [
     _step_1_guide_tables,
     _step_2_registry_tables,
     _step_3_created_index,
     _step_4_policies,
     _step_5_orphans,
+    _step_6_derived_and_listing_indexes,
 ]
 assert len(STEPS) == SCHEMA_VERSION
 
@@ -307,7 +334,34 @@ def migrate(db: peewee.Database) -> int:
         for number in range(found + 1, SCHEMA_VERSION + 1):
             STEPS[number - 1](db)
         _write_version(db)
+    update_statistics(db)
     return found
+
+
+def before_close(db: peewee.Database) -> None:
+    """``PRAGMA optimize`` before a writable SQLite connection closes, as SQLite advises.
+
+    It re-analyzes only what the connection's queries showed to be stale;
+    never called for a read-only registry, which must write nothing.
+    """
+    if _is_pg(db):
+        return
+    # A busy file: the statistics wait for the next close.
+    with contextlib.suppress(peewee.DatabaseError):
+        db.execute_sql("PRAGMA optimize")
+
+
+def update_statistics(db: peewee.Database) -> None:
+    """Refresh the planner's statistics after a migration or a load (never read-only).
+
+    SQLite samples at most 1,000 rows per index (``analysis_limit``), so this
+    stays quick on a million models.
+    """
+    if _is_pg(db):
+        db.execute_sql("ANALYZE models, model_tags, model_metrics")
+    else:
+        db.execute_sql("PRAGMA analysis_limit=1000")
+        db.execute_sql("ANALYZE")
 
 
 def _use_wal(db: peewee.Database, timeout: float = 30.0) -> None:

@@ -14,22 +14,15 @@ from typing import Any
 
 import peewee
 
+from registry_tui.db.derived import NAME_INDEX
 from registry_tui.db.legacy import as_timestamp, clean_model
+from registry_tui.db.listing import Lister
+from registry_tui.db.listing_sql import COUNT_CAP
 from registry_tui.db.schema import Tables
-from registry_tui.query import (
-    Condition,
-    SortKey,
-    glob_to_like,
-    is_glob,
-    parse_conditions,
-    parse_sort,
-    text_patterns,
-)
-from registry_tui.records import ExportRecord, ModelQuery, ModelRecord
+from registry_tui.records import Count, ExportRecord, ModelQuery, ModelRecord
 
 fn = peewee.fn
 TAG_SEPARATOR = "\x1f"
-_OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "!="}
 
 
 class Param:
@@ -55,6 +48,9 @@ def loads(value: Any, default: Any) -> Any:
     """Decode a JSON column, tolerating NULL and legacy garbage."""
     if value is None or value == "":
         return default
+    if value == "{}" or value == "[]":  # the usual empty metadata and export lists
+        empty: dict[str, Any] | list[Any] = {} if value == "{}" else []
+        return empty if isinstance(empty, type(default)) else default
     try:
         data = json.loads(value)
     except (TypeError, ValueError):
@@ -71,6 +67,7 @@ class Store:
         self.pg = isinstance(db, peewee.PostgresqlDatabase)
         self._compiled: dict[str, tuple[str, list[Any]]] = {}
         self._lock = threading.Lock()
+        self._lister: Lister | None = None
 
     # -- compiled queries -------------------------------------------------
     def run(self, key: str, build: Callable[[], Any], **values: Any) -> Any:
@@ -209,28 +206,32 @@ class Store:
         return out
 
     # -- listings -----------------------------------------------------------
-    def listing(self, query: ModelQuery) -> Any:
-        """A peewee select of records matching ``query``, ordered, without a limit."""
-        m = self.t.models
-        select = m.select(*self.columns())
-        select, sort_alias, sort = self._filtered(select, query)
-        return select.order_by(*self._ordering(sort, sort_alias))
+    @property
+    def lister(self) -> Lister:
+        """Listings and counts (created on first use, after migrations have run)."""
+        if self._lister is None:
+            self._lister = Lister(self.db, self.pg, self.has_name_index())
+        return self._lister
+
+    def has_name_index(self) -> bool:
+        """True when the trigram index on names exists (FTS5 or pg_trgm)."""
+        if self.pg:
+            sql = "SELECT 1 FROM pg_indexes WHERE indexname = %s AND schemaname = current_schema()"
+        else:
+            sql = "SELECT 1 FROM sqlite_master WHERE name = ?"
+        return self.db.execute_sql(sql, (NAME_INDEX,)).fetchone() is not None
 
     def count(self, query: ModelQuery) -> int:
-        """How many models match ``query``."""
-        m = self.t.models
-        select, _, _ = self._filtered(m.select(m.model_id), query, for_count=True)
-        return int(select.count())
+        """How many models match ``query``, exactly."""
+        return self.lister.count_exact(query)
+
+    def count_capped(self, query: ModelQuery, cap: int = COUNT_CAP) -> Count:
+        """How many models match ``query``, exact up to ``cap``."""
+        return self.lister.count(query, cap)
 
     def position(self, query: ModelQuery, model_id: int) -> int | None:
         """Row index of ``model_id`` in the listing of ``query``; None when it is not in it."""
-        m = self.t.models
-        select, sort_alias, sort = self._filtered(m.select(m.model_id), query)
-        rank = fn.ROW_NUMBER().over(order_by=self._ordering(sort, sort_alias))
-        ranked = select.select(m.model_id.alias("mid"), rank.alias("rn")).alias("ranked")
-        outer = peewee.Select([ranked], [ranked.c.rn]).where(ranked.c.mid == model_id)
-        row = self.db.execute(outer).fetchone()
-        return None if row is None else int(row[0]) - 1
+        return self.lister.position(query, model_id)
 
     def metric_names(self) -> list[str]:
         """Every metric name in use, sorted: one index probe per name, not a scan of all rows."""
@@ -256,106 +257,7 @@ class Store:
         self, query: ModelQuery, offset: int, limit: int | None
     ) -> list[ModelRecord]:
         """Records matching ``query`` from ``offset``, at most ``limit``."""
-        select = self.listing(query)
-        if limit is not None:
-            select = select.limit(limit)
-        if offset:
-            select = select.offset(offset)
-        return [self.to_record(row) for row in self.db.execute(select).fetchall()]
-
-    def _filtered(
-        self, select: Any, query: ModelQuery, for_count: bool = False
-    ) -> tuple[Any, Any, SortKey | None]:
-        m = self.t.models
-        conditions = parse_conditions(list(query.where))
-        sort = None if for_count else parse_sort(query.order_by)
-        where: list[Any] = []
-        if query.status is not None:
-            where.append(m.status == query.status)
-        if query.task_type is not None:
-            where.append(self._like(m.task_type, glob_to_like(query.task_type)))
-        if query.tag is not None:
-            ft = self.t.tags.alias("ft")
-            select = select.join(
-                ft, on=((ft.model_id == m.model_id) & (ft.tag_name == query.tag))
-            ).switch(m)
-        if query.name:
-            where.append(self._name_match(query.name))
-        where.extend(self._like(m.name, pattern) for pattern in text_patterns(query.text))
-        sort_alias = None
-        for index, cond in enumerate(conditions):
-            select, expr, alias = self._condition(select, cond, index)
-            where.append(expr)
-            if sort is not None and alias is not None and cond.field == sort.field:
-                sort_alias = alias
-        if sort is not None and not sort.is_column and sort_alias is None:
-            sort_alias = self.t.metrics.alias("sm")
-            select = select.join(
-                sort_alias,
-                peewee.JOIN.LEFT_OUTER,
-                on=((sort_alias.model_id == m.model_id) & (sort_alias.metric == sort.field)),
-            ).switch(m)
-        if where:
-            select = select.where(*where)
-        return select, sort_alias, sort
-
-    def _condition(self, select: Any, cond: Condition, index: int) -> tuple[Any, Any, Any]:
-        m = self.t.models
-        if cond.is_column:
-            column = getattr(m, cond.field)
-            value = peewee.Value(cond.value, converter=False)
-            return select, peewee.Expression(column, _OPS[cond.op], value), None
-        alias = self.t.metrics.alias(f"w{index}")
-        select = select.join(
-            alias, on=((alias.model_id == m.model_id) & (alias.metric == cond.field))
-        ).switch(m)
-        return select, peewee.Expression(alias.value, _OPS[cond.op], cond.value), alias
-
-    def _name_match(self, pattern: str) -> Any:
-        m = self.t.models
-        if not is_glob(pattern):
-            return m.name == pattern
-        return self._like(m.name, glob_to_like(pattern))
-
-    def _like(self, column: Any, pattern: str) -> Any:
-        """Case-insensitive LIKE, Unicode-aware on both backends.
-
-        PostgreSQL's ILIKE folds every letter (``ÉCOLE`` matches ``école``);
-        SQLite's LIKE folds ASCII only, so a non-ASCII pattern compares both
-        sides lowered by Python (``registry_lower``, registered on each connection).
-        """
-        op = "ILIKE" if self.pg else "LIKE"
-        if not self.pg and not pattern.isascii():
-            column, pattern = fn.registry_lower(column), pattern.lower()
-        return peewee.NodeList(
-            (
-                column,
-                peewee.SQL(op),
-                peewee.Value(pattern, converter=False),
-                peewee.SQL("ESCAPE '\\'"),
-            )
-        )
-
-    def _ordering(self, sort: SortKey | None, sort_alias: Any) -> list[Any]:
-        m = self.t.models
-        if sort is None:
-            return [m.created_at.desc(), m.model_id.desc()]
-
-        def direction(column: Any) -> Any:
-            return column.desc(nulls="LAST") if sort.descending else column.asc(nulls="LAST")
-
-        tiebreak = m.model_id.desc() if sort.descending else m.model_id.asc()
-        if sort_alias is not None:
-            return [direction(sort_alias.value), tiebreak]
-        if sort.field == "version":
-            return [direction(m.version_key), tiebreak]
-        if sort.field == "name":
-            return [direction(m.name), direction(m.version_key), tiebreak]
-        if sort.field == "model_id":
-            return [tiebreak]
-        if sort.field == "created_at":
-            return [direction(m.created_at), tiebreak]
-        return [direction(getattr(m, sort.field)), tiebreak]
+        return [self.to_record(row) for row in self.lister.select(query, offset, limit)]
 
     # -- lineage ------------------------------------------------------------
     def ancestors(self, model_id: int) -> list[ModelRecord]:

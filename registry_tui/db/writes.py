@@ -211,11 +211,8 @@ class Writer:
         self.event(at, "promote", model_id, tag, previous, details)
 
     def _insert_children(self, model_id: int, new: NewModel, at: str) -> None:
-        if new.metrics:
-            self.t.metrics.insert_many(
-                [(model_id, k, float(v)) for k, v in new.metrics.items()],
-                fields=[self.t.metrics.model_id, self.t.metrics.metric, self.t.metrics.value],
-            ).execute()
+        # model_metrics rows are derived from models.metrics by a trigger
+        # (registry_tui.db.derived), whoever writes the row.
         if new.tags:
             self.t.tags.insert_many(
                 [(model_id, tag, at) for tag in new.tags],

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from registry_tui import ModelRegistry
+from registry_tui.db import listing
 from registry_tui.errors import StorageError
+from registry_tui.records import ModelQuery
 from registry_tui.tui.app import RegistryApp
+from registry_tui.tui.screens.main import MainScreen
 from registry_tui.tui.widgets.sidebar import Sidebar
 from tests.tui.helpers import main_screen, notifications, run, settle, status_text, table
 
@@ -47,6 +52,64 @@ def test_status_line_counts_what_the_filter_matches(many: ModelRegistry) -> None
         await settle(pilot)
         assert status_text(app).startswith(f"{COUNT - 1} models · row {COUNT - 1}")
         await submit(pilot, app, "model-007")
+        assert status_text(app).startswith("1 model · row 1")
+
+    run(many, scenario)
+
+
+def test_a_capped_count_shows_at_once_then_the_exact_figure(
+    many: ModelRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each listing shows a capped count ("50+ models") without waiting for an exact count;
+    the exact figure replaces it when a background worker has it; G then reaches the end."""
+    capped, exact = many.count_capped, many.count_models
+    monkeypatch.setattr(many, "count_capped", lambda query, cap=50: capped(query, cap=50))
+    shown: list[str] = []
+    update = MainScreen.update_status
+
+    def recording(screen: MainScreen) -> None:
+        update(screen)
+        shown.append(str(screen.query_one("#status-line", Static).render()))
+
+    monkeypatch.setattr(MainScreen, "update_status", recording)
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        labels = [t.split(" · ")[0] for t in shown]
+        assert "50+ models" in labels
+        assert labels.index("50+ models") < labels.index(f"{COUNT - 1} models")
+        assert status_text(app).startswith(f"{COUNT - 1} models · row 1")
+        await pilot.press("G")
+        await settle(pilot)
+        assert status_text(app).startswith(f"{COUNT - 1} models · row {COUNT - 1}")
+
+    run(many, scenario)
+    assert exact(ModelQuery()) == COUNT - 1
+
+
+def test_an_exact_count_for_an_earlier_filter_is_ignored(
+    many: ModelRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow exact count that arrives after the filter changed does not overwrite the count."""
+    capped, exact = many.count_capped, many.count_models
+    monkeypatch.setattr(many, "count_capped", lambda query, cap=50: capped(query, cap=50))
+    monkeypatch.setattr(listing, "PROBE", 0)  # no filter is small enough to count at once
+
+    def slow(query: ModelQuery) -> int:
+        if query.text == "model-0":
+            time.sleep(0.5)
+        return exact(query)
+
+    monkeypatch.setattr(many, "count_models", slow)
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        bar = main_screen(app).filter_bar
+        bar.input.focus()
+        bar.input.value = "model-0"
+        await pilot.press("enter")
+        await pilot.pause(0.15)
+        assert status_text(app).startswith("50+ models")
+        await submit(pilot, app, "model-007")
+        await settle(pilot, 0.6)
         assert status_text(app).startswith("1 model · row 1")
 
     run(many, scenario)

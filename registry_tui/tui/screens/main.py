@@ -76,11 +76,19 @@ class MainScreen(RecordActions):
 
         def __init__(
             self, generation: int, query: ModelQuery, total: int, offset: int,
-            records: Sequence[ModelRecord], cursor: int,
+            records: Sequence[ModelRecord], cursor: int, exact: bool = True,
         ) -> None:  # fmt: skip
             super().__init__()
             self.generation, self.query, self.total = generation, query, total
             self.offset, self.records, self.cursor = offset, records, cursor
+            self.exact = exact
+
+    class Counted(Message):
+        """The exact size of a listing whose count was capped arrived."""
+
+        def __init__(self, generation: int, total: int) -> None:
+            super().__init__()
+            self.generation, self.total = generation, total
 
     class LoadFailed(Message):
         """The listing query was refused (a bad metric condition or sort key)."""
@@ -121,6 +129,8 @@ class MainScreen(RecordActions):
         self.filter_text = ""
         """The text of the filter the table shows (the last good one)."""
         self.generation = 0
+        self.total_exact = True
+        """False while the shown total is a capped count (``1,000+``)."""
         self.facets: Facets | None = None
         self._sidebar_wide: bool | None = None
 
@@ -164,18 +174,34 @@ class MainScreen(RecordActions):
     def _listing(
         self, generation: int, query: ModelQuery, keep_id: int | None, index: int
     ) -> Loaded:
-        """The pages around row ``index`` (on ``keep_id`` when it is there) and the total."""
+        """The pages around row ``index`` (on ``keep_id`` when it is there) and the total.
+
+        The total is a capped count (cheap at any size); when it is not exact,
+        :meth:`_count_exact` brings the exact figure from another worker.
+        """
         offset = max(0, (index // PAGE - 1) * PAGE) if keep_id is not None else 0
         records = self.registry.query_models(query, offset, 3 * PAGE if offset or index else PAGE)
-        total = self.registry.count_models(query)
-        if not records and total and offset:
+        count = self.registry.count_capped(query)
+        total, exact = count.value, count.exact
+        if not exact:
+            total = max(total, offset + len(records))
+        elif not records and total and offset:
             offset = max(0, ((total - 1) // PAGE - 1) * PAGE)
             records = self.registry.query_models(query, offset, 2 * PAGE)
         cursor = next(
             (offset + i for i, r in enumerate(records) if r.model_id == keep_id),
             min(index, max(0, total - 1)),
         )
-        return self.Loaded(generation, query, total, offset, records, cursor)
+        return self.Loaded(generation, query, total, offset, records, cursor, exact)
+
+    @work(thread=True, exclusive=True, group="count")
+    def _count_exact(self, generation: int, query: ModelQuery) -> None:
+        """The exact size of a listing, off the keystroke's path (may read every match)."""
+        try:
+            total = self.registry.count_models(query)
+        except RegistryError:
+            return  # the capped figure stays shown
+        self.post_message(self.Counted(generation, total))
 
     def _refused(self, generation: int, exc: RegistryError) -> None:
         """A bad filter goes to the filter bar; a database problem to a notification."""
@@ -240,6 +266,9 @@ class MainScreen(RecordActions):
         self.table.show(
             message.generation, message.total, message.offset, message.records, message.cursor
         )
+        self.total_exact = message.exact
+        if not message.exact:
+            self._count_exact(message.generation, message.query)
         if message.total == 0:
             self.query_one(DetailPane).show(None)
             self._check_empty()
@@ -257,7 +286,7 @@ class MainScreen(RecordActions):
     @work(thread=True, exclusive=True, group="empty")
     def _check_empty(self) -> None:
         try:
-            empty = self.registry.count_models(ModelQuery(status=None)) == 0
+            empty = self.registry.count_capped(ModelQuery(status=None), cap=1).value == 0
         except RegistryError:
             return
         self.post_message(self.EmptyChecked(empty))
@@ -272,6 +301,13 @@ class MainScreen(RecordActions):
         welcome.display = show
         self.table.display = not show
         self.query_one(DetailPane).display = not show
+
+    def on_main_screen_counted(self, message: Counted) -> None:
+        if message.generation != self.generation or message.generation != self.table.generation:
+            return  # a count for a listing no longer shown
+        self.total_exact = True
+        self.table.set_total(message.generation, message.total)
+        self.update_status()
 
     def on_main_screen_load_failed(self, message: LoadFailed) -> None:
         if message.generation == self.generation:
@@ -320,7 +356,7 @@ class MainScreen(RecordActions):
         database and read-only."""
         table = self.table
         text = Text()
-        text.append(count_label(table.total))
+        text.append(count_label(table.total, at_least=not self.total_exact))
         if table.total:
             text.append(f" · row {table.cursor + 1:,}", style="dim")
         if table.marked:

@@ -163,6 +163,16 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._announce(force=True)
         self._want_rows()
 
+    def set_total(self, generation: int, total: int) -> None:
+        """The listing's size, once known exactly; stale generations are ignored."""
+        if generation != self.generation or total == self.total:
+            return
+        self.total = total
+        self.virtual_size = Size(total_width(self._columns), self.total + 1)
+        self.cursor = max(0, min(self.cursor, total - 1))
+        self.refresh()
+        self._want_rows()
+
     def add_rows(self, generation: int, offset: int, records: Sequence[ModelRecord]) -> None:
         """Rows fetched after a :class:`RowsWanted`; stale generations are ignored."""
         if generation != self.generation:

@@ -1,0 +1,275 @@
+"""Listing SQL: filters compiled to row checks and candidate drivers, for both backends.
+
+A listing is compiled in one of two shapes, chosen per query from cheap,
+capped probes of its filters (each probe reads at most :data:`PROBE` + 1
+index entries):
+
+* **driven**: when some filter (a tag, an exact name, a rare metric
+  condition, a name substring through the trigram index) matches at most
+  :data:`PROBE` models, those ids drive the query and the rest are checked on
+  each of them; sorting a few thousand rows is cheap;
+* **ordered**: otherwise every filter is dense, so the rows are read in the
+  order asked for (an index on ``created_at``, on ``version_key``, or the
+  ``(metric, value)`` index of a sorted metric) and the filters are checked
+  row by row until the page is full.
+
+Sort keys that may be missing (a model without the sorted metric, a legacy
+version that is not semver) are read in two phases, the rows that have the key
+through the index, then the others, so ``NULLS LAST`` never forces a sort of
+every row. Counts never scan a million rows on a keystroke: :meth:`count`
+stops at a cap and says so (:class:`Count`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from registry_tui.db.derived import NAME_INDEX, NAMES
+from registry_tui.query import (
+    NUMERIC_COLUMNS,
+    Condition,
+    SortKey,
+    escape_like,
+    glob_to_like,
+    is_glob,
+    parse_conditions,
+    parse_sort,
+)
+from registry_tui.records import ModelQuery
+
+PROBE = 4000
+COUNT_CAP = 1000
+COUNT_BUDGET = 3000  # driver rows a capped count reads at most
+DEEP_OFFSET = 5000
+_OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "!="}
+_COLUMNS = (
+    "m.model_id, m.name, m.version, m.checkpoint_path, m.task_type, m.config_hash, "
+    "m.training_run_id, m.parent_model_id, m.created_at, m.metrics, m.export_formats, "
+    "m.model_size_mb, m.memory_req_gb, m.metadata, m.status"
+)
+
+
+@dataclass
+class Sql:
+    """SQL text with ``?`` placeholders and its bound values."""
+
+    text: str
+    params: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class Driver:
+    """Ids of the models one filter matches, and the row check it makes redundant.
+
+    ``rank`` orders drivers that are all too large to drive: the usually more
+    selective kind first (names, then tags, metric conditions, task types).
+    """
+
+    ids: Sql
+    check: Sql
+    rank: int
+
+
+@dataclass
+class Plan:
+    """A compiled listing: row checks, candidate drivers, the sort."""
+
+    checks: list[Sql]
+    drivers: list[Driver]
+    sort: SortKey | None
+    sort_range: Sql | None = None  # a condition on the sorted metric, read from its index
+
+    def checks_besides(self, driver: Driver | None) -> list[Sql]:
+        """The checks still needed on rows that ``driver`` yields."""
+        return [c for c in self.checks if driver is None or c is not driver.check]
+
+
+class Compiler:
+    """Compile :class:`ModelQuery` objects for one backend."""
+
+    def __init__(self, pg: bool, trigram: bool) -> None:
+        self.pg = pg
+        self.trigram = trigram
+        agg = "string_agg(rt.tag_name, chr(31))" if pg else "group_concat(rt.tag_name, char(31))"
+        self.projection = (
+            f"{_COLUMNS}, (SELECT {agg} FROM model_tags rt WHERE rt.model_id = m.model_id)"
+        )
+        self.like = "ILIKE" if pg else "LIKE"
+        self.join = "JOIN" if pg else "CROSS JOIN"
+
+    # -- filters ------------------------------------------------------------------------------
+    def plan(self, query: ModelQuery, with_sort: bool = True) -> Plan:
+        """Checks and drivers for ``query``'s filters, and its sort key."""
+        plan = Plan([], [], parse_sort(query.order_by) if with_sort else None)
+        plus = self.unindexed(plan.sort)
+        if query.status is not None:
+            plan.checks.append(Sql(f"{plus}m.status = ?", [query.status]))
+        if query.task_type is not None:
+            self._task(query.task_type, plan, plus)
+        if query.tag is not None:
+            self._filter(
+                plan,
+                Sql(
+                    "EXISTS (SELECT 1 FROM model_tags ft "
+                    "WHERE ft.model_id = @id AND ft.tag_name = ?)",
+                    [query.tag],
+                ),
+                Sql("SELECT model_id FROM model_tags WHERE tag_name = ?", [query.tag]),
+                rank=2,
+            )
+        if query.name:
+            self._name(query.name, plan)
+        for word in (query.text or "").split():
+            self._substring(word, plan)
+        for cond in parse_conditions(list(query.where)):
+            self._condition(cond, plan)
+        return plan
+
+    def unindexed(self, sort: SortKey | None) -> str:
+        """SQLite's unary ``+``, which keeps a column's index out of the planner's choice.
+
+        A listing read in a sort order other than the default must be read
+        through that order's index; status and task are then checked row by
+        row (the default order has composite indexes that start with them).
+        """
+        return "" if self.pg or sort is None else "+"
+
+    @staticmethod
+    def _filter(plan: Plan, check: Sql, ids: Sql | None, rank: int) -> None:
+        plan.checks.append(check)
+        if ids is not None:
+            plan.drivers.append(Driver(ids, check, rank))
+
+    def _task(self, pattern: str, plan: Plan, plus: str) -> None:
+        """Task types as globs, case-insensitive: the distinct task types are
+        matched first (one index probe each), then their models are read."""
+        like = glob_to_like(pattern)
+        check = self._like_check(like, f"{plus}m.task_type")
+        kinds = self._like_check(like, "t.x")
+        ids = Sql(
+            "SELECT model_id FROM models WHERE task_type IN ("
+            "WITH RECURSIVE t(x) AS (SELECT MIN(task_type) FROM models UNION ALL "
+            "SELECT (SELECT MIN(task_type) FROM models WHERE task_type > t.x) "
+            f"FROM t WHERE t.x IS NOT NULL) SELECT t.x FROM t WHERE {kinds.text})",
+            kinds.params,
+        )
+        self._filter(plan, check, ids, rank=4)
+
+    def _name(self, pattern: str, plan: Plan) -> None:
+        if not is_glob(pattern):
+            self._filter(
+                plan,
+                Sql("m.name = ?", [pattern]),
+                Sql("SELECT model_id FROM models WHERE name = ?", [pattern]),
+                rank=0,
+            )
+            return
+        like = glob_to_like(pattern)
+        pieces = [p for p in pattern.replace("?", "*").split("*") if len(p) >= 3]
+        self._filter(plan, self._like_check(like), self._names_driver(pieces, like), rank=1)
+
+    def _substring(self, word: str, plan: Plan) -> None:
+        like = "%" + escape_like(word) + "%"
+        pieces = [word] if len(word) >= 3 else []
+        self._filter(plan, self._like_check(like), self._names_driver(pieces, like), rank=1)
+
+    def _like_check(self, like: str, column: str = "m.name") -> Sql:
+        """Case-insensitive LIKE, Unicode-aware on both backends.
+
+        PostgreSQL's ILIKE folds every letter (``ÉCOLE`` matches ``école``);
+        SQLite's LIKE folds ASCII only, so a non-ASCII pattern compares both
+        sides lowered by Python (``registry_lower``, registered on each connection).
+        """
+        if not self.pg and not like.isascii():
+            plus = "+" if column.startswith("+") else ""
+            column, like = f"{plus}registry_lower({column.lstrip('+')})", like.lower()
+        return Sql(f"{column} {self.like} ? ESCAPE '\\'", [like])
+
+    def _names_driver(self, pieces: list[str], like: str) -> Sql:
+        """Models whose name matches, found among the distinct names (trigram-indexed)."""
+        names = self._like_check(like, "n.name")
+        names = Sql(f"SELECT n.name FROM {NAMES} n WHERE {names.text}", names.params)
+        # The trigram index folds ASCII case only; other pieces are matched by LIKE alone.
+        pieces = [p for p in pieces if p.isascii()]
+        if self.trigram and pieces and not self.pg:
+            match = " AND ".join('"' + piece.replace('"', '""') + '"' for piece in pieces)
+            names = Sql(
+                f"{names.text} AND n.name_id IN "
+                f"(SELECT rowid FROM {NAME_INDEX} WHERE {NAME_INDEX} MATCH ?)",
+                [*names.params, match],
+            )
+        return Sql(f"SELECT model_id FROM models WHERE name IN ({names.text})", names.params)
+
+    def _condition(self, cond: Condition, plan: Plan) -> None:
+        op = _OPS[cond.op]
+        if cond.is_date:
+            # An absolute bound as text (see query.resolve_dates); the
+            # created_at index yields the models of a recent window.
+            self._filter(
+                plan,
+                Sql(f"m.created_at {op} ?", [cond.value]),
+                Sql(f"SELECT model_id FROM models WHERE created_at {op} ?", [cond.value]),
+                rank=5,
+            )
+            return
+        if cond.field in NUMERIC_COLUMNS:
+            plan.checks.append(Sql(f"m.{cond.field} {op} ?", [cond.value]))
+            return
+        self._filter(
+            plan,
+            Sql(
+                "EXISTS (SELECT 1 FROM model_metrics w WHERE w.model_id = @id "
+                f"AND w.metric = ? AND w.value {op} ?)",
+                [cond.field, cond.value],
+            ),
+            Sql(
+                f"SELECT model_id FROM model_metrics WHERE metric = ? AND value {op} ?",
+                [cond.field, cond.value],
+            ),
+            rank=3,
+        )
+        sort = plan.sort
+        if sort is not None and not sort.is_column and sort.field == cond.field and op != "!=":
+            plan.sort_range = Sql(f"s.value {op} ?", [cond.value])
+
+    # -- pieces of SQL --------------------------------------------------------------------------
+    def probe(self, driver: Sql, cap: int) -> Sql:
+        """How many ids ``driver`` yields, counting at most ``cap + 1``."""
+        return Sql(f"SELECT count(*) FROM ({driver.text} LIMIT {cap + 1}) AS p", driver.params)
+
+    @staticmethod
+    def where(checks: list[Sql], extra: list[Sql] | None = None, ids: str = "m.model_id") -> Sql:
+        """``WHERE`` of every check (empty when none).
+
+        Checks on other tables name the model as ``@id``, spelled here as the
+        id column of the table that drives the query (``ids``), so SQLite
+        applies them before it reads the model's row.
+        """
+        parts = [*checks, *(extra or [])]
+        if not parts:
+            return Sql("")
+        text = " AND ".join(p.text for p in parts).replace("@id", ids)
+        return Sql(" WHERE " + text, [v for p in parts for v in p.params])
+
+    def source(self, driver: Driver | None) -> Sql:
+        """``FROM`` models, driven by ``driver``'s ids when given."""
+        if driver is None:
+            return Sql("FROM models m")
+        # OFFSET 0 keeps PostgreSQL from folding the ids into the outer query,
+        # where it may prefer walking every model in created_at order.
+        fence = " OFFSET 0" if self.pg else ""
+        return Sql(
+            f"FROM ({driver.ids.text}{fence}) AS c {self.join} models m ON m.model_id = c.model_id",
+            list(driver.ids.params),
+        )
+
+
+def direction(descending: bool) -> str:
+    """``DESC`` or ``ASC``."""
+    return "DESC" if descending else "ASC"
+
+
+def concat(*parts: Sql) -> Sql:
+    """Join pieces of SQL with spaces, params in order."""
+    return Sql(" ".join(p.text for p in parts if p.text), [v for p in parts for v in p.params])

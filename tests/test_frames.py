@@ -1,0 +1,87 @@
+"""DataFrames built column-wise keep exactly the dtypes and values of the row-wise build."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import pytest
+
+from registry_tui.frames import COMPARE_COLUMNS, MODEL_COLUMNS, compare_frame, models_frame
+from registry_tui.metrics import metric_union
+from registry_tui.records import ModelRecord
+
+
+def _rowwise_models(records: Sequence[ModelRecord]) -> pd.DataFrame:
+    """The previous construction: row dicts, then astype per column."""
+    frame = pd.DataFrame([r.to_dict(with_exports=False) for r in records], columns=MODEL_COLUMNS)
+    for column in ("model_size_mb", "memory_req_gb"):
+        frame[column] = frame[column].astype("float64")
+    for column in ("model_id", "parent_model_id", "training_run_id"):
+        nullable = column != "model_id" and frame[column].isna().any()
+        frame[column] = frame[column].astype("Int64" if nullable else "int64")
+    return frame
+
+
+def _rowwise_compare(records: Sequence[ModelRecord]) -> pd.DataFrame:
+    """The previous construction: the original module's columns, then one float per metric
+    (a metric named like one of those columns is ``metrics.<name>``), row by row."""
+    names = metric_union(r.metrics for r in records)
+    labels = [f"metrics.{n}" if n in COMPARE_COLUMNS else n for n in names]
+    rows = []
+    for record in records:
+        data = record.to_dict(with_exports=False)
+        row: list[object] = [data[c] for c in COMPARE_COLUMNS]
+        row.extend(float(record.metrics[n]) if n in record.metrics else float("nan") for n in names)
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=[*COMPARE_COLUMNS, *labels])
+    for column in ("model_size_mb", "memory_req_gb", *labels):
+        frame[column] = frame[column].astype("float64")
+    frame["model_id"] = frame["model_id"].astype("int64")
+    return frame
+
+
+def _record(i: int, **changes: object) -> ModelRecord:
+    fields: dict[str, object] = dict(
+        model_id=i,
+        name=f"net-{i}",
+        version="1.0.0",
+        checkpoint_path="/c.pt",
+        task_type="t",
+        config_hash=None,
+        training_run_id=None,
+        parent_model_id=None,
+        created_at="2026-01-01 00:00:00",
+        metrics={"val_loss": 0.5, "epochs": 3},
+        export_formats=("onnx",),
+        model_size_mb=None,
+        memory_req_gb=8.0,
+        metadata={"k": 1},
+        status="active",
+        tags=("prod",),
+    )
+    fields.update(changes)
+    return ModelRecord(**fields)  # type: ignore[arg-type]
+
+
+CASES = {
+    "empty": [],
+    "no nulls": [
+        _record(1, parent_model_id=1, training_run_id=7, model_size_mb=1.5, config_hash="abc")
+    ],
+    "some nulls": [_record(1), _record(2, parent_model_id=1, config_hash="h", metrics={})],
+    "all nulls": [_record(1, memory_req_gb=None, tags=(), export_formats=())],
+    "a metric named like a column": [_record(1, metrics={"status": 2.0, "val_loss": 0.1})],
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_models_frame_matches_rowwise_build(case: str) -> None:
+    """Every column's dtype and every value is what the row-wise build gave."""
+    pd.testing.assert_frame_equal(models_frame(CASES[case]), _rowwise_models(CASES[case]))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_compare_frame_matches_rowwise_build(case: str) -> None:
+    """The comparison frame keeps int64 ids and float64 metrics, NaN where missing."""
+    pd.testing.assert_frame_equal(compare_frame(CASES[case], None), _rowwise_compare(CASES[case]))
