@@ -7,6 +7,7 @@ The actions that change the registry live in :mod:`.main_actions`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -18,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from registry_tui.errors import RegistryError, ValidationError
 from registry_tui.escapes import encode_value
@@ -35,6 +37,8 @@ from registry_tui.tui.widgets.model_table import PAGE, ModelTable
 from registry_tui.tui.widgets.sidebar import Sidebar
 from registry_tui.tui.widgets.welcome import Welcome
 
+EXACT_COUNT_DELAY_S = 0.3
+"""How long typing must pause before the exact count of a large listing starts."""
 SIDEBAR_MIN_WIDTH = 100
 """Below this terminal width the sidebar folds away (``s`` brings it back)."""
 
@@ -196,7 +200,14 @@ class MainScreen(RecordActions):
 
     @work(thread=True, exclusive=True, group="count")
     def _count_exact(self, generation: int, query: ModelQuery) -> None:
-        """The exact size of a listing, off the keystroke's path (may read every match)."""
+        """The exact size of a listing, off the keystroke's path (may read every match).
+
+        It waits until typing pauses, so a full count never competes with the
+        listings of the next keystrokes.
+        """
+        time.sleep(EXACT_COUNT_DELAY_S)
+        if get_current_worker().is_cancelled or generation != self.generation:
+            return
         try:
             total = self.registry.count_models(query)
         except RegistryError:
