@@ -115,6 +115,25 @@ def test_untag_removes_the_chosen_tag(seeded: Seeded) -> None:
     assert holders(registry, "staging") == []
 
 
+def test_j_and_k_move_in_the_untag_list(seeded: Seeded) -> None:
+    """In the untag list j moves down and k up, as in every list: u j k j enter removes
+    the second tag and keeps the first."""
+    registry, ids = seeded
+    registry.promote_model(ids["v12"], "candidate", remove_from_others=False)
+    first, second = registry.require_record(ids["v12"]).tags[:2]
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await go_to(pilot, app, ids["v12"])
+        await pilot.press("u")
+        assert isinstance(app.screen, UntagScreen)
+        await pilot.press("j", "k", "j", "enter")
+        await settle(pilot, 0.05)
+
+    run(registry, scenario)
+    tags = registry.require_record(ids["v12"]).tags
+    assert second not in tags and first in tags
+
+
 def test_retire_asks_first_with_focus_on_no(seeded: Seeded) -> None:
     """r then enter (focus starts on No) changes nothing; r then y retires the model."""
     registry, ids = seeded

@@ -23,6 +23,8 @@ class UntagScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="untag.cancel"),
+        Binding("j", "cursor(1)", "Next tag", show=False, id="untag.next_tag"),
+        Binding("k", "cursor(-1)", "Previous tag", show=False, id="untag.previous_tag"),
     ]
 
     def __init__(self, record: ModelRecord) -> None:
@@ -43,6 +45,11 @@ class UntagScreen(ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.record.tags[event.option_index])
+
+    def action_cursor(self, step: int) -> None:
+        """Move the highlight by ``step`` (``j``/``k``, as in every list)."""
+        options = self.query_one(OptionList)
+        options.action_cursor_down() if step > 0 else options.action_cursor_up()
 
     def action_cancel(self) -> None:
         """Close without changing anything."""
