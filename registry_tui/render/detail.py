@@ -14,24 +14,15 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from registry_tui.metrics import lower_is_better
 from registry_tui.records import ExportRecord, ModelRecord
-from registry_tui.render.models import metadata_tree, model_fields_table
-from registry_tui.render.numbers import exact_value
+from registry_tui.render.models import metadata_tree, metrics_table, model_fields_table
 from registry_tui.render.serialise import record_dict, to_json
 from registry_tui.render.text import compact_json, model_label, safe_text
 
 
 def exact_metrics_table(metrics: Mapping[str, float]) -> Table:
     """Metrics as rows with their exact values (see :func:`exact_value`)."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="Metrics", title_justify="left")
-    table.add_column("Metric", overflow="fold")
-    table.add_column("Value", justify="right", no_wrap=True)
-    table.add_column("Better", no_wrap=True)
-    for name, value in metrics.items():
-        direction = "lower" if lower_is_better(name) else "higher"
-        table.add_row(safe_text(name), Text(exact_value(value)), Text(direction, style="dim"))
-    return table
+    return metrics_table(metrics, exact=True)
 
 
 def folded_exports_table(exports: Sequence[ExportRecord]) -> Table:

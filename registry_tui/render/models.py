@@ -14,6 +14,7 @@ from rich.tree import Tree
 
 from registry_tui.metrics import format_value, lower_is_better
 from registry_tui.records import ExportRecord, ModelRecord
+from registry_tui.render.numbers import exact_value
 from registry_tui.render.text import (
     compact_json,
     format_gb,
@@ -143,15 +144,20 @@ def _marked(value: Text, odd: str | None) -> Text:
     return Text.assemble(value, " ", mark) if value.plain else mark
 
 
-def metrics_table(metrics: Mapping[str, float]) -> Table:
-    """Metrics as rows: name, value, and which direction is better."""
+def metrics_table(metrics: Mapping[str, float], *, exact: bool = False) -> Table:
+    """Metrics as rows: name, value, and which direction is better.
+
+    ``exact`` (a page of its own) folds long names instead of cutting them and
+    shows every value exactly (see :func:`~registry_tui.render.numbers.exact_value`).
+    """
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="Metrics", title_justify="left")
-    table.add_column("Metric")
-    table.add_column("Value", justify="right")
-    table.add_column("Better")
+    table.add_column("Metric", overflow="fold" if exact else "ellipsis")
+    table.add_column("Value", justify="right", no_wrap=exact)
+    table.add_column("Better", no_wrap=exact)
+    shown = exact_value if exact else format_value
     for name, value in metrics.items():
         direction = "lower" if lower_is_better(name) else "higher"
-        table.add_row(safe_text(name), Text(format_value(value)), Text(direction, style="dim"))
+        table.add_row(safe_text(name), Text(shown(value)), Text(direction, style="dim"))
     return table
 
 
