@@ -80,6 +80,27 @@ def test_promote_without_exclusive_keeps_other_holders(seeded: Seeded) -> None:
     assert holders(registry, "production") == sorted([ids["v11"], ids["bert"]])
 
 
+def test_promote_dialog_follows_the_registrys_exclusive_tag_policy(seeded: Seeded) -> None:
+    """With 'exclusive' unticked, a tag the registry keeps exclusive still previews and
+    makes the move: the dialog says so, and the old holder loses the tag."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await go_to(pilot, app, ids["bert"])
+        await pilot.press("p")
+        await type_text(pilot, "production")
+        app.screen.query_one("#exclusive", Checkbox).value = False
+        await settle(pilot)
+        text = screen_text(app)
+        assert "gpt-small 1.1.0 -> bert-base 1.0.0" in text
+        assert "keeps the tag exclusive" in text
+        await pilot.press("enter")
+        await settle(pilot, 0.05)
+
+    run(registry, scenario)
+    assert holders(registry, "production") == [ids["bert"]]
+
+
 def test_promote_offers_existing_tags_and_esc_cancels(seeded: Seeded) -> None:
     """The dialog lists the tags in use (down picks one); esc closes it and changes nothing."""
     registry, ids = seeded

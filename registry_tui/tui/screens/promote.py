@@ -89,11 +89,11 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
             self.tag, self.holders = tag, holders
 
     class TagsLoaded(Message):
-        """The tags in use arrived."""
+        """The tags in use arrived, with the registry's tag policies (tag -> exclusive)."""
 
-        def __init__(self, tags: list[str]) -> None:
+        def __init__(self, tags: list[str], policies: dict[str, bool]) -> None:
             super().__init__()
-            self.tags = tags
+            self.tags, self.policies = tags, policies
 
     def __init__(self, registry: ModelRegistry, record: ModelRecord, tag: str = "") -> None:
         super().__init__(classes="dialog")
@@ -102,6 +102,7 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         self.initial_tag = tag
         self.holders: dict[str, list[ModelRecord]] = {}
         self.tags: list[str] = []
+        self.policies: dict[str, bool] = {"production": True}  # until the registry's arrive
         self._confirm_pending: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -127,10 +128,10 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
     @work(thread=True, exclusive=True, group="tags")
     def _load_tags(self) -> None:
         try:
-            tags = self.registry.tag_names()
+            tags, policies = self.registry.tag_names(), self.registry.tag_policies()
         except RegistryError:
-            tags = []
-        self.post_message(self.TagsLoaded(tags))
+            tags, policies = [], self.policies
+        self.post_message(self.TagsLoaded(tags, policies))
 
     @work(thread=True, exclusive=True, group="preview")
     def _load_holders(self, tag: str) -> None:
@@ -141,7 +142,8 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         self.post_message(self.Preview(tag, holders))
 
     def on_promote_screen_tags_loaded(self, message: TagsLoaded) -> None:
-        self.tags = message.tags
+        self.tags, self.policies = message.tags, message.policies
+        self._refresh_preview()
         options = self.query_one("#tag-options", OptionList)
         options.set_options([literal(t) for t in message.tags])
         options.display = bool(message.tags)
@@ -194,8 +196,14 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
             self._load_holders(tag)
             preview.update(Text("…", style="dim"))
             return
-        exclusive = self.query_one("#exclusive", Checkbox).value
-        preview.update(preview_text(self.record, tag, self.holders[tag], exclusive))
+        text = preview_text(self.record, tag, self.holders[tag], self._exclusive(tag))
+        if self.policies.get(tag) and not self.query_one("#exclusive", Checkbox).value:
+            text.append("\n(this registry keeps the tag exclusive: see registry-tui tag-policy)")
+        preview.update(text)
+
+    def _exclusive(self, tag: str) -> bool:
+        """Whether the promote takes ``tag`` from the others: the box, or the tag's policy."""
+        return self.query_one("#exclusive", Checkbox).value or bool(self.policies.get(tag))
 
     def action_pick(self, step: int) -> None:
         """Pick the next or previous tag in use."""
@@ -214,7 +222,7 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         except RegistryError as exc:
             self.query_one("#preview", Static).update(literal(str(exc), "red"))
             return
-        choice = PromoteChoice(tag, self.query_one("#exclusive", Checkbox).value)
+        choice = PromoteChoice(tag, self._exclusive(tag))
         if choice.exclusive and tag not in self.holders:
             self._confirm_pending = tag  # confirm once the holders are known
             self._load_holders(tag)
