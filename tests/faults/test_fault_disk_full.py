@@ -27,7 +27,11 @@ def _prepared(tmp_path: Path, headroom: int = HEADROOM) -> tuple[Path, int]:
     with ModelRegistry(db) as registry:
         for i in range(20):
             registry.register_model("small", f"1.0.{i}", "/c.pt", "t", verify_checkpoint=False)
-        registry.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    # After close (which lets SQLite refresh its statistics, into the WAL): empty the WAL,
+    # so the limit sits just above the data itself.
+    with sqlite3.connect(db) as raw:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.close()
     sizes = [p.stat().st_size for p in tmp_path.glob("models.db*")]
     return db, max(sizes) + headroom
 
@@ -62,11 +66,12 @@ def test_full_disk_fails_clearly_and_loses_nothing(tmp_path: Path) -> None:
 def test_full_disk_through_the_cli(tmp_path: Path) -> None:
     """``registry-tui register`` on a full disk: exit 1, one clear line, no traceback."""
     db, limit = _prepared(tmp_path, headroom=16 * 1024)
-    metadata = '{"blob": "' + "x" * 100_000 + '"}'  # one argument stays under 128 KB
+    # The write lands in the WAL (empty after _prepared), so it must outgrow the largest
+    # file, the database itself: the worker adds a 400 KB --metadata.
     argv = ["--db", str(db), "register", "--name", "big", "--version", "1.0.0"]
     argv += ["--checkpoint", "/c.pt", "--task-type", "t", "--no-verify-checkpoint"]
-    argv += ["--metadata", metadata]
-    result = finish(start("cli", {"argv": argv, "limit": limit}))
+    spec = {"argv": argv, "limit": limit, "metadata_bytes": 400_000}
+    result = finish(start("cli", spec))
     assert result["code"] == 1, result
     assert result["stderr"].count("\n") == 1 and "Traceback" not in result["stderr"]
     assert "disk is full or failing" in result["stderr"]

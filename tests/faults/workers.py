@@ -242,13 +242,16 @@ def cli(args: dict[str, Any]) -> dict[str, Any]:
 
     from registry_tui.cli import main
 
+    argv = list(args["argv"])
+    if "metadata_bytes" in args:  # built here: too big for the worker's own command line
+        argv += ["--metadata", json.dumps({"blob": "x" * args["metadata_bytes"]})]
     if "limit" in args:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
         resource.setrlimit(resource.RLIMIT_FSIZE, (args["limit"], hard))
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(args["argv"])
+        code = main(argv)
     return {"code": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
 
 
