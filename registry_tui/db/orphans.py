@@ -48,7 +48,12 @@ def set_aside_orphans(db: peewee.Database, model_id: int | None, at: str) -> int
     for table, columns in GUIDE_CHILDREN.items():
         args: tuple[int, ...] = ()
         if model_id is None:
-            where = "model_id NOT IN (SELECT model_id FROM models)"
+            # NOT EXISTS, not NOT IN: PostgreSQL runs NOT IN over a million
+            # models as a nested loop when the id list outgrows work_mem.
+            where = (
+                f"model_id IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM models o WHERE o.model_id = {table}.model_id)"
+            )
         else:
             where, args = f"model_id = {param}", (model_id,)
         rows = db.execute_sql(f"SELECT {', '.join(columns)} FROM {table} WHERE {where}", args)
