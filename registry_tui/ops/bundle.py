@@ -44,7 +44,7 @@ from registry_tui.ops.progress import Progress, or_silent
 from registry_tui.ops.sequences import read_sequences
 
 if TYPE_CHECKING:
-    from registry_tui.registry import ModelRegistry
+    from registry_tui.db.storage import Storage
 
 BUNDLE_FORMAT = "registry-tui-bundle"
 BUNDLE_FORMAT_VERSION = 1
@@ -151,10 +151,10 @@ SPECS: dict[str, TableSpec] = {spec.key: spec for spec in TABLES}
 
 
 @contextmanager
-def snapshot(registry: ModelRegistry) -> Iterator[None]:
+def snapshot(storage: Storage) -> Iterator[None]:
     """A read transaction: every query inside sees one consistent state, writers carry on."""
-    db = registry.database
-    if registry.backend == "sqlite":
+    db = storage.db
+    if storage.backend == "sqlite":
         with db.transaction(lock_type="DEFERRED"):
             yield
     else:
@@ -162,7 +162,7 @@ def snapshot(registry: ModelRegistry) -> Iterator[None]:
             yield
 
 
-def dump_bundle(registry: ModelRegistry, progress: Progress | None = None) -> dict[str, Any]:
+def dump_bundle(storage: Storage, progress: Progress | None = None) -> dict[str, Any]:
     """The whole registry as a bundle dict (see the module docstring)."""
     report = or_silent(progress)
     bundle: dict[str, Any] = {
@@ -170,17 +170,15 @@ def dump_bundle(registry: ModelRegistry, progress: Progress | None = None) -> di
         "format_version": BUNDLE_FORMAT_VERSION,
         "schema_version": SCHEMA_VERSION,
     }
-    with snapshot(registry):
-        bundle["sequences"] = read_sequences(registry.database)
+    with snapshot(storage):
+        bundle["sequences"] = read_sequences(storage.db)
         for spec in TABLES:
-            bundle[spec.key] = _read_table(registry, spec, report)
+            bundle[spec.key] = _read_table(storage, spec, report)
     return bundle
 
 
-def _read_table(
-    registry: ModelRegistry, spec: TableSpec, progress: Progress
-) -> list[dict[str, Any]]:
-    model = getattr(registry._tables, spec.attr)
+def _read_table(storage: Storage, spec: TableSpec, progress: Progress) -> list[dict[str, Any]]:
+    model = getattr(storage.tables, spec.attr)
     total = int(model.select().count())
     query = model.select(*[getattr(model, c) for c in spec.columns]).order_by(
         getattr(model, spec.order)

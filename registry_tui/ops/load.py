@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from registry_tui import versions
-from registry_tui.errors import StorageError
 from registry_tui.metrics import numeric_items
 from registry_tui.ops.bundle import (
     BUNDLE_FORMAT,
@@ -36,7 +35,7 @@ from registry_tui.ops.progress import Progress, or_silent
 from registry_tui.ops.sequences import ID_COLUMNS, raise_sequences
 
 if TYPE_CHECKING:
-    from registry_tui.registry import ModelRegistry
+    from registry_tui.db.storage import Storage
 
 MAX_PARAMETERS = 900  # per statement; old SQLite builds allow 999
 _KEYS = {"model_tags": ("model_id", "tag_name"), "model_configs": ("config_hash",)}
@@ -59,7 +58,7 @@ class LoadReport:
 
 
 def load_bundle(
-    registry: ModelRegistry, bundle: Mapping[str, Any], progress: Progress | None = None
+    storage: Storage, bundle: Mapping[str, Any], progress: Progress | None = None
 ) -> LoadReport:
     """Load ``bundle`` (a dict, as :func:`~registry_tui.ops.bundle.dump_bundle` returns).
 
@@ -67,17 +66,16 @@ def load_bundle(
         BundleError: the bundle is malformed (nothing written).
         BundleConflictError: it collides with the registry's contents (nothing written).
     """
-    if registry.read_only:
-        raise StorageError(f"Registry {registry.location} is open read-only")
+    storage.refuse_if_read_only()
     tables = validate_bundle(bundle)
     report = or_silent(progress)
-    db = registry.database
+    db = storage.db
     with db.atomic():
-        if registry.backend == "postgresql":
+        if storage.backend == "postgresql":
             # Writers elsewhere wait until commit, then take ids after the loaded ones.
             db.execute_sql(f"LOCK TABLE {', '.join(ID_COLUMNS)} IN EXCLUSIVE MODE")
-        skip_configs = _conflicts(registry, tables)
-        _insert(registry, tables, skip_configs, report)
+        skip_configs = _conflicts(storage, tables)
+        _insert(storage, tables, skip_configs, report)
         raise_sequences(db, dict(bundle.get("sequences") or {}))
     return LoadReport(**{spec.key: len(tables[spec.key]) for spec in TABLES})
 
@@ -229,8 +227,8 @@ def _acyclic(models: list[dict[str, Any]]) -> None:
 # -- the bundle against the registry ---------------------------------------------------------
 
 
-def _existing(registry: ModelRegistry, attr: str, column: str, values: list[Any]) -> set[Any]:
-    model = getattr(registry._tables, attr)
+def _existing(storage: Storage, attr: str, column: str, values: list[Any]) -> set[Any]:
+    model = getattr(storage.tables, attr)
     field = getattr(model, column)
     found: set[Any] = set()
     for start in range(0, len(values), 500):
@@ -239,35 +237,33 @@ def _existing(registry: ModelRegistry, attr: str, column: str, values: list[Any]
     return found
 
 
-def _conflicts(registry: ModelRegistry, tables: dict[str, list[dict[str, Any]]]) -> set[str]:
+def _conflicts(storage: Storage, tables: dict[str, list[dict[str, Any]]]) -> set[str]:
     """Raise :class:`BundleConflictError` listing every collision; return configs to skip."""
     conflicts: list[str] = []
     models = tables["models"]
     by_id = {r["model_id"]: r for r in models}
-    taken = _existing(registry, "models", "model_id", list(by_id))
+    taken = _existing(storage, "models", "model_id", list(by_id))
     for model_id in sorted(taken):
         row = by_id[model_id]
         conflicts.append(
             f"model id {model_id} is taken (the bundle's is '{row['name']}' "
             f"version '{row['version']}')"
         )
-    names = _existing_name_versions(registry, [r for r in models if r["model_id"] not in taken])
+    names = _existing_name_versions(storage, [r for r in models if r["model_id"] not in taken])
     conflicts.extend(f"model '{n}' version '{v}' already exists" for n, v in sorted(names))
     for spec in (SPECS["model_tags"], SPECS["model_exports"], SPECS["registry_events"]):
         wanted = [r[spec.order] for r in tables[spec.key]]
-        for ident in sorted(_existing(registry, spec.attr, spec.order, wanted)):
+        for ident in sorted(_existing(storage, spec.attr, spec.order, wanted)):
             conflicts.append(f"{spec.key} {spec.order} {ident} already exists")
-    conflicts.extend(_missing_models(registry, tables))
-    skip = _same_configs(registry, tables["model_configs"], conflicts)
+    conflicts.extend(_missing_models(storage, tables))
+    skip = _same_configs(storage, tables["model_configs"], conflicts)
     if conflicts:
         raise BundleConflictError(conflicts)
     return skip
 
 
-def _existing_name_versions(
-    registry: ModelRegistry, models: list[dict[str, Any]]
-) -> set[tuple[str, str]]:
-    m = registry._tables.models
+def _existing_name_versions(storage: Storage, models: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    m = storage.tables.models
     wanted = {(r["name"], r["version"]) for r in models}
     names = sorted({name for name, _ in wanted})
     found: set[tuple[str, str]] = set()
@@ -277,7 +273,7 @@ def _existing_name_versions(
     return found
 
 
-def _missing_models(registry: ModelRegistry, tables: dict[str, list[dict[str, Any]]]) -> list[str]:
+def _missing_models(storage: Storage, tables: dict[str, list[dict[str, Any]]]) -> list[str]:
     """References to models that are neither in the bundle nor in the registry."""
     in_bundle = {r["model_id"] for r in tables["models"]}
     refs: list[tuple[str, int]] = [
@@ -292,7 +288,7 @@ def _missing_models(registry: ModelRegistry, tables: dict[str, list[dict[str, An
         for r in tables["checkpoint_hashes"]
     )
     outside = sorted({model_id for _, model_id in refs if model_id not in in_bundle})
-    present = _existing(registry, "models", "model_id", outside)
+    present = _existing(storage, "models", "model_id", outside)
     return [
         f"{what} refers to model {model_id}, which is neither in the bundle nor in the registry"
         for what, model_id in refs
@@ -301,10 +297,10 @@ def _missing_models(registry: ModelRegistry, tables: dict[str, list[dict[str, An
 
 
 def _same_configs(
-    registry: ModelRegistry, configs: list[dict[str, Any]], conflicts: list[str]
+    storage: Storage, configs: list[dict[str, Any]], conflicts: list[str]
 ) -> set[str]:
     """Configs the registry already has: identical ones are skipped, different ones conflict."""
-    c = registry._tables.configs
+    c = storage.tables.configs
     wanted = {r["config_hash"]: r["config"] for r in configs}
     hashes = sorted(wanted)
     skip: set[str] = set()
@@ -353,13 +349,13 @@ def _parents_first(models: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _insert(
-    registry: ModelRegistry,
+    storage: Storage,
     tables: dict[str, list[dict[str, Any]]],
     skip_configs: set[str],
     progress: Progress,
 ) -> None:
-    t = registry._tables
-    legacy = registry._legacy_not_null_hash()
+    t = storage.tables
+    legacy = storage.legacy_not_null_hash()
     models = _parents_first(tables["models"])
     for row in models:
         row["version_key"] = versions.sort_key_or_none(row["version"])
