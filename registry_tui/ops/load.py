@@ -1,7 +1,8 @@
 """``load``: put a bundle into a registry, all or nothing.
 
-Ids, lineage, tags, exports, configs, history and recorded hashes are kept as
-they are in the bundle. Everything is checked before the first row is written:
+Ids, lineage, tags, exports, configs, history, recorded hashes, metric
+directions, tag policies and set-aside legacy rows are kept as they are in the
+bundle. Everything is checked before the first row is written:
 first the bundle on its own (types, timestamps, duplicates, parents, cycles),
 then, inside the write transaction, against the registry (an id or a
 name+version it already has, a reference to a model that exists nowhere). Any
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from registry_tui import versions
+from registry_tui.db.orphans import raise_orphan_counter
 from registry_tui.metrics import numeric_items
 from registry_tui.ops.bundle import (
     BUNDLE_FORMAT,
@@ -51,6 +53,9 @@ class LoadReport:
     model_exports: int
     registry_events: int
     checkpoint_hashes: int
+    metric_directions: int = 0
+    tag_policies: int = 0
+    legacy_orphans: int = 0
 
     def to_dict(self) -> dict[str, int]:
         """Plain dict for JSON output."""
@@ -74,9 +79,11 @@ def load_bundle(
         if storage.backend == "postgresql":
             # Writers elsewhere wait until commit, then take ids after the loaded ones.
             db.execute_sql(f"LOCK TABLE {', '.join(ID_COLUMNS)} IN EXCLUSIVE MODE")
-        skip_configs = _conflicts(storage, tables)
-        _insert(storage, tables, skip_configs, report)
+        skip = _conflicts(storage, tables)
+        _insert(storage, tables, skip, report)
         raise_sequences(db, dict(bundle.get("sequences") or {}))
+        if tables["legacy_orphans"]:
+            raise_orphan_counter(db)
     return LoadReport(**{spec.key: len(tables[spec.key]) for spec in TABLES})
 
 
@@ -138,6 +145,8 @@ def _value_problem(spec: TableSpec, column: str, value: Any) -> str | None:
         return "is missing" if column in spec.required else None
     if column in spec.ints:
         return None if _is_int(value) else f"must be an integer, not {_short(value)}"
+    if column in spec.bools:
+        return None if isinstance(value, bool) else f"must be true or false, not {_short(value)}"
     if column in spec.floats:
         if (
             isinstance(value, bool)
@@ -237,8 +246,9 @@ def _existing(storage: Storage, attr: str, column: str, values: list[Any]) -> se
     return found
 
 
-def _conflicts(storage: Storage, tables: dict[str, list[dict[str, Any]]]) -> set[str]:
-    """Raise :class:`BundleConflictError` listing every collision; return configs to skip."""
+def _conflicts(storage: Storage, tables: dict[str, list[dict[str, Any]]]) -> dict[str, set[Any]]:
+    """Raise :class:`BundleConflictError` listing every collision; return the rows to skip
+    (by table and key): those the registry already holds, identical."""
     conflicts: list[str] = []
     models = tables["models"]
     by_id = {r["model_id"]: r for r in models}
@@ -251,12 +261,15 @@ def _conflicts(storage: Storage, tables: dict[str, list[dict[str, Any]]]) -> set
         )
     names = _existing_name_versions(storage, [r for r in models if r["model_id"] not in taken])
     conflicts.extend(f"model '{n}' version '{v}' already exists" for n, v in sorted(names))
-    for spec in (SPECS["model_tags"], SPECS["model_exports"], SPECS["registry_events"]):
+    keyed = ("model_tags", "model_exports", "registry_events", "legacy_orphans")
+    for spec in (SPECS[key] for key in keyed):
         wanted = [r[spec.order] for r in tables[spec.key]]
         for ident in sorted(_existing(storage, spec.attr, spec.order, wanted)):
             conflicts.append(f"{spec.key} {spec.order} {ident} already exists")
     conflicts.extend(_missing_models(storage, tables))
-    skip = _same_configs(storage, tables["model_configs"], conflicts)
+    skip = {"model_configs": _same_configs(storage, tables["model_configs"], conflicts)}
+    for key, value in (("metric_directions", "lower_is_better"), ("tag_policies", "exclusive")):
+        skip[key] = _same_settings(storage, SPECS[key], value, tables[key], conflicts)
     if conflicts:
         raise BundleConflictError(conflicts)
     return skip
@@ -316,6 +329,30 @@ def _same_configs(
     return skip
 
 
+def _same_settings(
+    storage: Storage,
+    spec: TableSpec,
+    value: str,
+    rows: list[dict[str, Any]],
+    conflicts: list[str],
+) -> set[str]:
+    """Directions or policies the registry already records: the same ones are skipped,
+    different ones conflict."""
+    wanted = {r[spec.order]: r[value] for r in rows}
+    model = getattr(storage.tables, spec.attr)
+    key, setting = getattr(model, spec.order), getattr(model, value)
+    names = sorted(wanted)
+    skip: set[str] = set()
+    for start in range(0, len(names), 500):
+        query: Any = model.select(key, setting).where(key.in_(names[start : start + 500]))
+        for name, held in query.tuples():
+            if bool(held) == wanted[name]:
+                skip.add(name)
+            else:
+                conflicts.append(f"{spec.key} {name!r} is recorded with {value} {bool(held)}")
+    return skip
+
+
 def _parsed(text: str) -> Any:
     try:
         return json.loads(text)
@@ -351,7 +388,7 @@ def _parents_first(models: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _insert(
     storage: Storage,
     tables: dict[str, list[dict[str, Any]]],
-    skip_configs: set[str],
+    skip: dict[str, set[Any]],
     progress: Progress,
 ) -> None:
     t = storage.tables
@@ -368,11 +405,11 @@ def _insert(
         for k, v in numeric_items(r["metrics"])
     ]
     _insert_rows(t.metrics, "metrics", metric_rows, progress)
-    configs = [r for r in tables["model_configs"] if r["config_hash"] not in skip_configs]
     for spec in TABLES:
         if spec.key == "models":
             continue
-        rows = configs if spec.key == "model_configs" else tables[spec.key]
+        skipped = skip.get(spec.key, set())
+        rows = [r for r in tables[spec.key] if r[spec.order] not in skipped]
         _insert_rows(getattr(t, spec.attr), spec.key, rows, progress)
 
 
