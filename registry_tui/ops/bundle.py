@@ -246,6 +246,13 @@ def _decode(text: Any, kind: type) -> Any:
     return value if isinstance(value, kind) else text
 
 
+def encode(value: Any) -> Any:
+    """A bundle's JSON value back to column text (raw strings stay as they are)."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def write_bundle(
     bundle: Mapping[str, Any], stream: TextIO, progress: Progress | None = None
 ) -> None:
