@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -230,14 +231,29 @@ def build_sqlite(path: Path, models: int) -> None:
     finish_sqlite(path)
 
 
+@contextmanager
+def raw_database(location: str | Path) -> Iterator[Any]:
+    """The registry's peewee database, opened directly after a ``ModelRegistry`` open
+    has migrated it: bench set-up bulk-loads and checkpoints below the registry's API."""
+    from registry_tui import ModelRegistry
+    from registry_tui.db.connect import open_database, parse_target
+
+    ModelRegistry(location).close()
+    db = open_database(parse_target(location), create=False)
+    db.connect()
+    try:
+        yield db
+    finally:
+        db.close()
+
+
 def finish_sqlite(path: Path) -> None:
     """Planner statistics and a checkpointed WAL, as after any load."""
-    from registry_tui import ModelRegistry
     from registry_tui.db.migrations import update_statistics
 
-    with ModelRegistry(path) as registry:
-        update_statistics(registry.database)
-        registry.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    with raw_database(path) as db:
+        update_statistics(db)
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _chunks(
@@ -270,26 +286,23 @@ def cached_sqlite(models: int) -> Path:
 
 def cached_pg(url: str, models: int) -> str:
     """``url`` holding the bench registry of this size (loaded with COPY when it does not)."""
-    from registry_tui import ModelRegistry
-
-    with ModelRegistry(url) as registry:
-        row = registry.database.execute_sql(
+    with raw_database(url) as db:
+        row = db.execute_sql(
             "SELECT value FROM registry_meta WHERE key = 'bench_models'"
         ).fetchone()
         if row is None or int(row[0]) != models:
-            eprint(f"loading {models:,} models into {registry.location} ...")
-            build_pg(registry, models)
+            eprint(f"loading {models:,} models into the bench PostgreSQL database ...")
+            build_pg(db, models)
     return url
 
 
-def build_pg(registry: object, models: int) -> None:
+def build_pg(db: Any, models: int) -> None:
     """Replace the registry's models with the bench set: COPY, derived rows set-wise, ANALYZE."""
     import csv
     import io
 
     from registry_tui.db.migrations import update_statistics
 
-    db = registry.database  # type: ignore[attr-defined]
     conn = db.connection()
     with db.atomic(), conn.cursor() as cur:
         cur.execute("TRUNCATE models, model_tags, model_metrics, registry_events CASCADE")

@@ -24,10 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import Figure, report
+from _common import Figure, raw_database, report
 from bench_registry import build, cached
-
-from registry_tui import ModelRegistry
 
 TARGET_S = 0.15
 WARMUP = 2
@@ -50,8 +48,8 @@ def registry_at(path: Path | None, models: int) -> Path:
         print(f"building {models:,} models at {path} ...", file=sys.stderr)
         partial = path.with_name(path.name + ".partial")
         build(partial, models)
-        with ModelRegistry(partial) as registry:
-            registry.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        with raw_database(partial) as db:
+            db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         partial.rename(path)
     return path
 

@@ -11,19 +11,23 @@ call leaves nothing behind.
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import peewee
 
 from registry_tui import validate
-from registry_tui.db import migrations, plans, policies
+from registry_tui.configdiff import config_diff
+from registry_tui.db import migrations, plans, policies, reads
 from registry_tui.db.connect import (
     ReadOnlySqlite,
+    can_write,
     needs_companions,
     open_database,
     parse_target,
@@ -33,33 +37,40 @@ from registry_tui.db.guard import guard as _guard
 from registry_tui.db.guard import storage_error
 from registry_tui.db.listing_sql import COUNT_CAP
 from registry_tui.db.live import Liveness
-from registry_tui.db.schema import bind
+from registry_tui.db.storage import Clock, Storage
 from registry_tui.db.store import Store
 from registry_tui.db.writes import Writer
 from registry_tui.errors import (
+    ConfigNotFoundError,
     ConnectionLostError,
     ModelNotFoundError,
     RegistryError,
-    StorageError,
     ValidationError,
 )
-from registry_tui.maintenance import RegistryMaintenance
 from registry_tui.query import metrics_named, resolve_dates, unknown_metric_error
 from registry_tui.records import (
     ChangePlan,
+    ConfigChange,
     Count,
+    EventRecord,
+    Facets,
     ModelPage,
     ModelQuery,
     ModelRecord,
     PromoteResult,
 )
 from registry_tui.registration import config_hash_of, new_model
-from registry_tui.views import RegistryViews
 
 if TYPE_CHECKING:
     import pandas as pd
 
-Clock = Callable[[], datetime]
+    from registry_tui.db.repair import Repair
+    from registry_tui.ops.backup import BackupReport
+    from registry_tui.ops.findings import CheckReport
+    from registry_tui.ops.load import LoadReport
+    from registry_tui.ops.progress import Progress
+
+_log = logging.getLogger("registry_tui")
 
 
 def _utc_now() -> datetime:
@@ -75,7 +86,7 @@ def default_actor() -> str:
     return f"{user}@{socket.gethostname()}"
 
 
-class ModelRegistry(RegistryViews, RegistryMaintenance):
+class ModelRegistry:
     """A model registry on SQLite (a path or ``sqlite:///``) or PostgreSQL (a URL).
 
     Args:
@@ -99,19 +110,16 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         actor: str | None = None,
         read_only: bool = False,
     ) -> None:
-        self._target = parse_target(db)
-        self._clock = clock or _utc_now
+        target = parse_target(db)
         self.actor = actor or default_actor()
-        self.read_only = read_only
         self._companions_missing = (
-            read_only and self._target.path is not None and needs_companions(self._target.path)
+            read_only and target.path is not None and needs_companions(target.path)
         )
-        self._db = open_database(self._target, create=not read_only, read_only=read_only)
-        self._tables = bind(self._db)
-        self._store = Store(self._db, self._tables)
+        database = open_database(target, create=not read_only, read_only=read_only)
+        self._storage = Storage.over(database, target, clock or _utc_now, read_only)
+        self._store = Store(database, self._storage.tables)
         self._writer = Writer(self._store, self.actor)
-        self._legacy_hash: bool | None = None
-        self._live = Liveness(self._db, self._target, self._reopened)
+        self._live = Liveness(database, target, self._reopened)
         self.upgraded_from: int | None = None
         """The schema version found on open when this open migrated it, else ``None``."""
         self._open()
@@ -119,9 +127,9 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
     @_guard
     def _open(self) -> None:
         try:
-            self._db.connect(reuse_if_open=True)
+            self._storage.db.connect(reuse_if_open=True)
             if self.read_only:
-                migrations.require_current(self._db, self.location)
+                migrations.require_current(self._storage.db, self.location)
             else:
                 self._migrate()
         except BaseException:
@@ -131,13 +139,13 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
 
     def _reopened(self) -> None:
         """The SQLite file was replaced under us: bring the new one up to this schema."""
-        self._legacy_hash = None
+        self._storage.forget()
         if not self.read_only:
             self._migrate()
 
     def _migrate(self) -> None:
         """Bring the schema up to date, remembering the version found if it was older."""
-        found = migrations.migrate(self._db)
+        found = migrations.migrate(self._storage.db)
         if found != migrations.SCHEMA_VERSION:
             self.upgraded_from = found
 
@@ -145,17 +153,22 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
     @property
     def location(self) -> str:
         """Where the registry lives, safe to print (no password)."""
-        return self._target.display
+        return self._storage.location
 
     @property
     def backend(self) -> str:
         """``"sqlite"`` or ``"postgresql"``."""
-        return self._target.backend
+        return self._storage.backend
 
     @property
-    def database(self) -> peewee.Database:
-        """The peewee database (for maintenance code in this package)."""
-        return self._db
+    def read_only(self) -> bool:
+        """True when every change is refused (see ``read_only`` above)."""
+        return self._storage.read_only
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version this registry-tui writes (an open registry is at it)."""
+        return migrations.SCHEMA_VERSION
 
     def __repr__(self) -> str:
         return f"ModelRegistry({self.location!r})"
@@ -173,31 +186,30 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         read-only registry closes every thread's connection, and removes the
         ``-wal``/``-shm`` files its open made SQLite create, when nobody else uses them.
         """
-        if isinstance(self._db, ReadOnlySqlite):
-            self._db.close_all()
-        elif not self._db.is_closed():
-            migrations.before_close(self._db)
-            self._db.close()
-        if self._companions_missing and self._target.path is not None:
-            release_companions(self._target.path)
+        db, path = self._storage.db, self._storage.target.path
+        if isinstance(db, ReadOnlySqlite):
+            db.close_all()
+        elif not db.is_closed():
+            migrations.before_close(db)
+            db.close()
+        if self._companions_missing and path is not None:
+            release_companions(path)
 
     # -- plumbing -------------------------------------------------------------------
     def _now(self) -> str:
-        return self._clock().strftime("%Y-%m-%d %H:%M:%S")
+        return self._storage.now()
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        if self.read_only:
-            raise StorageError(f"Registry {self.location} is open read-only")
         try:
-            with self._db.atomic():
+            with self._storage.writing():
                 yield
         except RegistryError:
             raise
         except Exception as exc:
             if not self._live.lost(exc):
                 raise
-            reason = self._target.redact((str(exc).strip() or repr(exc)).splitlines()[0])
+            reason = self._storage.target.redact((str(exc).strip() or repr(exc)).splitlines()[0])
             raise ConnectionLostError(
                 f"Lost the connection to {self.location} during the change, which did "
                 f"not complete ({reason}); the next call reconnects"
@@ -214,21 +226,12 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
                 for spec in specs:
                     registry.register_model(**spec)
         """
-        if self.read_only:
-            raise StorageError(f"Registry {self.location} is open read-only")
+        self._storage.refuse_if_read_only()
         try:
-            with self._db.atomic():
+            with self._storage.db.atomic():
                 yield
         except (peewee.DatabaseError, peewee.InterfaceError) as exc:
-            raise storage_error(exc, self._target) from None
-
-    def _legacy_not_null_hash(self) -> bool:
-        """A guide-made SQLite table declares config_hash NOT NULL; store '' there."""
-        if self._legacy_hash is None:
-            self._legacy_hash = any(
-                c.name == "config_hash" and not c.null for c in self._db.get_columns("models")
-            )
-        return self._legacy_hash
+            raise storage_error(exc, self._storage.target) from None
 
     # -- registration -------------------------------------------------------------------
     @staticmethod
@@ -268,7 +271,7 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
             model_size_mb, memory_req_gb, training_run_id, parent_model_id, metadata, tags,
             config, verify_checkpoint,
         )  # fmt: skip
-        legacy = self._legacy_not_null_hash()
+        legacy = self._storage.legacy_not_null_hash()
         with self._write():
             return self._writer.insert_model(new, self._now(), legacy)
 
@@ -363,7 +366,7 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
                     raise unknown_metric_error(
                         name, self._store.metric_names(), in_sort=name == sort_metric
                     )
-        return resolve_dates(query, self._clock())
+        return resolve_dates(query, self._storage.clock())
 
     @_guard
     def count_capped(self, query: ModelQuery, cap: int = COUNT_CAP) -> Count:
@@ -478,7 +481,7 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         Faces pass them to :func:`registry_tui.metrics.lower_is_better` (through
         :func:`registry_tui.metrics.direction_lists`) wherever a "best" is picked.
         """
-        return policies.directions(self._tables)
+        return policies.directions(self._storage.tables)
 
     @_guard
     def set_metric_direction(self, metric: str, lower_is_better: bool | None) -> None:
@@ -490,14 +493,14 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
             )
         at = self._now()
         with self._write():
-            previous = policies.set_direction(self._tables, name, lower_is_better, at)
+            previous = policies.set_direction(self._storage.tables, name, lower_is_better, at)
             details = {"metric": name, "lower_is_better": lower_is_better, "previous": previous}
             self._writer.event(at, "metric_direction", None, details=details)
 
     @_guard
     def tag_policies(self) -> dict[str, bool]:
         """Tags with a policy: name -> True when exclusive (``production`` by default)."""
-        return policies.policies(self._tables)
+        return policies.policies(self._storage.tables)
 
     @_guard
     def set_tag_policy(self, tag: str, exclusive: bool) -> None:
@@ -507,7 +510,7 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
             raise ValidationError(f"exclusive must be True or False, not {exclusive!r}")
         at = self._now()
         with self._write():
-            policies.set_policy(self._tables, tag, exclusive, at)
+            policies.set_policy(self._storage.tables, tag, exclusive, at)
             self._writer.event(at, "tag_policy", None, tag, details={"exclusive": exclusive})
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -574,6 +577,240 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         with self._write():
             return self._writer.add_export(mid, fmt, path, meta, self._now())
 
+    # -- reads across models and the history (queries in db/reads.py) -------------------------
+    @_guard
+    def records_by_id(self, model_ids: Iterable[int]) -> dict[int, ModelRecord]:
+        """Existing models among ``model_ids`` (no exports), in one query per 500 ids."""
+        return self._store.many(validate.model_id(i) for i in model_ids)
+
+    @_guard
+    def tag_names(self) -> list[str]:
+        """Every tag in use, sorted."""
+        return reads.tag_names(self._store)
+
+    @_guard
+    def tag_holders(self, tag: str) -> list[ModelRecord]:
+        """Models holding ``tag``, most recently tagged first."""
+        return reads.tag_holders(self._store, tag)
+
+    @_guard
+    def tag_holder_near(self, model_id: int, tag: str = "production") -> ModelRecord | None:
+        """The holder of ``tag`` a model is best compared with, or ``None`` when nobody holds it.
+
+        Several models may hold a tag (one per family, say): the holder in the
+        model's own fine-tune family wins, then one with the same name, then one
+        with the same task type, then the most recently tagged. The model itself
+        is returned when it holds the tag.
+        """
+        tag = validate.tag(tag)
+        return reads.holder_near(self._store, validate.model_id(model_id), tag)
+
+    @_guard
+    def compare_records(self, model_ids: Iterable[int]) -> list[ModelRecord]:
+        """Records in the order given; :class:`ModelNotFoundError` for an unknown id."""
+        if isinstance(model_ids, str | bytes):
+            raise ValidationError("model_ids must be a list of ids")
+        ids = [validate.model_id(i) for i in model_ids]
+        found = self._store.many(ids)
+        for model_id in ids:
+            if model_id not in found:
+                raise ModelNotFoundError(model_id)
+        return [found[i] for i in ids]
+
+    def compare_models(
+        self, model_ids: Iterable[int], metrics: str | Iterable[str] | None = None
+    ) -> pd.DataFrame:
+        """The guide's comparison: one row per model, in the order given.
+
+        Columns: ``model_id, name, version, task_type, created_at, status,
+        model_size_mb, memory_req_gb``, then one float column per metric (all the
+        models' metrics, or ``metrics``: a list of names, or one name). As in the
+        original module, ids that name no model are skipped with a logged
+        warning. A metric named like one of those columns (say ``version``) is
+        given as ``metrics.version`` so it never overwrites the column.
+        """
+        from registry_tui.frames import compare_frame
+
+        if isinstance(model_ids, str | bytes):
+            raise ValidationError("model_ids must be a list of ids")
+        ids = [validate.model_id(i) for i in model_ids]
+        names = _metric_names(metrics)
+        found = self.records_by_id(ids)
+        for missing in dict.fromkeys(i for i in ids if i not in found):
+            _log.warning("compare_models: model %d not found, skipped", missing)
+        return compare_frame([found[i] for i in ids if i in found], names)
+
+    @_guard
+    def lineage_records(self, model_id: int) -> list[ModelRecord]:
+        """The parent chain, root first, the model last."""
+        return reads.lineage(self._store, validate.model_id(model_id))
+
+    @_guard
+    def descendant_records(self, model_id: int) -> list[ModelRecord]:
+        """Every model fine-tuned from this one, directly or not; parents first."""
+        return reads.descendants(self._store, validate.model_id(model_id))
+
+    @_guard
+    def family_records(self, model_id: int) -> list[ModelRecord]:
+        """The root ancestor of the model and all of the root's descendants."""
+        return reads.family_records(self._store, validate.model_id(model_id))
+
+    def get_model_lineage(self, model_id: int) -> list[dict[str, Any]]:
+        """The guide's lineage: dicts from the oldest ancestor to the model."""
+        return [r.to_dict() for r in self.lineage_records(model_id)]
+
+    def get_descendants(self, model_id: int) -> list[dict[str, Any]]:
+        """Dicts of every model below this one in the fine-tune tree."""
+        return [r.to_dict() for r in self.descendant_records(model_id)]
+
+    @_guard
+    def get_config(self, model_id: int) -> dict[str, Any] | None:
+        """The full config stored at registration, or ``None`` when none was given."""
+        record = self.require_record(model_id)
+        if not record.config_hash:
+            return None
+        return reads.stored_config(self._store, record.config_hash)
+
+    def config_changes(self, a: int, b: int) -> list[ConfigChange]:
+        """Differences between the stored configs of two models, by dotted key."""
+        left, right = self.get_config(a), self.get_config(b)
+        for model_id, config in ((a, left), (b, right)):
+            if config is None:
+                raise ConfigNotFoundError(
+                    f"No config stored for model {model_id} (register it with config=...)"
+                )
+        assert left is not None and right is not None
+        return config_diff(left, right)
+
+    def diff_configs(self, a: int, b: int) -> list[dict[str, Any]]:
+        """Config differences as dicts: ``{key, change, a, b}``."""
+        return [c.to_dict() for c in self.config_changes(a, b)]
+
+    @_guard
+    def events(
+        self,
+        model_id: int | None = None,
+        tag: str | None = None,
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[EventRecord]:
+        """History events, newest first, optionally for one model and/or one tag.
+
+        ``offset`` skips that many of the newest matches (pages of ``limit``).
+        """
+        mid = None if model_id is None else validate.model_id(model_id)
+        count = None if limit is None else validate.count(limit, "limit")
+        return reads.events(self._store, mid, tag, count, validate.count(offset, "offset"))
+
+    def history(
+        self, model_id: int | None = None, tag: str | None = None, limit: int | None = 100
+    ) -> pd.DataFrame:
+        """The event log as a DataFrame, newest first."""
+        from registry_tui.frames import history_frame
+
+        return history_frame(self.events(model_id, tag, limit))
+
+    @_guard
+    def change_token(self) -> int:
+        """A number that changes whenever any process commits a change (latest event id)."""
+        return reads.change_token(self._store)
+
+    @_guard
+    def facets(self, status: str | None = "active") -> Facets:
+        """Model counts per task type and per tag (for ``status``; None = all)."""
+        return reads.facets(self._store, status)
+
+    @_guard
+    def common_metrics(self, limit: int = 3) -> list[str]:
+        """The most frequent metric names among the latest 2,000 models."""
+        return reads.common_metrics(self._store, limit)
+
+    # -- the registry as a whole (the work is in ops/) ------------------------------------------
+    @classmethod
+    def check_location(
+        cls, db: str | os.PathLike[str], hashes: bool = False, progress: Progress | None = None
+    ) -> CheckReport:
+        """Open ``db`` and check it; a database that will not open is reported, not raised.
+
+        A SQLite file this process cannot write is checked read-only. For a file
+        the registry cannot open (corrupt, not a database, newer schema) the report
+        holds the opening error and whatever SQLite's ``integrity_check`` says.
+        """
+        from registry_tui.ops.check import unopened
+
+        target = parse_target(db)
+        path = target.path if target.backend == "sqlite" else None
+        unwritable = path is not None and os.path.isfile(path) and not can_write(path)
+        try:
+            registry = cls(db, read_only=unwritable)
+        except RegistryError as exc:
+            return unopened(target, exc)
+        with registry:
+            return registry.check(hashes=hashes, progress=progress)
+
+    def check(self, hashes: bool = False, progress: Progress | None = None) -> CheckReport:
+        """Integrity, references and files; ``hashes=True`` also verifies checkpoint SHA-256."""
+        from registry_tui.ops.check import check
+
+        return check(self._storage, hashes=hashes, progress=progress)
+
+    @_guard
+    def repair(self) -> list[Repair]:
+        """Normalise odd legacy values (``check --repair``), all in one transaction, each
+        change recorded in the history as a ``repair`` event; returns what changed."""
+        from registry_tui.db.repair import repair
+
+        at = self._now()
+        with self._write():
+            return repair(self._store, self._writer, at)
+
+    def backup(
+        self,
+        dest: str | os.PathLike[str],
+        overwrite: bool = False,
+        progress: Progress | None = None,
+    ) -> Path:
+        """A consistent copy of a SQLite registry at ``dest`` (SQLite's online backup API)."""
+        return self.backup_report(dest, overwrite, progress).path
+
+    @_guard
+    def backup_report(
+        self,
+        dest: str | os.PathLike[str],
+        overwrite: bool = False,
+        progress: Progress | None = None,
+    ) -> BackupReport:
+        """:meth:`backup`, returning where the copy went, its size and how many models."""
+        from registry_tui.ops.backup import backup
+
+        return backup(self._storage, dest, overwrite=overwrite, progress=progress)
+
+    @_guard
+    def dump_bundle(self, progress: Progress | None = None) -> dict[str, Any]:
+        """The whole registry as a versioned bundle dict (see :mod:`registry_tui.ops.bundle`)."""
+        from registry_tui.ops.bundle import dump_bundle
+
+        return dump_bundle(self._storage, progress)
+
+    def dump(self, path: str | os.PathLike[str], progress: Progress | None = None) -> Path:
+        """Write the whole registry to ``path`` as a JSON bundle; returns the path."""
+        from registry_tui.ops.bundle import save_bundle
+
+        return save_bundle(self.dump_bundle(progress), path, progress)
+
+    @_guard
+    def load(
+        self,
+        source: str | os.PathLike[str] | dict[str, Any],
+        progress: Progress | None = None,
+    ) -> LoadReport:
+        """Load a bundle (a file or a dict) all or nothing, keeping ids, tags and history."""
+        from registry_tui.ops.bundle import read_bundle
+        from registry_tui.ops.load import load_bundle
+
+        data = source if isinstance(source, dict) else read_bundle(source)
+        return load_bundle(self._storage, data, progress)
+
 
 def _metric_floor(metric_name: Any, min_value: Any) -> list[str]:
     """The original module's ``metric_name``/``min_metric_value`` as a condition."""
@@ -594,3 +831,16 @@ def _check_query(query: ModelQuery) -> None:
         raise ValidationError(f"Unknown status {query.status!r}: use 'active', 'retired' or None")
     if query.tag is not None:
         validate.tag(query.tag)
+
+
+def _metric_names(metrics: str | Iterable[str] | None) -> list[str] | None:
+    """``metrics`` as a list: one name given as a string is one metric, not its letters."""
+    if metrics is None:
+        return None
+    if isinstance(metrics, str):
+        return [metrics]
+    names = list(metrics)
+    for name in names:
+        if not isinstance(name, str):
+            raise ValidationError(f"metrics must be metric names, not {name!r}")
+    return names

@@ -32,7 +32,7 @@ def statements(
 ) -> Iterator[Statements]:
     """Record every statement ``registry`` runs; with ``fail_at=k`` raise before the k-th."""
     seen = Statements()
-    db = registry.database
+    db = registry._storage.db
     real = db.execute_sql
 
     def counting(sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:

@@ -23,7 +23,7 @@ TABLES = (
 
 
 def _snapshot(registry: ModelRegistry) -> dict[str, list[tuple[Any, ...]]]:
-    db = registry.database
+    db = registry._storage.db
     return {t: sorted(map(tuple, db.execute_sql(f"SELECT * FROM {t}").fetchall()), key=repr)
             for t in TABLES}  # fmt: skip
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from registry_tui import ModelRegistry, StorageError
-from registry_tui.ops import backup
 from tests.faults.workers import cli
 
 
@@ -27,7 +26,7 @@ def test_backup_is_a_verified_private_self_contained_copy(sqlite_registry: Model
     """The copy holds the same registry, passes integrity_check, is 0600, needs no WAL file."""
     _fill(sqlite_registry)
     dest = Path(sqlite_registry.location).with_name("copy.db")
-    report = backup(sqlite_registry, dest)
+    report = sqlite_registry.backup_report(dest)
     assert report.path == dest and report.models == 2 and report.size_bytes > 0
     assert stat.S_IMODE(dest.stat().st_mode) == 0o600
     conn = sqlite3.connect(dest)

@@ -63,6 +63,7 @@ def test_dump_holds_every_table_in_a_versioned_bundle(source: ModelRegistry) -> 
     assert counts == {
         "models": 2, "model_configs": 2, "model_tags": 2, "model_exports": 1,
         "registry_events": 9, "checkpoint_hashes": 2,
+        "metric_directions": 0, "tag_policies": 0, "legacy_orphans": 0,
     }  # fmt: skip
     base = bundle["models"][0]
     assert base["metrics"] == {"val_loss": 0.42, "accuracy": 0.9, "steps": 1000}

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from registry_tui import ModelRegistry
 from registry_tui.db.migrations import SCHEMA_VERSION
-from registry_tui.ops import check_location
 from tests.faults.workers import cli
 
 Checkpoint = Callable[..., str]
@@ -127,7 +126,7 @@ def test_a_file_that_will_not_open_is_reported(tmp_path: Path) -> None:
     """Not a database at all: the opening error and SQLite's own verdict, no exception."""
     bad = tmp_path / "models.db"
     bad.write_bytes(b"this is not a database" * 300)
-    report = check_location(bad)
+    report = ModelRegistry.check_location(bad)
     assert not report.ok
     assert [p.kind for p in report.problems] == ["open", "integrity"]
     assert "not a database" in report.problems[0].detail

@@ -57,7 +57,7 @@ def open_tui(args: argparse.Namespace, out: Output, *, read_only: bool) -> int:
         raise UsageError("--create and --read-only exclude each other")
     location = resolve_db(args)
     if not create and not is_url(location) and not os.path.exists(location):
-        from registry_tui.db.connect import missing_message
+        from registry_tui.locations import missing_message
 
         raise CommandError(missing_message(location))
     with open_registry(args, reading=True, read_only=read_only) as registry:

@@ -249,7 +249,7 @@ def open_registry(
     if must_exist or read_only:
         require_existing(location)
     from registry_tui import ModelRegistry
-    from registry_tui.db.connect import can_write
+    from registry_tui.locations import can_write
 
     if reading and not is_url(location) and os.path.exists(location) and not can_write(location):
         read_only = True

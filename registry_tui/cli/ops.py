@@ -112,13 +112,13 @@ def progress_bar(out: Output) -> Iterator[Progress | None]:
 
 def run_check(args: argparse.Namespace, out: Output) -> int:
     """Check the registry; print every problem; exit 1 when there is any."""
-    from registry_tui.ops import check_location
+    from registry_tui import ModelRegistry
 
     location = _existing_location(args)
     if args.repair:
         _repair(args, out)
     with progress_bar(out) as progress:
-        report = check_location(location, hashes=args.hashes, progress=progress)
+        report = ModelRegistry.check_location(location, hashes=args.hashes, progress=progress)
     if args.format == "json":
         from registry_tui.jsontext import dumps
 
@@ -184,15 +184,14 @@ def _problems_table(report: CheckReport) -> Table:
 
 def run_upgrade(args: argparse.Namespace, out: Output) -> int:
     """Open the registry for writing, which migrates it; say what changed."""
-    from registry_tui.db.migrations import SCHEMA_VERSION
-
     with open_registry(args, must_exist=True) as registry:
         found = registry.upgraded_from
         where = registry.location
+        current = registry.schema_version
     if found is None:
-        out.say(f"{where} is up to date (schema version {SCHEMA_VERSION})")
+        out.say(f"{where} is up to date (schema version {current})")
     else:
-        out.say(f"Upgraded {where} from schema version {found} to {SCHEMA_VERSION}")
+        out.say(f"Upgraded {where} from schema version {found} to {current}")
     return 0
 
 
@@ -201,13 +200,11 @@ def run_upgrade(args: argparse.Namespace, out: Output) -> int:
 
 def run_backup(args: argparse.Namespace, out: Output) -> int:
     """Copy a SQLite registry with the online backup API; verify the copy."""
-    from registry_tui.ops import backup
-
     with (
         open_registry(args, must_exist=True, reading=True) as registry,
         progress_bar(out) as progress,
     ):
-        report = backup(registry, args.dest, overwrite=args.force, progress=progress)
+        report = registry.backup_report(args.dest, overwrite=args.force, progress=progress)
     size = report.size_bytes / (1024 * 1024)
     out.say(
         f"Backed up {report.source} to {report.path}: {report.models} models, {size:.1f} MB, "

@@ -22,6 +22,9 @@ import peewee
 
 from registry_tui._driver import load_postgres_driver
 from registry_tui.errors import StorageError
+from registry_tui.locations import can_write, missing_message
+
+__all__ = ["Target", "can_write", "missing_message", "open_database", "parse_target"]
 
 # journal_mode=wal is not here: it writes to the file, so migrations.migrate sets it
 # only after checking that the schema is not newer than this code.
@@ -201,14 +204,6 @@ class ReadOnlySqlite(peewee.SqliteDatabase):
                 connection.close()
 
 
-def missing_message(path: str) -> str:
-    """The one-line refusal for a SQLite path that does not exist, with how to make one."""
-    return (
-        f"No registry at {path}: the file does not exist (create one with "
-        f"'registry-tui --db {path} tui --create', or try 'registry-tui demo')"
-    )
-
-
 def read_only_uri(path: str) -> str:
     """A ``file:`` URI that opens ``path`` without ever writing to it.
 
@@ -224,12 +219,6 @@ def read_only_uri(path: str) -> str:
     if needs_companions(absolute) and not os.access(folder, os.W_OK | os.X_OK):
         uri += "&immutable=1"
     return uri
-
-
-def can_write(path: str) -> bool:
-    """True when this process may write ``path`` and create files beside it (a journal)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
 
 
 def needs_companions(path: str) -> bool:

@@ -80,7 +80,7 @@ def guard(method: Callable[P_, R]) -> Callable[P_, R]:
         except Exception as exc:
             if not _database_failure(exc):
                 raise
-            target = getattr(args[0], "_target", None)
+            target = getattr(getattr(args[0], "_storage", None), "target", None)
             if not isinstance(target, Target):
                 raise
             if live is not None:

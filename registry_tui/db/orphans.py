@@ -79,6 +79,18 @@ def count_orphans(db: peewee.Database) -> dict[str, int]:
     return {str(table): int(count) for table, count in rows}
 
 
+def raise_orphan_counter(db: peewee.Database) -> None:
+    """After rows were inserted with their own ids, make PostgreSQL's counter pass them
+    (SQLite's ``AUTOINCREMENT`` counter follows explicit ids by itself)."""
+    if isinstance(db, peewee.PostgresqlDatabase):
+        db.execute_sql(
+            "SELECT setval(pg_get_serial_sequence('legacy_orphans', 'orphan_id'), "
+            "GREATEST((SELECT MAX(orphan_id) FROM legacy_orphans), "
+            "pg_sequence_last_value(pg_get_serial_sequence('legacy_orphans', 'orphan_id')"
+            "::regclass)), true)"
+        )
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="backslashreplace")

@@ -14,6 +14,8 @@ place. What registry-tui adds lives beside them:
   (``registry-tui metric wer --lower-better``);
 * ``tag_policies``: tags the registry marks exclusive (one holder at a time) or
   shared; ``production`` is exclusive unless marked otherwise;
+* ``legacy_orphans``: tag and export rows of missing models, set aside at
+  migration (see :mod:`registry_tui.db.orphans`);
 * ``models.version_key``: a sortable form of the semantic version.
 
 The DDL itself is in :mod:`registry_tui.db.migrations`. Classes here are
@@ -181,6 +183,20 @@ class TagPolicies(_Base):
         table_name = "tag_policies"
 
 
+class LegacyOrphans(_Base):
+    """A tag or export row of a missing model, kept whole (``row_data``) but never attached."""
+
+    orphan_id = peewee.AutoField()
+    source_table = peewee.TextField()
+    row_id = peewee.BigIntegerField(null=True)
+    model_id = peewee.BigIntegerField(null=True)
+    row_data = peewee.TextField()
+    set_aside_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "legacy_orphans"
+
+
 @dataclass(frozen=True)
 class Tables:
     """The model classes bound to one database."""
@@ -195,6 +211,7 @@ class Tables:
     meta: type[RegistryMeta]
     directions: type[MetricDirections]
     policies: type[TagPolicies]
+    orphans: type[LegacyOrphans]
 
 
 _ALL = (
@@ -208,6 +225,7 @@ _ALL = (
     RegistryMeta,
     MetricDirections,
     TagPolicies,
+    LegacyOrphans,
 )
 
 

@@ -1,9 +1,11 @@
 """Maintenance operations: check, backup, dump and load.
 
 The same code serves the Python API (``ModelRegistry.check()``, ``.backup()``,
-``.dump()``, ``.load()``) and the CLI (``registry-tui check``, ``backup``,
-``dump``, ``load``). Reports are frozen dataclasses; long operations accept a
-``progress(stage, done, total)`` callback and never import rich themselves.
+``.dump()``, ``.load()``, which delegate here) and the CLI (``registry-tui
+check``, ``backup``, ``dump``, ``load``). Each operation takes the registry's
+storage handle (:class:`~registry_tui.db.storage.Storage`), never the registry.
+Reports are frozen dataclasses; long operations accept a ``progress(stage,
+done, total)`` callback and never import rich themselves.
 """
 
 from registry_tui.ops.backup import BackupReport, backup
@@ -18,7 +20,7 @@ from registry_tui.ops.bundle import (
     save_bundle,
     write_bundle,
 )
-from registry_tui.ops.check import CheckReport, Problem, check, check_location
+from registry_tui.ops.check import CheckReport, Problem, check
 from registry_tui.ops.load import LoadReport, load_bundle
 from registry_tui.ops.progress import Progress
 
@@ -34,7 +36,6 @@ __all__ = [
     "Progress",
     "backup",
     "check",
-    "check_location",
     "dump_bundle",
     "load_bundle",
     "parse_bundle",

@@ -24,7 +24,7 @@ from registry_tui.errors import StorageError
 from registry_tui.ops.progress import Progress, or_silent
 
 if TYPE_CHECKING:
-    from registry_tui.registry import ModelRegistry
+    from registry_tui.db.storage import Storage
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -41,7 +41,7 @@ class BackupReport:
 
 
 def backup(
-    registry: ModelRegistry,
+    storage: Storage,
     dest: str | os.PathLike[str],
     *,
     overwrite: bool = False,
@@ -54,13 +54,13 @@ def backup(
             ``overwrite`` is false, is the registry itself, or cannot be written,
             or when the copy fails ``integrity_check``.
     """
-    if registry.backend != "sqlite":
+    if storage.backend != "sqlite":
         raise StorageError(
-            f"backup copies SQLite files; {registry.location} is PostgreSQL: use pg_dump "
+            f"backup copies SQLite files; {storage.location} is PostgreSQL: use pg_dump "
             "(pg_dump --format=custom --file registry.pgdump DBNAME), "
             "or 'registry-tui dump FILE' for a portable bundle"
         )
-    source = registry._target.path
+    source = storage.target.path
     assert source is not None
     target = _destination(Path(source), Path(os.fspath(dest)), overwrite)
     report = or_silent(progress)
@@ -77,7 +77,7 @@ def backup(
             temp.unlink()
         raise
     return BackupReport(
-        source=registry.location,
+        source=storage.location,
         path=target,
         size_bytes=target.stat().st_size,
         models=models,

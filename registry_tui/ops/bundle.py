@@ -12,7 +12,8 @@ A bundle moves a registry between machines, or from SQLite to PostgreSQL::
       ...
      ],
      "model_configs": [...], "model_tags": [...], "model_exports": [...],
-     "registry_events": [...], "checkpoint_hashes": [...]
+     "registry_events": [...], "checkpoint_hashes": [...],
+     "metric_directions": [...], "tag_policies": [...], "legacy_orphans": [...]
     }
 
 One row per line, rows in primary-key order, JSON columns (metrics, metadata,
@@ -21,7 +22,10 @@ configs, event details) decoded into JSON values, timestamps as
 and on PostgreSQL, byte for byte. A JSON column whose stored text is not the
 JSON it should be (possible in a hand-edited legacy file) is kept as the raw
 string, so nothing is lost. ``sequences`` holds the highest id each table ever
-handed out, so a deleted model's id is not reused after a move.
+handed out, so a deleted model's id is not reused after a move. What the
+registry records about its metrics and tags (directions, exclusive or shared)
+and the rows set aside at migration (``legacy_orphans``) move with it; a bundle
+written before those tables were carried simply has none.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ from registry_tui.ops.progress import Progress, or_silent
 from registry_tui.ops.sequences import read_sequences
 
 if TYPE_CHECKING:
-    from registry_tui.registry import ModelRegistry
+    from registry_tui.db.storage import Storage
 
 BUNDLE_FORMAT = "registry-tui-bundle"
 BUNDLE_FORMAT_VERSION = 1
@@ -81,6 +85,7 @@ class TableSpec:
     floats: tuple[str, ...] = ()
     times: tuple[str, ...] = ()
     json: Mapping[str, type] = field(default_factory=dict)
+    bools: tuple[str, ...] = ()
 
 
 TABLES: tuple[TableSpec, ...] = (
@@ -146,15 +151,43 @@ TABLES: tuple[TableSpec, ...] = (
         ints=("model_id", "size_bytes"),
         times=("recorded_at",),
     ),
+    TableSpec(
+        "metric_directions",
+        "directions",
+        ("metric", "lower_is_better", "set_at"),
+        order="metric",
+        required=("metric", "lower_is_better", "set_at"),
+        times=("set_at",),
+        bools=("lower_is_better",),
+    ),
+    TableSpec(
+        "tag_policies",
+        "policies",
+        ("tag", "exclusive", "set_at"),
+        order="tag",
+        required=("tag", "exclusive", "set_at"),
+        times=("set_at",),
+        bools=("exclusive",),
+    ),
+    TableSpec(
+        "legacy_orphans",
+        "orphans",
+        ("orphan_id", "source_table", "row_id", "model_id", "row_data", "set_aside_at"),
+        order="orphan_id",
+        required=("orphan_id", "source_table", "row_data", "set_aside_at"),
+        ints=("orphan_id", "row_id", "model_id"),
+        times=("set_aside_at",),
+        json={"row_data": dict},
+    ),
 )  # fmt: skip
 SPECS: dict[str, TableSpec] = {spec.key: spec for spec in TABLES}
 
 
 @contextmanager
-def snapshot(registry: ModelRegistry) -> Iterator[None]:
+def snapshot(storage: Storage) -> Iterator[None]:
     """A read transaction: every query inside sees one consistent state, writers carry on."""
-    db = registry.database
-    if registry.backend == "sqlite":
+    db = storage.db
+    if storage.backend == "sqlite":
         with db.transaction(lock_type="DEFERRED"):
             yield
     else:
@@ -162,7 +195,7 @@ def snapshot(registry: ModelRegistry) -> Iterator[None]:
             yield
 
 
-def dump_bundle(registry: ModelRegistry, progress: Progress | None = None) -> dict[str, Any]:
+def dump_bundle(storage: Storage, progress: Progress | None = None) -> dict[str, Any]:
     """The whole registry as a bundle dict (see the module docstring)."""
     report = or_silent(progress)
     bundle: dict[str, Any] = {
@@ -170,17 +203,15 @@ def dump_bundle(registry: ModelRegistry, progress: Progress | None = None) -> di
         "format_version": BUNDLE_FORMAT_VERSION,
         "schema_version": SCHEMA_VERSION,
     }
-    with snapshot(registry):
-        bundle["sequences"] = read_sequences(registry.database)
+    with snapshot(storage):
+        bundle["sequences"] = read_sequences(storage.db)
         for spec in TABLES:
-            bundle[spec.key] = _read_table(registry, spec, report)
+            bundle[spec.key] = _read_table(storage, spec, report)
     return bundle
 
 
-def _read_table(
-    registry: ModelRegistry, spec: TableSpec, progress: Progress
-) -> list[dict[str, Any]]:
-    model = getattr(registry._tables, spec.attr)
+def _read_table(storage: Storage, spec: TableSpec, progress: Progress) -> list[dict[str, Any]]:
+    model = getattr(storage.tables, spec.attr)
     total = int(model.select().count())
     query = model.select(*[getattr(model, c) for c in spec.columns]).order_by(
         getattr(model, spec.order)
@@ -192,13 +223,15 @@ def _read_table(
             row[column] = format_ts(row[column]) if row[column] is not None else None
         for column, kind in spec.json.items():
             row[column] = _decode(row[column], kind)
+        for column in spec.bools:
+            row[column] = None if row[column] is None else bool(row[column])
         if spec.key == "models":
             row["config_hash"] = row["config_hash"] or None  # legacy NOT NULL columns hold ''
         rows.append(row)
         if done % 1000 == 0 or done == total:
             progress(f"reading {spec.key}", done, total)
-    if spec.key == "model_configs":
-        rows.sort(key=lambda r: str(r["config_hash"]))  # collation-independent order
+    if spec.order not in spec.ints:
+        rows.sort(key=lambda r: str(r[spec.order]))  # collation-independent order
     return rows
 
 
@@ -211,6 +244,13 @@ def _decode(text: Any, kind: type) -> Any:
     except ValueError:
         return text
     return value if isinstance(value, kind) else text
+
+
+def encode(value: Any) -> Any:
+    """A bundle's JSON value back to column text (raw strings stay as they are)."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def write_bundle(

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from registry_tui.db import migrations
-from registry_tui.db.connect import can_write, parse_target
+from registry_tui.db.connect import Target
 from registry_tui.errors import RegistryError
 from registry_tui.ops.files import checkpoints, exports
 from registry_tui.ops.findings import CheckReport, CheckRun, Problem, first_line
@@ -30,9 +30,9 @@ from registry_tui.ops.legacy import legacy_values
 from registry_tui.ops.progress import Progress, or_silent
 
 if TYPE_CHECKING:
-    from registry_tui.registry import ModelRegistry
+    from registry_tui.db.storage import Storage
 
-__all__ = ["CheckReport", "Problem", "check", "check_location"]
+__all__ = ["CheckReport", "Problem", "check", "unopened"]
 
 INTEGRITY_LIMIT = 100
 SHOWN_LINES = 20
@@ -56,12 +56,12 @@ _CHECKED_REFERENCES = (
 
 
 def check(
-    registry: ModelRegistry, *, hashes: bool = False, progress: Progress | None = None
+    storage: Storage, *, hashes: bool = False, progress: Progress | None = None
 ) -> CheckReport:
     """Check an open registry; see the module docstring for what is checked."""
-    run = CheckRun(registry, or_silent(progress))
+    run = CheckRun(storage, or_silent(progress))
     run.stage("reading the schema version", lambda: _schema(run))
-    if registry.backend == "sqlite":
+    if storage.backend == "sqlite":
         run.stage("integrity_check", lambda: _sqlite_integrity(run))
         run.stage("foreign_key_check", lambda: _sqlite_foreign_keys(run))
     else:
@@ -71,8 +71,8 @@ def check(
     run.stage("checking checkpoints", lambda: checkpoints(run, hashes))
     run.stage("checking exports", lambda: exports(run))
     return CheckReport(
-        location=registry.location,
-        backend=registry.backend,
+        location=storage.location,
+        backend=storage.backend,
         schema_version=run.schema_version,
         models=run.counts.get("models", 0),
         checkpoints_present=run.counts.get("present", 0),
@@ -85,29 +85,13 @@ def check(
     )
 
 
-def check_location(
-    db: str | os.PathLike[str], *, hashes: bool = False, progress: Progress | None = None
-) -> CheckReport:
-    """Open ``db`` and check it; a database that will not open is reported, not raised.
-
-    For a SQLite file that the registry cannot open (corrupt, not a database,
-    newer schema) the report holds the opening error and whatever SQLite's own
-    ``integrity_check`` says about the file.
-    """
-    from registry_tui.registry import ModelRegistry
-
-    target = parse_target(db)
-    path = target.path if target.backend == "sqlite" else None
-    unwritable = path is not None and os.path.isfile(path) and not can_write(path)
-    try:
-        registry = ModelRegistry(db, read_only=unwritable)  # a shared file can be checked
-    except RegistryError as exc:
-        problems = [Problem("open", "database", str(exc))]
-        if target.backend == "sqlite" and target.path and os.path.isfile(target.path):
-            problems.extend(_raw_integrity(target.path))
-        return CheckReport(target.display, target.backend, problems=tuple(problems))
-    with registry:
-        return check(registry, hashes=hashes, progress=progress)
+def unopened(target: Target, error: RegistryError) -> CheckReport:
+    """The report on a database that will not open: the error, and for a SQLite file
+    whatever SQLite's own ``integrity_check`` says about it."""
+    problems = [Problem("open", "database", str(error))]
+    if target.backend == "sqlite" and target.path and os.path.isfile(target.path):
+        problems.extend(_raw_integrity(target.path))
+    return CheckReport(target.display, target.backend, problems=tuple(problems))
 
 
 # -- database ---------------------------------------------------------------------

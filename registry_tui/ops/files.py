@@ -124,11 +124,11 @@ def sha256_file(path: Path, progress: Callable[[int], None] | None = None) -> st
 
 
 def _record_hashes(run: CheckRun, rows: list[tuple[int, str, int]]) -> None:
-    if run.registry.read_only:
+    if run.storage.read_only:
         run.notes.append(f"{len(rows)} checkpoint hash(es) not recorded: registry is read-only")
         return
     h = run.t.hashes
-    at = run.registry._now()
+    at = run.storage.now()
     with run.db.atomic():
         for start in range(0, len(rows), 500):
             chunk = [(mid, digest, size, at) for mid, digest, size in rows[start : start + 500]]

@@ -13,7 +13,7 @@ import peewee
 from registry_tui.ops.progress import Progress
 
 if TYPE_CHECKING:
-    from registry_tui.registry import ModelRegistry
+    from registry_tui.db.storage import Storage
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +68,10 @@ class CheckReport:
 class CheckRun:
     """Mutable state of one check, frozen into a :class:`CheckReport` at the end."""
 
-    def __init__(self, registry: ModelRegistry, progress: Progress) -> None:
-        self.registry = registry
-        self.db = registry.database
-        self.t = registry._tables
+    def __init__(self, storage: Storage, progress: Progress) -> None:
+        self.storage = storage
+        self.db = storage.db
+        self.t = storage.tables
         self.progress = progress
         self.problems: list[Problem] = []
         self.notes: list[str] = []
@@ -93,7 +93,7 @@ class CheckRun:
         try:
             step()
         except (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error, *driver) as exc:
-            message = self.registry._target.redact(first_line(exc))
+            message = self.storage.target.redact(first_line(exc))
             self.problem("integrity", "database", f"{what} failed: {message}")
 
 

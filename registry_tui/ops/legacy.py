@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from registry_tui import versions
+from registry_tui.db.legacy import short
 from registry_tui.db.orphans import count_orphans
 from registry_tui.db.repair import parent_cycles
 from registry_tui.db.store import Store
@@ -40,8 +42,16 @@ def _advice(field: str, detail: str) -> str:
     return _ADVICE.get(field, "set it by hand")
 
 
+def _not_semver(version: str) -> str:
+    return (
+        f"version {short(version)} is not a semantic version: it sorts after every "
+        "semantic version; set a MAJOR.MINOR.PATCH version by hand if the order matters"
+    )
+
+
 def legacy_values(run: CheckRun) -> None:
-    """Odd values per model and field, parent cycles, rows set aside at migration."""
+    """Odd values per model and field, versions that are not semantic, parent cycles,
+    rows set aside at migration."""
     store = Store(run.db, run.t)
     records = {r.model_id: r for r in store.select_records(ModelQuery(status=None), 0, None)}
     for record in records.values():
@@ -49,6 +59,8 @@ def legacy_values(run: CheckRun) -> None:
         for field, detail in record.odd.items():
             run.problem("legacy", subject, f"{field} {detail}: {_advice(field, detail)}",
                         record.model_id)  # fmt: skip
+        if versions.sort_key_or_none(record.version) is None:
+            run.problem("legacy", subject, _not_semver(record.version), record.model_id)
     for cycle in parent_cycles(records):
         path = " -> ".join(str(i) for i in [*cycle, cycle[0]])
         run.problem("parent_cycle", f"model {cycle[0]}",

@@ -1,7 +1,8 @@
 """``load``: put a bundle into a registry, all or nothing.
 
-Ids, lineage, tags, exports, configs, history and recorded hashes are kept as
-they are in the bundle. Everything is checked before the first row is written:
+Ids, lineage, tags, exports, configs, history, recorded hashes, metric
+directions, tag policies and set-aside legacy rows are kept as they are in the
+bundle. Everything is checked before the first row is written:
 first the bundle on its own (types, timestamps, duplicates, parents, cycles),
 then, inside the write transaction, against the registry (an id or a
 name+version it already has, a reference to a model that exists nowhere). Any
@@ -20,23 +21,23 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from registry_tui import versions
-from registry_tui.errors import StorageError
+from registry_tui.db.orphans import raise_orphan_counter
 from registry_tui.metrics import numeric_items
 from registry_tui.ops.bundle import (
     BUNDLE_FORMAT,
     BUNDLE_FORMAT_VERSION,
-    SPECS,
     TABLES,
-    BundleConflictError,
     BundleError,
     TableSpec,
+    encode,
 )
 from registry_tui.ops.load_checks import check_values
+from registry_tui.ops.load_conflicts import conflicts
 from registry_tui.ops.progress import Progress, or_silent
 from registry_tui.ops.sequences import ID_COLUMNS, raise_sequences
 
 if TYPE_CHECKING:
-    from registry_tui.registry import ModelRegistry
+    from registry_tui.db.storage import Storage
 
 MAX_PARAMETERS = 900  # per statement; old SQLite builds allow 999
 _KEYS = {"model_tags": ("model_id", "tag_name"), "model_configs": ("config_hash",)}
@@ -52,6 +53,9 @@ class LoadReport:
     model_exports: int
     registry_events: int
     checkpoint_hashes: int
+    metric_directions: int = 0
+    tag_policies: int = 0
+    legacy_orphans: int = 0
 
     def to_dict(self) -> dict[str, int]:
         """Plain dict for JSON output."""
@@ -59,7 +63,7 @@ class LoadReport:
 
 
 def load_bundle(
-    registry: ModelRegistry, bundle: Mapping[str, Any], progress: Progress | None = None
+    storage: Storage, bundle: Mapping[str, Any], progress: Progress | None = None
 ) -> LoadReport:
     """Load ``bundle`` (a dict, as :func:`~registry_tui.ops.bundle.dump_bundle` returns).
 
@@ -67,18 +71,19 @@ def load_bundle(
         BundleError: the bundle is malformed (nothing written).
         BundleConflictError: it collides with the registry's contents (nothing written).
     """
-    if registry.read_only:
-        raise StorageError(f"Registry {registry.location} is open read-only")
+    storage.refuse_if_read_only()
     tables = validate_bundle(bundle)
     report = or_silent(progress)
-    db = registry.database
+    db = storage.db
     with db.atomic():
-        if registry.backend == "postgresql":
+        if storage.backend == "postgresql":
             # Writers elsewhere wait until commit, then take ids after the loaded ones.
             db.execute_sql(f"LOCK TABLE {', '.join(ID_COLUMNS)} IN EXCLUSIVE MODE")
-        skip_configs = _conflicts(registry, tables)
-        _insert(registry, tables, skip_configs, report)
+        skip = conflicts(storage, tables)
+        _insert(storage, tables, skip, report)
         raise_sequences(db, dict(bundle.get("sequences") or {}))
+        if tables["legacy_orphans"]:
+            raise_orphan_counter(db)
     return LoadReport(**{spec.key: len(tables[spec.key]) for spec in TABLES})
 
 
@@ -140,6 +145,8 @@ def _value_problem(spec: TableSpec, column: str, value: Any) -> str | None:
         return "is missing" if column in spec.required else None
     if column in spec.ints:
         return None if _is_int(value) else f"must be an integer, not {_short(value)}"
+    if column in spec.bools:
+        return None if isinstance(value, bool) else f"must be true or false, not {_short(value)}"
     if column in spec.floats:
         if (
             isinstance(value, bool)
@@ -226,115 +233,7 @@ def _acyclic(models: list[dict[str, Any]]) -> None:
         done.update(path)
 
 
-# -- the bundle against the registry ---------------------------------------------------------
-
-
-def _existing(registry: ModelRegistry, attr: str, column: str, values: list[Any]) -> set[Any]:
-    model = getattr(registry._tables, attr)
-    field = getattr(model, column)
-    found: set[Any] = set()
-    for start in range(0, len(values), 500):
-        chunk = values[start : start + 500]
-        found.update(r[0] for r in model.select(field).where(field.in_(chunk)).tuples())
-    return found
-
-
-def _conflicts(registry: ModelRegistry, tables: dict[str, list[dict[str, Any]]]) -> set[str]:
-    """Raise :class:`BundleConflictError` listing every collision; return configs to skip."""
-    conflicts: list[str] = []
-    models = tables["models"]
-    by_id = {r["model_id"]: r for r in models}
-    taken = _existing(registry, "models", "model_id", list(by_id))
-    for model_id in sorted(taken):
-        row = by_id[model_id]
-        conflicts.append(
-            f"model id {model_id} is taken (the bundle's is '{row['name']}' "
-            f"version '{row['version']}')"
-        )
-    names = _existing_name_versions(registry, [r for r in models if r["model_id"] not in taken])
-    conflicts.extend(f"model '{n}' version '{v}' already exists" for n, v in sorted(names))
-    for spec in (SPECS["model_tags"], SPECS["model_exports"], SPECS["registry_events"]):
-        wanted = [r[spec.order] for r in tables[spec.key]]
-        for ident in sorted(_existing(registry, spec.attr, spec.order, wanted)):
-            conflicts.append(f"{spec.key} {spec.order} {ident} already exists")
-    conflicts.extend(_missing_models(registry, tables))
-    skip = _same_configs(registry, tables["model_configs"], conflicts)
-    if conflicts:
-        raise BundleConflictError(conflicts)
-    return skip
-
-
-def _existing_name_versions(
-    registry: ModelRegistry, models: list[dict[str, Any]]
-) -> set[tuple[str, str]]:
-    m = registry._tables.models
-    wanted = {(r["name"], r["version"]) for r in models}
-    names = sorted({name for name, _ in wanted})
-    found: set[tuple[str, str]] = set()
-    for start in range(0, len(names), 500):
-        query: Any = m.select(m.name, m.version).where(m.name.in_(names[start : start + 500]))
-        found.update((str(n), str(v)) for n, v in query.tuples() if (n, v) in wanted)
-    return found
-
-
-def _missing_models(registry: ModelRegistry, tables: dict[str, list[dict[str, Any]]]) -> list[str]:
-    """References to models that are neither in the bundle nor in the registry."""
-    in_bundle = {r["model_id"] for r in tables["models"]}
-    refs: list[tuple[str, int]] = [
-        (f"model {r['model_id']}'s parent", r["parent_model_id"])
-        for r in tables["models"]
-        if r["parent_model_id"] is not None
-    ]
-    for key, ident in (("model_tags", "tag_id"), ("model_exports", "export_id")):
-        refs.extend((f"{key} {ident} {r[ident]}", r["model_id"]) for r in tables[key])
-    refs.extend(
-        (f"checkpoint hash of model {r['model_id']}", r["model_id"])
-        for r in tables["checkpoint_hashes"]
-    )
-    outside = sorted({model_id for _, model_id in refs if model_id not in in_bundle})
-    present = _existing(registry, "models", "model_id", outside)
-    return [
-        f"{what} refers to model {model_id}, which is neither in the bundle nor in the registry"
-        for what, model_id in refs
-        if model_id not in in_bundle and model_id not in present
-    ]
-
-
-def _same_configs(
-    registry: ModelRegistry, configs: list[dict[str, Any]], conflicts: list[str]
-) -> set[str]:
-    """Configs the registry already has: identical ones are skipped, different ones conflict."""
-    c = registry._tables.configs
-    wanted = {r["config_hash"]: r["config"] for r in configs}
-    hashes = sorted(wanted)
-    skip: set[str] = set()
-    for start in range(0, len(hashes), 500):
-        query: Any = c.select(c.config_hash, c.config).where(
-            c.config_hash.in_(hashes[start : start + 500])
-        )
-        for config_hash, text in query.tuples():
-            if _encode(wanted[config_hash]) == text or _parsed(text) == wanted[config_hash]:
-                skip.add(config_hash)
-            else:
-                conflicts.append(f"config {config_hash[:12]}... exists with different contents")
-    return skip
-
-
-def _parsed(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
 # -- writing ----------------------------------------------------------------------------------
-
-
-def _encode(value: Any) -> Any:
-    """A bundle's JSON value back to column text (raw strings stay as they are)."""
-    if value is None or isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _parents_first(models: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -353,13 +252,13 @@ def _parents_first(models: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _insert(
-    registry: ModelRegistry,
+    storage: Storage,
     tables: dict[str, list[dict[str, Any]]],
-    skip_configs: set[str],
+    skip: dict[str, set[Any]],
     progress: Progress,
 ) -> None:
-    t = registry._tables
-    legacy = registry._legacy_not_null_hash()
+    t = storage.tables
+    legacy = storage.legacy_not_null_hash()
     models = _parents_first(tables["models"])
     for row in models:
         row["version_key"] = versions.sort_key_or_none(row["version"])
@@ -372,11 +271,11 @@ def _insert(
         for k, v in numeric_items(r["metrics"])
     ]
     _insert_rows(t.metrics, "metrics", metric_rows, progress)
-    configs = [r for r in tables["model_configs"] if r["config_hash"] not in skip_configs]
     for spec in TABLES:
         if spec.key == "models":
             continue
-        rows = configs if spec.key == "model_configs" else tables[spec.key]
+        skipped = skip.get(spec.key, set())
+        rows = [r for r in tables[spec.key] if r[spec.order] not in skipped]
         _insert_rows(getattr(t, spec.attr), spec.key, rows, progress)
 
 
@@ -392,7 +291,7 @@ def _insert_rows(
     compiled: dict[int, str] = {}
     for start in range(0, len(rows), size):
         chunk = [
-            tuple(_encode(r[c]) if isinstance(r[c], dict | list) else r[c] for c in columns)
+            tuple(encode(r[c]) if isinstance(r[c], dict | list) else r[c] for c in columns)
             for r in rows[start : start + size]
         ]
         sql = compiled.get(len(chunk))

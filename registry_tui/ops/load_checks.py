@@ -2,7 +2,8 @@
 
 A bundle row that ``register_model``, ``promote_model`` or ``add_export_format``
 would refuse (a blank name, a version that is not semantic, a metric that is not
-a finite number, a tag with a space, a negative size ...) is refused here too,
+a finite number, a tag with a space, a negative size ...), or that
+``set_metric_direction`` or ``set_tag_policy`` would, is refused here too,
 before anything is written, naming the row: otherwise it would be stored and
 then shown, or crash, in ``list`` and the app.
 """
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from registry_tui import validate, versions
+from registry_tui.db.orphans import GUIDE_CHILDREN
 from registry_tui.errors import ValidationError
 from registry_tui.ops.bundle import BundleError
 
@@ -40,7 +42,17 @@ CHECKS: dict[str, tuple[str, dict[str, Check]]] = {
     "models": ("model_id", _MODEL_CHECKS),
     "model_tags": ("tag_id", _TAG_CHECKS),
     "model_exports": ("export_id", _EXPORT_CHECKS),
+    "metric_directions": ("metric", {"metric": validate.metric_name}),
+    "tag_policies": ("tag", {"tag": validate.tag}),
+    "legacy_orphans": ("orphan_id", {"source_table": lambda v: _orphan_source(v)}),
 }
+
+
+def _orphan_source(value: Any) -> None:
+    if value not in GUIDE_CHILDREN:
+        raise ValidationError(
+            f"source_table must be one of {', '.join(sorted(GUIDE_CHILDREN))}, not {value!r}"
+        )
 
 
 def _tag_list(value: Any) -> None:

@@ -75,7 +75,7 @@ def test_sqlite_version_key_matches_python() -> None:
 def test_pg_version_key_matches_python(pg_url: str) -> None:
     """PostgreSQL's registry_version_key() equals versions.sort_key_or_none for every version."""
     with ModelRegistry(pg_url) as registry:
-        cursor = registry.database.cursor()
+        cursor = registry._storage.db.cursor()
         for version in VERSIONS:
             cursor.execute("SELECT registry_version_key(%s)", (version,))
             assert cursor.fetchone()[0] == sort_key_or_none(version), version

@@ -55,14 +55,14 @@ def _fill(registry: ModelRegistry, tmp: Path) -> None:
                 registry.retire_model(model_id)
     param = "%s" if registry.backend == "postgresql" else "?"
     for version, metrics in (("not-semver", '{"val_loss": 0.2}'), ("v2", "garbage"), ("1.0", "{}")):
-        registry.database.execute_sql(
+        registry._storage.db.execute_sql(
             "INSERT INTO models (name, version, checkpoint_path, task_type, metrics, created_at) "
             f"VALUES ('alpha', {param}, '/x', 'asr', {param}, '2026-01-01 12:00:00')",
             (version, metrics),
         )
     # Names whose LIKE wildcards must match literally, and letters LIKE folds only with help.
     for name in ("under_score", "underXscore", "per%cent", "perXcent", "École-b", "ÉCOLE-a"):
-        registry.database.execute_sql(
+        registry._storage.db.execute_sql(
             "INSERT INTO models (name, version, checkpoint_path, task_type, metrics, created_at) "
             f"VALUES ({param}, '1.0.0', '/x', 'Image-Classification', '{{\"val_loss\": 0.3}}', "
             "'2025-06-15 08:30:00')",
@@ -70,13 +70,13 @@ def _fill(registry: ModelRegistry, tmp: Path) -> None:
         )
     # Spread creation times so that date conditions cut through the listing.
     for rest, when in ((1, "2024-10-01 10:00:00"), (2, "2024-10-02 00:00:00")):
-        registry.database.execute_sql(
+        registry._storage.db.execute_sql(
             f"UPDATE models SET created_at = '{when}' WHERE model_id - (model_id / 4) * 4 = {rest}"
         )
 
 
 def _every(registry: ModelRegistry) -> list[ModelRecord]:
-    ids = [r[0] for r in registry.database.execute_sql("SELECT model_id FROM models").fetchall()]
+    ids = [r[0] for r in registry._storage.db.execute_sql("SELECT model_id FROM models").fetchall()]
     return list(registry._store.many(ids).values())
 
 

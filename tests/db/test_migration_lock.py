@@ -47,7 +47,7 @@ def test_processes_opening_a_fresh_schema_together_all_succeed(pg_url: str, tmp_
     assert failures == []
     assert all(p.returncode == 0 for p in procs)
     with ModelRegistry(pg_url) as registry:
-        rows = registry.database.execute_sql(
+        rows = registry._storage.db.execute_sql(
             "SELECT value FROM registry_meta WHERE key = 'schema_version'"
         ).fetchall()
         assert rows == [(str(SCHEMA_VERSION),)]

@@ -136,7 +136,7 @@ def test_newer_schema_refused_on_postgres(pg_url: str) -> None:
     """The same refusal on PostgreSQL."""
     ModelRegistry(pg_url).close()
     reg = ModelRegistry(pg_url)
-    reg.database.execute_sql("UPDATE registry_meta SET value = '99'")
+    reg._storage.db.execute_sql("UPDATE registry_meta SET value = '99'")
     reg.close()
     with pytest.raises(SchemaVersionError):
         ModelRegistry(pg_url)

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from registry_tui import ModelRegistry, StorageError
-from registry_tui.ops import check_location
 from tests.faults.workers import cli
 
 PAGE = 4096
@@ -63,7 +62,7 @@ def corrupted(request: pytest.FixtureRequest, pristine: Path, tmp_path: Path) ->
 
 def test_check_reports_a_corrupted_file(corrupted: Path) -> None:
     """The API's check and ``registry-tui check`` both report the damage (exit 1)."""
-    report = check_location(corrupted)
+    report = ModelRegistry.check_location(corrupted)
     assert not report.ok
     assert {p.kind for p in report.problems} & {"open", "integrity"}
     result = cli({"argv": ["--db", str(corrupted), "check"]})

@@ -127,7 +127,7 @@ def test_a_newer_schema_is_refused_on_postgres(pg_url: str) -> None:
     """On PostgreSQL too: refused, and the rows are as they were."""
     with ModelRegistry(pg_url) as registry:
         registry.register_model("gpt", "1.0.0", "/c.pt", "t", verify_checkpoint=False)
-        registry.database.execute_sql(
+        registry._storage.db.execute_sql(
             "UPDATE registry_meta SET value = '99' WHERE key = 'schema_version'"
         )
     with pytest.raises(SchemaVersionError, match="upgrade registry-tui"):

@@ -82,13 +82,18 @@ def test_password_never_shows_on_a_working_connection(
     caplog.set_level(logging.DEBUG)
     with ModelRegistry(pg_role, actor="secret@test") as registry:
         model_id = registry.register_model("m", "1.0.0", "/c.pt", "t", verify_checkpoint=False)
-        said = [repr(registry), registry.location, str(registry._target), repr(registry._target)]
+        said = [
+            repr(registry),
+            registry.location,
+            str(registry._storage.target),
+            repr(registry._storage.target),
+        ]
         said.append(json.dumps(registry.check().to_dict()))
         said.append(json.dumps(registry.dump_bundle()))
         for failing in (
             lambda: registry.backup("copy.db"),
             lambda: registry.promote_model(model_id + 100, "production"),
-            lambda: registry.database.execute_sql("SELECT * FROM no_such_table"),
+            lambda: registry._storage.db.execute_sql("SELECT * FROM no_such_table"),
         ):
             try:
                 failing()
