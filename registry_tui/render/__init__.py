@@ -21,7 +21,7 @@ Serialisation formats:
   tables, so CSV printed to a terminal is safe; use JSON for exact bytes.
 
 The functions live in submodules by subject, all importable from here:
-``text`` (safe text, small formatters), ``numbers`` (exact values, counted
+``text`` (safe text, small formatters), ``numbers`` (short and exact values, counted
 nouns), ``models`` (the list table, the model panel), ``detail`` (one model in
 full), ``lineage`` (comparisons and lineage trees), ``events`` (history and
 config differences), ``serialise`` (JSON and CSV).
@@ -64,7 +64,7 @@ from registry_tui.render.models import (
     model_fields_table,
     models_table,
 )
-from registry_tui.render.numbers import exact_value
+from registry_tui.render.numbers import exact_value, format_value
 from registry_tui.render.serialise import (
     MODEL_FIELDS,
     comparison_csv,
@@ -123,6 +123,7 @@ __all__ = [
     "format_gb",
     "format_mb",
     "format_optional",
+    "format_value",
     "frequent_metrics",
     "full_detail_renderable",
     "history_lines",

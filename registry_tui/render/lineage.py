@@ -10,8 +10,9 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from registry_tui.metrics import best_index, format_value, lower_is_better, metric_union
+from registry_tui.metrics import best_index, lower_is_better, metric_union
 from registry_tui.records import ModelRecord
+from registry_tui.render.numbers import format_value
 from registry_tui.render.text import (
     metric_cell,
     metrics_inline,

@@ -12,9 +12,9 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from registry_tui.metrics import format_value, lower_is_better
+from registry_tui.metrics import lower_is_better
 from registry_tui.records import ExportRecord, ModelRecord
-from registry_tui.render.numbers import exact_value
+from registry_tui.render.numbers import exact_value, format_value
 from registry_tui.render.text import (
     compact_json,
     format_gb,

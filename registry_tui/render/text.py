@@ -9,8 +9,8 @@ from typing import Any
 from rich.text import Text
 
 from registry_tui.escapes import visible as visible  # the one definition, re-exported
-from registry_tui.metrics import format_value
 from registry_tui.records import ModelRecord
+from registry_tui.render.numbers import format_value
 
 BEST_MARK = "★"
 

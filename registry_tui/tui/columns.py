@@ -15,8 +15,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from registry_tui.metrics import format_value
 from registry_tui.records import ModelRecord
+from registry_tui.render.numbers import format_value
 from registry_tui.tui.text import literal, plain
 
 PRODUCTION_TAG = "production"
