@@ -444,6 +444,18 @@ def test_compare_table_marks_best(run: Run) -> None:
     assert "0.42 ★" in out and "0.9 ★" in out and "0.5 ★" not in out
 
 
+def test_compare_marks_ties_as_the_app_does(run: Run, db: Path) -> None:
+    """Two models tied for the best value are both marked ``=`` and neither is starred,
+    by the same rule as the app's comparison grid."""
+    with ModelRegistry(db) as registry:
+        registry.register_model(
+            "gpt-tie", "1.0.0", "ck/t.pt", "lm", metrics={"accuracy": 0.9}, verify_checkpoint=False
+        )
+    code, out, _ = run("compare", "--model-ids", "3,6", "--metrics", "accuracy")
+    assert code == 0
+    assert out.count("0.9 =") == 2 and "★" not in out
+
+
 def test_compare_metrics_and_overrides_in_json(run: Run) -> None:
     """--metrics limits the metrics; --lower-better/--higher-better flip the winner."""
     _, out, _ = run("compare", "--model-ids", "1,2,3", "--metrics", "val_loss", "--format", "json")

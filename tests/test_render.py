@@ -217,6 +217,13 @@ def test_comparison_table_marks_best_values() -> None:
     assert "lower" in out
 
 
+def test_comparison_table_marks_ties_with_the_grids_rule() -> None:
+    """Values tied for best read ``=`` in the CLI's table, as in the app's grid; no star."""
+    records = [make(1, metrics={"accuracy": 0.9}), make(2, metrics={"accuracy": 0.9})]
+    out = plain(render.comparison_table(records, render.comparison_rows(records)))
+    assert out.count("0.9 =") == 2 and render.BEST_MARK not in out
+
+
 def test_comparison_of_one_model_marks_nothing() -> None:
     """With a single model there is nothing to win."""
     rows = render.comparison_rows([make()])

@@ -72,10 +72,10 @@ def model_label(record: ModelRecord, *, with_id: bool = True) -> Text:
     return text
 
 
-def metric_cell(value: float | None, *, best: bool = False) -> Text:
-    """A metric value for a table cell; the best value of a comparison is marked."""
-    if best:
-        return Text(f"{format_value(value)} {BEST_MARK}", style="bold green")
+def metric_cell(value: float | None, mark: str = " ") -> Text:
+    """A metric value for a table cell, followed by its comparison ``mark`` (``★``, ``=``)."""
+    if mark.strip():
+        return Text(f"{format_value(value)} {mark}", style="bold green")
     return Text(format_value(value))
 
 
