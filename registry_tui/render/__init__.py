@@ -32,7 +32,7 @@ from __future__ import annotations
 from registry_tui.records import EVENT_FIELDS
 from registry_tui.render.detail import (
     copy_choices,
-    exact_metrics_table,
+    detail_pane_renderable,
     folded_exports_table,
     full_detail_renderable,
 )
@@ -113,10 +113,10 @@ __all__ = [
     "config_diff_table",
     "copy_choices",
     "delta_text",
+    "detail_pane_renderable",
     "event_details",
     "events_csv",
     "events_json",
-    "exact_metrics_table",
     "exact_value",
     "exports_table",
     "folded_exports_table",

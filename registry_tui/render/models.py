@@ -144,19 +144,30 @@ def _marked(value: Text, odd: str | None) -> Text:
     return Text.assemble(value, " ", mark) if value.plain else mark
 
 
-def metrics_table(metrics: Mapping[str, float], *, exact: bool = False) -> Table:
+def metrics_table(
+    metrics: Mapping[str, float],
+    *,
+    exact: bool = False,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
+) -> Table:
     """Metrics as rows: name, value, and which direction is better.
 
     ``exact`` (a page of its own) folds long names instead of cutting them and
     shows every value exactly (see :func:`~registry_tui.render.numbers.exact_value`).
+    ``lower`` and ``higher`` name metrics whose direction is known (the registry's
+    recorded ones, see :func:`~registry_tui.metrics.direction_lists`); the others
+    follow their names.
     """
+    lower, higher = tuple(lower), tuple(higher)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="Metrics", title_justify="left")
     table.add_column("Metric", overflow="fold" if exact else "ellipsis")
     table.add_column("Value", justify="right", no_wrap=exact)
     table.add_column("Better", no_wrap=exact)
     shown = exact_value if exact else format_value
     for name, value in metrics.items():
-        direction = "lower" if lower_is_better(name) else "higher"
+        low = lower_is_better(name, lower=lower, higher=higher)
+        direction = "lower" if low else "higher"
         table.add_row(safe_text(name), Text(shown(value)), Text(direction, style="dim"))
     return table
 

@@ -31,6 +31,7 @@ from textual.events import Resize
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
 from textual.theme import Theme
 
 from registry_tui.errors import ConnectionLostError, RegistryError
@@ -78,11 +79,15 @@ class RegistryApp(App[None]):
     ]
 
     class TokenRead(Message):
-        """The change token was read; ``force`` reloads even when it did not move."""
+        """The change token was read; ``force`` reloads even when it did not move.
 
-        def __init__(self, token: int, force: bool) -> None:
+        ``directions`` are the registry's recorded metric directions, read again
+        with the token whenever it moved (None: not read this time).
+        """
+
+        def __init__(self, token: int, force: bool, directions: dict[str, bool] | None) -> None:
             super().__init__()
-            self.token, self.force = token, force
+            self.token, self.force, self.directions = token, force, directions
 
     class Unreachable(Message):
         """The change token could not be read: the database cannot be reached."""
@@ -113,6 +118,10 @@ class RegistryApp(App[None]):
         self.retry_delay = 0.0
         self._next_try = 0.0
         self.crash: Exception | None = None
+        self.metric_directions: dict[str, bool] = {}
+        """The registry's recorded metric directions (metric -> lower is better)."""
+        self.directions_changed_signal: Signal[dict[str, bool]] = Signal(self, "directions")
+        """Published when :attr:`metric_directions` change, for widgets that show them."""
         self.sub_title = plain(registry.location)
 
     def on_mount(self) -> None:
@@ -178,12 +187,14 @@ class RegistryApp(App[None]):
         """Read the change token off the UI thread."""
         try:
             token = self.registry.change_token()
+            moved = force or token != self.token
+            directions = self.registry.metric_directions() if moved else None
         except ConnectionLostError as exc:
             self.post_message(self.Unreachable(str(exc)))
             return
         except RegistryError:
             return  # a locked or busy database: the next poll tries again
-        self.post_message(self.TokenRead(token, force))
+        self.post_message(self.TokenRead(token, force, directions))
 
     def on_registry_app_token_read(self, message: TokenRead) -> None:
         reconnected = self.lost_since is not None
@@ -191,6 +202,9 @@ class RegistryApp(App[None]):
             self._connection(None)
         changed = self.token is not None and message.token != self.token
         self.token = message.token
+        if message.directions is not None and message.directions != self.metric_directions:
+            self.metric_directions = message.directions
+            self.directions_changed_signal.publish(message.directions)
         if changed or message.force or reconnected:
             for screen in self.screen_stack:
                 screen.post_message(RegistryChanged())

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from registry_tui.errors import RegistryError
+from registry_tui.metrics import direction_lists
 from registry_tui.records import EventRecord, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import full_detail_renderable, history_lines
@@ -98,6 +99,9 @@ class DetailScreen(RecordActions):
     def on_mount(self) -> None:
         self.read_only = self.read_only or bool(getattr(self.app, "read_only", False))
         self.query_one("#detail-scroll").focus()
+        signal = getattr(self.app, "directions_changed_signal", None)
+        if signal is not None:  # the app's recorded metric directions changed
+            signal.subscribe(self, lambda _: self._draw_record())
         self._load()
 
     def on_registry_changed(self, _: RegistryChanged) -> None:
@@ -136,11 +140,19 @@ class DetailScreen(RecordActions):
         else:
             title.append(" · ")
             title.append(plain(message.record.status), style="dim")
-            body.update(full_detail_renderable(message.record))
+            self._draw_record()
         self.query_one("#screen-title", Static).update(title)
         self.query_one("#detail-history", Static).update(
             history_renderable(message.events, message.labels)
         )
+
+    def _draw_record(self) -> None:
+        """The model in full, its "Better" column by the registry's recorded directions."""
+        if self.record is None:
+            return
+        lower, higher = direction_lists(getattr(self.app, "metric_directions", {}))
+        renderable = full_detail_renderable(self.record, lower=lower, higher=higher)
+        self.query_one("#detail-body", Static).update(renderable)
 
     # -- what the shared actions act on ---------------------------------------------------
 
