@@ -10,7 +10,6 @@ confirms, ``esc`` cancels.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -28,11 +27,9 @@ from registry_tui import validate
 from registry_tui.errors import RegistryError
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
+from registry_tui.render.plans import promote_preview
 from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.text import literal, plain
-
-SHOWN_HOLDERS = 2
-"""Current holders named in the preview; the rest are counted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,32 +38,6 @@ class PromoteChoice:
 
     tag: str
     exclusive: bool
-
-
-def preview_text(
-    record: ModelRecord, tag: str, holders: Sequence[ModelRecord], exclusive: bool
-) -> Text:
-    """``production: gpt-small 1.2.0 -> gpt-small 1.3.0``: the change a promotion makes."""
-    text = Text()
-    text.append_text(literal(tag, "bold"))
-    text.append(": ")
-    if any(h.model_id == record.model_id for h in holders):
-        text.append(f"{plain(record.label)} already has it", style="dim")
-        return text
-    others = ", ".join(plain(h.label) for h in holders[:SHOWN_HOLDERS])
-    if len(holders) > SHOWN_HOLDERS:
-        others += f" and {len(holders) - SHOWN_HOLDERS} more"
-    if exclusive:
-        text.append(others or "(nobody)", style="red" if others else "dim")
-        text.append(" -> ")
-        if len(holders) > 1:
-            text.append(plain(record.label), style="bold green")
-            text.append(f" (takes it from {len(holders)} models)", style="bold red")
-            return text
-    else:
-        text.append(f"{others} + " if others else "(new) ", style="dim")
-    text.append(plain(record.label), style="bold green")
-    return text
 
 
 class PromoteScreen(ModalScreen[PromoteChoice | None]):
@@ -196,7 +167,7 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
             self._load_holders(tag)
             preview.update(Text("…", style="dim"))
             return
-        text = preview_text(self.record, tag, self.holders[tag], self._exclusive(tag))
+        text = promote_preview(self.record, tag, self.holders[tag], self._exclusive(tag))
         if self.policies.get(tag) and not self.query_one("#exclusive", Checkbox).value:
             text.append("\n(this registry keeps the tag exclusive: see registry-tui tag-policy)")
         preview.update(text)
