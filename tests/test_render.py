@@ -391,3 +391,16 @@ def test_count_label_agrees_in_number(count: int, at_least: bool, label: str) ->
     from registry_tui.render.counts import count_label
 
     assert count_label(count, at_least=at_least) == label
+
+
+def test_check_table_shows_the_location_and_findings_literally() -> None:
+    """check's table is built in render/: a registry path holding markup or an escape
+    sequence is shown as typed in the title, and every finding has its row."""
+    from registry_tui.ops.findings import Problem
+    from registry_tui.render.check import check_table
+
+    problems = [Problem("checkpoint_missing", "model 3 [bold]x", "ck/\x1b[31m.pt is gone")]
+    out = plain(check_table("/data/[red]models\x1b.db", problems))
+    assert "check: /data/[red]models\\x1b.db" in out
+    assert "checkpoint_missing" in out and "model 3 [bold]x" in out
+    assert "\\x1b[31m.pt is gone" in out and "\x1b" not in out
