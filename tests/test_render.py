@@ -404,3 +404,16 @@ def test_check_table_shows_the_location_and_findings_literally() -> None:
     assert "check: /data/[red]models\\x1b.db" in out
     assert "checkpoint_missing" in out and "model 3 [bold]x" in out
     assert "\\x1b[31m.pt is gone" in out and "\x1b" not in out
+
+
+def test_config_and_history_sections_say_when_there_is_nothing() -> None:
+    """The app's compare and detail sections come from render/: a model without a
+    stored config, one with the same config, one that differs; a model with no events."""
+    first, same, none, other = make(1), make(2), make(3), make(4, name="[red]bert")
+    diffs = [(same, []), (none, None), (other, [ConfigChange("lr", "changed", 0.1, 0.2)])]
+    out = plain(render.config_section(first, diffs))
+    assert out.startswith("Config differences")
+    assert "gpt-small 1.0.0 #1 → gpt-small 1.0.0 #2: same config" in out
+    assert "#3: no stored config to compare" in out
+    assert "[red]bert 1.0.0 #4" in out and "0.1" in out and "0.2" in out
+    assert plain(render.history_section([])).split() == ["History", "no", "events"]

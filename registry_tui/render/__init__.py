@@ -40,8 +40,10 @@ from registry_tui.render.events import (
     CHANGE_STYLES,
     EVENT_STYLES,
     config_diff_table,
+    config_section,
     event_details,
     history_lines,
+    history_section,
     history_table,
 )
 from registry_tui.render.lineage import (
@@ -111,6 +113,7 @@ __all__ = [
     "comparison_table",
     "config_changes_csv",
     "config_diff_table",
+    "config_section",
     "copy_choices",
     "delta_text",
     "detail_pane_renderable",
@@ -127,6 +130,7 @@ __all__ = [
     "frequent_metrics",
     "full_detail_renderable",
     "history_lines",
+    "history_section",
     "history_table",
     "lineage_label",
     "lineage_tree",

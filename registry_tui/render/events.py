@@ -1,4 +1,4 @@
-"""The history of events and config differences as tables."""
+"""The history of events and config differences: tables for the CLI, sections for the app."""
 
 from __future__ import annotations
 
@@ -116,4 +116,34 @@ def history_lines(
         if event.details:
             details = Text(event_details(event.details), style="dim", overflow="fold")
             parts.append(Padding(details, (0, 0, 0, 4)))
+    return Group(*parts)
+
+
+def history_section(
+    events: Sequence[EventRecord], labels: Mapping[int, str] | None = None
+) -> RenderableType:
+    """A model's history under a ``History`` heading, newest first, or a note that it has none."""
+    title = Text("History", style="bold")
+    if not events:
+        return Group(title, Text("no events", style="dim"))
+    return Group(title, history_lines(events, labels))
+
+
+def config_section(
+    first: ModelRecord, diffs: Sequence[tuple[ModelRecord, Sequence[ConfigChange] | None]]
+) -> RenderableType:
+    """Config differences of each model against ``first``.
+
+    ``diffs`` pairs each other model with its changes, or None when either
+    model has no stored config.
+    """
+    parts: list[RenderableType] = [Text("Config differences", style="bold")]
+    for other, changes in diffs:
+        heading = Text.assemble(model_label(first), " → ", model_label(other))
+        if changes is None:
+            parts.append(Text.assemble(heading, (": no stored config to compare", "dim")))
+        elif not changes:
+            parts.append(Text.assemble(heading, (": same config", "dim")))
+        else:
+            parts += [heading, config_diff_table(changes, first, other)]
     return Group(*parts)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -26,27 +25,13 @@ from registry_tui.errors import ConfigNotFoundError, RegistryError
 from registry_tui.metrics import direction_lists
 from registry_tui.records import ConfigChange, ModelRecord
 from registry_tui.registry import ModelRegistry
-from registry_tui.render import comparison_rows, config_diff_table, model_label
+from registry_tui.render import comparison_rows, config_section, model_label
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.text import literal, plain
 from registry_tui.tui.widgets.metric_bars import MetricBars
 
 ConfigDiff = tuple[ModelRecord, list[ConfigChange] | None]
 """A model compared with the first one: its config changes, or None when not stored."""
-
-
-def config_section(first: ModelRecord, diffs: list[ConfigDiff]) -> RenderableType:
-    """Config differences of each model against the first one."""
-    parts: list[RenderableType] = [Text("Config differences", style="bold")]
-    for other, changes in diffs:
-        heading = Text.assemble(model_label(first), " → ", model_label(other))
-        if changes is None:
-            parts.append(Text.assemble(heading, (": no stored config to compare", "dim")))
-        elif not changes:
-            parts.append(Text.assemble(heading, (": same config", "dim")))
-        else:
-            parts += [heading, config_diff_table(changes, first, other)]
-    return Group(*parts)
 
 
 def gone_text(missing: list[int]) -> str:

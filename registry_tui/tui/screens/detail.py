@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -23,7 +22,7 @@ from registry_tui.errors import RegistryError
 from registry_tui.metrics import direction_lists
 from registry_tui.records import EventRecord, ModelRecord
 from registry_tui.registry import ModelRegistry
-from registry_tui.render import full_detail_renderable, history_lines
+from registry_tui.render import full_detail_renderable, history_section
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.compare import CompareScreen
 from registry_tui.tui.screens.history import HistoryFilter
@@ -32,14 +31,6 @@ from registry_tui.tui.text import literal, plain
 
 HISTORY_LIMIT = 50
 LABEL_LIMIT = 20
-
-
-def history_renderable(events: list[EventRecord], labels: dict[int, str]) -> RenderableType:
-    """The model's history, newest first, or a note that it has none."""
-    title = Text("History", style="bold")
-    if not events:
-        return Group(title, Text("no events", style="dim"))
-    return Group(title, history_lines(events, labels))
 
 
 class DetailScreen(RecordActions):
@@ -143,7 +134,7 @@ class DetailScreen(RecordActions):
             self._draw_record()
         self.query_one("#screen-title", Static).update(title)
         self.query_one("#detail-history", Static).update(
-            history_renderable(message.events, message.labels)
+            history_section(message.events, message.labels)
         )
 
     def _draw_record(self) -> None:
