@@ -128,8 +128,8 @@ def test_formatting_helpers() -> None:
     assert render.format_mb(None) == "-"
     assert render.format_gb(4.0) == "4 GB"
     assert render.format_optional(None) == "-"
-    assert render.compact_json({"a": [1, 2]}) == '{"a": [1, 2]}'
-    assert render.compact_json({"s": "\x1b"}) == '{"s": "\\u001b"}'
+    assert render.display_json({"a": [1, 2]}) == '{"a": [1, 2]}'
+    assert render.display_json({"s": "\x1b"}) == '{"s": "\\u001b"}'
 
 
 def test_frequent_metrics_ranks_by_how_many_models_have_them() -> None:

@@ -118,9 +118,9 @@ def run_check(args: argparse.Namespace, out: Output) -> int:
     with progress_bar(out) as progress:
         report = check_location(location, hashes=args.hashes, progress=progress)
     if args.format == "json":
-        from registry_tui.jsontext import dumps
+        from registry_tui.jsontext import to_json
 
-        out.write(dumps(report.to_dict(), indent=2))
+        out.write(to_json(report.to_dict()))
     elif report.ok:
         out.say(_summary(report))
     else:

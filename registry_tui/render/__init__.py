@@ -29,6 +29,7 @@ config differences), ``serialise`` (JSON and CSV).
 
 from __future__ import annotations
 
+from registry_tui.jsontext import to_json
 from registry_tui.records import EVENT_FIELDS
 from registry_tui.render.detail import (
     copy_choices,
@@ -77,14 +78,12 @@ from registry_tui.render.serialise import (
     record_dict,
     records_csv,
     records_json,
-    to_json,
-    to_json_compact,
     write_csv,
 )
 from registry_tui.render.text import (
     BEST_MARK,
     STATUS_STYLES,
-    compact_json,
+    display_json,
     format_gb,
     format_mb,
     format_optional,
@@ -106,7 +105,6 @@ __all__ = [
     "STATUS_STYLES",
     "ComparisonRow",
     "best_by_model",
-    "compact_json",
     "comparison_csv",
     "comparison_dicts",
     "comparison_rows",
@@ -117,6 +115,7 @@ __all__ = [
     "copy_choices",
     "delta_text",
     "detail_pane_renderable",
+    "display_json",
     "event_details",
     "events_csv",
     "events_json",
@@ -151,7 +150,6 @@ __all__ = [
     "step_deltas",
     "tags_text",
     "to_json",
-    "to_json_compact",
     "visible",
     "write_csv",
 ]

@@ -16,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from registry_tui.jsontext import to_json
 from registry_tui.records import ExportRecord, ModelRecord
 from registry_tui.render.models import (
     exports_table,
@@ -23,8 +24,8 @@ from registry_tui.render.models import (
     metrics_table,
     model_fields_table,
 )
-from registry_tui.render.serialise import record_dict, to_json
-from registry_tui.render.text import compact_json, model_label, safe_text
+from registry_tui.render.serialise import record_dict
+from registry_tui.render.text import display_json, model_label, safe_text
 
 
 def folded_exports_table(exports: Sequence[ExportRecord]) -> Table:
@@ -41,7 +42,7 @@ def folded_exports_table(exports: Sequence[ExportRecord]) -> Table:
             safe_text(export.export_format, "cyan"),
             safe_text(export.export_path),
             safe_text(export.created_at),
-            Text(compact_json(dict(export.metadata)) if export.metadata else "-"),
+            Text(display_json(dict(export.metadata)) if export.metadata else "-"),
         )
     return table
 

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from registry_tui.records import ConfigChange, EventRecord, ModelRecord
-from registry_tui.render.text import compact_json, model_label, safe_text, visible
+from registry_tui.render.text import display_json, model_label, safe_text, visible
 
 CHANGE_STYLES = {"added": "green", "removed": "red", "changed": "yellow"}
 
@@ -33,7 +33,7 @@ def event_details(details: Mapping[str, Any]) -> str:
     """Event details as ``key=value`` pairs, values as compact JSON."""
     parts = []
     for key, value in details.items():
-        shown = visible(value) if isinstance(value, str) else compact_json(value)
+        shown = visible(value) if isinstance(value, str) else display_json(value)
         parts.append(f"{visible(key)}={shown}")
     return " ".join(parts)
 
@@ -86,8 +86,8 @@ def config_diff_table(
         table.add_row(
             safe_text(change.key),
             Text(change.change, style=CHANGE_STYLES.get(change.change, "")),
-            Text("-" if change.change == "added" else compact_json(change.left)),
-            Text("-" if change.change == "removed" else compact_json(change.right)),
+            Text("-" if change.change == "added" else display_json(change.left)),
+            Text("-" if change.change == "removed" else display_json(change.right)),
         )
     return table
 

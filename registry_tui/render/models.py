@@ -16,7 +16,7 @@ from registry_tui.metrics import lower_is_better
 from registry_tui.records import ExportRecord, ModelRecord
 from registry_tui.render.numbers import exact_value, format_value
 from registry_tui.render.text import (
-    compact_json,
+    display_json,
     format_gb,
     format_mb,
     format_optional,
@@ -183,7 +183,7 @@ def exports_table(exports: Sequence[ExportRecord]) -> Table:
             safe_text(export.export_format, "cyan"),
             safe_text(export.export_path),
             safe_text(export.created_at),
-            Text(compact_json(dict(export.metadata)) if export.metadata else "-"),
+            Text(display_json(dict(export.metadata)) if export.metadata else "-"),
         )
     return table
 
@@ -200,7 +200,7 @@ def _add_metadata(tree: Tree, value: Mapping[str, Any], depth: int) -> None:
         if isinstance(item, Mapping) and item and depth < _MAX_METADATA_DEPTH:
             _add_metadata(tree.add(safe_text(key, "bold")), item, depth + 1)
             continue
-        shown = visible(item) if isinstance(item, str) else compact_json(item)
+        shown = visible(item) if isinstance(item, str) else display_json(item)
         label = Text.assemble((visible(key), "bold"), ": ", shown)
         tree.add(label)
 

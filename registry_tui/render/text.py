@@ -22,8 +22,11 @@ def safe_text(value: object, style: str = "") -> Text:
     return Text(visible(value), style=style)
 
 
-def compact_json(value: Any) -> str:
-    """One-line JSON for a value shown in a cell (``{"a": 1}``), control characters visible."""
+def display_json(value: Any) -> str:
+    """One-line JSON for people to read in a cell (``{"a": 1}``), control characters visible.
+
+    Never parsed back: output for programs is :func:`registry_tui.jsontext.to_json`.
+    """
     try:
         text = json.dumps(value, ensure_ascii=False, default=str, separators=(", ", ": "))
     except (ValueError, RecursionError):
