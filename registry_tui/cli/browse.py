@@ -195,7 +195,7 @@ def run_get(args: argparse.Namespace, out: Output) -> int:
     if record is None:
         raise CommandError(_lookup_description(args))
     if args.format == "json":
-        out.write(render.to_json(render.record_dict(record)))
+        out.write(render.to_json(record.to_dict()))
     elif args.format == "csv":
         out.write(render.records_csv([record], with_exports=True))
     else:

@@ -24,7 +24,6 @@ from registry_tui.render.models import (
     metrics_table,
     model_fields_table,
 )
-from registry_tui.render.serialise import record_dict
 from registry_tui.render.text import display_json, model_label, safe_text
 
 
@@ -100,5 +99,5 @@ def copy_choices(record: ModelRecord) -> list[tuple[str, str]]:
         ("checkpoint path", record.checkpoint_path),
         ("name:version", f"{record.name}:{record.version}"),
         ("model id", str(record.model_id)),
-        ("record as JSON", to_json(record_dict(record, with_exports=bool(record.exports)))),
+        ("record as JSON", to_json(record.to_dict(with_exports=bool(record.exports)))),
     ]

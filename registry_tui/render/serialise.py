@@ -32,14 +32,9 @@ MODEL_FIELDS: tuple[str, ...] = (
 )
 
 
-def record_dict(record: ModelRecord, *, with_exports: bool = True) -> dict[str, Any]:
-    """The API's dict for a model (what ``get_model`` returns)."""
-    return record.to_dict(with_exports=with_exports)
-
-
 def records_json(records: Iterable[ModelRecord], *, with_exports: bool = False) -> str:
     """A JSON array of model dicts, metrics nested."""
-    return to_json([record_dict(r, with_exports=with_exports) for r in records])
+    return to_json([r.to_dict(with_exports=with_exports) for r in records])
 
 
 def _cell(value: Any) -> str:
