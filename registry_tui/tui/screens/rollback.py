@@ -19,12 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 
 from registry_tui.errors import RegistryError
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
+from registry_tui.tui.screens.pick_list import PickListScreen, pick_keys
 from registry_tui.tui.text import literal, plain
 
 
@@ -36,15 +36,14 @@ class RollbackChoice:
     preview: str
 
 
-class RollbackScreen(ModalScreen[RollbackChoice | None]):
+class RollbackScreen(PickListScreen[RollbackChoice | None]):
     """Ask which tag to give back to its previous holder."""
 
     AUTO_FOCUS = "#rollback-options"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="rollback.cancel"),
-        Binding("j", "cursor(1)", "Next tag", show=False, id="rollback.next_tag"),
-        Binding("k", "cursor(-1)", "Previous tag", show=False, id="rollback.previous_tag"),
+        *pick_keys("rollback", "tag"),
     ]
 
     class TagsLoaded(Message):
@@ -138,11 +137,6 @@ class RollbackScreen(ModalScreen[RollbackChoice | None]):
             self.dismiss(RollbackChoice(tag, text))
         else:
             self.notify(f"{plain(tag)} cannot be rolled back now", severity="warning", markup=False)
-
-    def action_cursor(self, step: int) -> None:
-        """Move the highlight by ``step``."""
-        options = self.query_one(OptionList)
-        options.action_cursor_down() if step > 0 else options.action_cursor_up()
 
     def action_cancel(self) -> None:
         """Close without changing anything."""
