@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from registry_tui.records import ModelRecord
 from registry_tui.render import copy_choices
-from registry_tui.tui.screens.pick_list import PickListScreen, pick_keys
+from registry_tui.tui.screens.pick_list import PickListScreen
 from registry_tui.tui.text import literal
 
 PREVIEW_CHARS = 36
@@ -40,7 +40,8 @@ class CopyScreen(PickListScreen[CopyChoice | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="copy.cancel"),
-        *pick_keys("copy", "choice"),
+        Binding("j", "cursor(1)", "Next choice", show=False, id="copy.next_choice"),
+        Binding("k", "cursor(-1)", "Previous choice", show=False, id="copy.previous_choice"),
     ]
 
     def __init__(self, record: ModelRecord) -> None:

@@ -1,28 +1,19 @@
 """The base of the dialogs that are one list to pick from: copy, untag, rollback.
 
 Each such dialog holds one :class:`~textual.widgets.OptionList`; ``j`` and
-``k`` move its highlight, as in every list of the app, and :func:`pick_keys`
-makes their two bindings (ids ``<screen>.next_<noun>`` and
-``<screen>.previous_<noun>``, so a keymap can rebind them per dialog).
+``k`` move its highlight, as in every list of the app, through the one
+``cursor`` action here. Each dialog binds ``j`` to ``cursor(1)`` and ``k`` to
+``cursor(-1)`` under its own ids, so a keymap can rebind them per dialog.
 """
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import OptionList
 
 PickResult = TypeVar("PickResult")
-
-
-def pick_keys(screen: str, noun: str) -> list[Binding]:
-    """``j``/``k`` bindings that move a dialog's list: "Next tag", "Previous tag"."""
-    return [
-        Binding("j", "cursor(1)", f"Next {noun}", show=False, id=f"{screen}.next_{noun}"),
-        Binding("k", "cursor(-1)", f"Previous {noun}", show=False, id=f"{screen}.previous_{noun}"),
-    ]
 
 
 class PickListScreen(ModalScreen[PickResult]):

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 
 from registry_tui.records import ModelRecord
-from registry_tui.tui.screens.pick_list import PickListScreen, pick_keys
+from registry_tui.tui.screens.pick_list import PickListScreen
 from registry_tui.tui.text import literal
 
 
@@ -23,7 +23,8 @@ class UntagScreen(PickListScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="untag.cancel"),
-        *pick_keys("untag", "tag"),
+        Binding("j", "cursor(1)", "Next tag", show=False, id="untag.next_tag"),
+        Binding("k", "cursor(-1)", "Previous tag", show=False, id="untag.previous_tag"),
     ]
 
     def __init__(self, record: ModelRecord) -> None:
