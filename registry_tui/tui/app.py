@@ -33,6 +33,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 from textual.theme import Theme
+from textual.worker import Worker
 
 from registry_tui.errors import ConnectionLostError, RegistryError
 from registry_tui.registry import ModelRegistry
@@ -49,6 +50,7 @@ from registry_tui.tui.screens.record_actions import RecordActions
 from registry_tui.tui.screens.too_small import TooSmallScreen, too_small
 from registry_tui.tui.text import plain
 from registry_tui.tui.widgets.connection_banner import ConnectionBanner
+from registry_tui.tui.work import report_failed_work
 
 POLL_INTERVAL_S = 1.0
 MAX_RETRY_S = 30.0
@@ -182,7 +184,13 @@ class RegistryApp(App[None]):
         if self.lost_since is None or time.monotonic() >= self._next_try:
             self.check_changes()
 
-    @work(thread=True, exclusive=True, group="poll")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="poll",
+        exit_on_error=False,
+        description="Checking the registry for changes",
+    )
     def check_changes(self, force: bool = False) -> None:
         """Read the change token off the UI thread."""
         try:
@@ -280,6 +288,10 @@ class RegistryApp(App[None]):
             super()._print_error_renderables()
         else:
             self._exit_renderables.clear()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The poll failing unexpectedly is one line, not a crash (:mod:`registry_tui.tui.work`)."""
+        report_failed_work(self, event)
 
     # -- help, palette, size -----------------------------------------------------------
 

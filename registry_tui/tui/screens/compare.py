@@ -20,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from registry_tui.errors import ConfigNotFoundError, RegistryError
 from registry_tui.metrics import direction_lists
@@ -29,6 +30,7 @@ from registry_tui.render import comparison_rows, config_section, model_label
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.text import literal, plain
 from registry_tui.tui.widgets.metric_bars import MetricBars
+from registry_tui.tui.work import report_failed_work
 
 ConfigDiff = tuple[ModelRecord, list[ConfigChange] | None]
 """A model compared with the first one: its config changes, or None when not stored."""
@@ -103,7 +105,17 @@ class CompareScreen(Screen[None]):
     def on_registry_changed(self, _: RegistryChanged) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="compare")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Work of this screen that failed unexpectedly: one line (:mod:`registry_tui.tui.work`)."""
+        report_failed_work(self, event)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="compare",
+        exit_on_error=False,
+        description="Loading the comparison",
+    )
     def _load(self) -> None:
         try:
             ids = self._resolve(self.model_ids)

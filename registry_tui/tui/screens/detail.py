@@ -98,7 +98,13 @@ class DetailScreen(RecordActions):
     def on_registry_changed(self, _: RegistryChanged) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="detail")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="detail",
+        exit_on_error=False,
+        description="Loading the model",
+    )
     def _load(self) -> None:
         try:
             record = self.registry.get_record(self.model_id)

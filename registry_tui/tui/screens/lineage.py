@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
+from textual.worker import Worker
 
 from registry_tui.errors import RegistryError
 from registry_tui.metrics import direction_lists
@@ -30,6 +31,7 @@ from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.compare import CompareScreen
 from registry_tui.tui.text import literal, plain
 from registry_tui.tui.widgets.lineage_tree import LineageTree
+from registry_tui.tui.work import report_failed_work
 
 Promote = Callable[[ModelRecord], None]
 """Opens the promote dialog for a model and makes the change (the main screen's action)."""
@@ -106,7 +108,17 @@ class LineageScreen(Screen[int | None]):
         anchors = [highlighted.model_id, highlighted.parent_model_id] if highlighted else []
         return [a for a in (*anchors, self.model_id) if a is not None]
 
-    @work(thread=True, exclusive=True, group="lineage")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Work of this screen that failed unexpectedly: one line (:mod:`registry_tui.tui.work`)."""
+        report_failed_work(self, event)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="lineage",
+        exit_on_error=False,
+        description="Loading the lineage",
+    )
     def _load(self, anchors: list[int]) -> None:
         """The family of the first of ``anchors`` that still exists; the cursor goes there."""
         try:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from textual import work
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker
 
 from registry_tui.errors import RegistryError
 from registry_tui.records import ChangePlan, ModelRecord
@@ -29,6 +30,7 @@ from registry_tui.tui.screens.promote import PromoteChoice, PromoteScreen
 from registry_tui.tui.screens.untag import UntagScreen
 from registry_tui.tui.text import plain
 from registry_tui.tui.widgets.model_table import ModelTable
+from registry_tui.tui.work import report_failed_work
 
 
 class MainActions(Screen[None]):
@@ -92,7 +94,17 @@ class MainActions(Screen[None]):
             )
         return not self.read_only
 
-    @work(thread=True, exclusive=True, group="action")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Work of this screen that failed unexpectedly: one line (:mod:`registry_tui.tui.work`)."""
+        report_failed_work(self, event)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="action",
+        exit_on_error=False,
+        description="Changing the registry",
+    )
     def _mutate(self, change: Callable[[], str]) -> None:
         """Run ``change`` (which returns what to tell the user) off the UI thread."""
         try:
@@ -102,7 +114,13 @@ class MainActions(Screen[None]):
             return
         self.post_message(self.ActionDone(summary))
 
-    @work(thread=True, exclusive=True, group="plan")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="plan",
+        exit_on_error=False,
+        description="Reading what the change will do",
+    )
     def _with_plan(
         self,
         action: str,
@@ -308,7 +326,13 @@ class MainActions(Screen[None]):
             super().__init__()
             self.model_ids = model_ids
 
-    @work(thread=True, exclusive=True, group="marks")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="marks",
+        exit_on_error=False,
+        description="Checking the marked models",
+    )
     def prune_marks(self) -> None:
         """Find marked models deleted elsewhere, so the marks follow the registry."""
         marked = sorted(self.table.marked)

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, OptionList, Static
+from textual.worker import Worker
 
 from registry_tui import validate
 from registry_tui.errors import RegistryError
@@ -30,6 +31,7 @@ from registry_tui.registry import ModelRegistry
 from registry_tui.render.plans import promote_preview
 from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.text import literal, plain
+from registry_tui.tui.work import report_failed_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,17 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         self._load_tags()
         self._refresh_preview()
 
-    @work(thread=True, exclusive=True, group="tags")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Work of this screen that failed unexpectedly: one line (:mod:`registry_tui.tui.work`)."""
+        report_failed_work(self, event)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="tags",
+        exit_on_error=False,
+        description="Loading the tags in use",
+    )
     def _load_tags(self) -> None:
         try:
             tags, policies = self.registry.tag_names(), self.registry.tag_policies()
@@ -104,7 +116,13 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
             tags, policies = [], self.policies
         self.post_message(self.TagsLoaded(tags, policies))
 
-    @work(thread=True, exclusive=True, group="preview")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="preview",
+        exit_on_error=False,
+        description="Loading the tag's holders",
+    )
     def _load_holders(self, tag: str) -> None:
         try:
             holders = self.registry.tag_holders(tag)

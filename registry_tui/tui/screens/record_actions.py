@@ -47,7 +47,13 @@ class RecordActions(MainActions):
         if record is not None and self._writable("restore"):
             self._restore(record)
 
-    @work(thread=True, exclusive=True, group="action")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="action",
+        exit_on_error=False,
+        description="Changing the model",
+    )
     def _restore(self, record: ModelRecord) -> None:
         label = plain(record.label)
         try:

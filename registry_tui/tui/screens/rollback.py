@@ -20,12 +20,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import OptionList, Static
+from textual.worker import Worker
 
 from registry_tui.errors import RegistryError
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
-from registry_tui.tui.screens.pick_list import PickListScreen, pick_keys
+from registry_tui.tui.screens.pick_list import PickListScreen
 from registry_tui.tui.text import literal, plain
+from registry_tui.tui.work import report_failed_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,8 @@ class RollbackScreen(PickListScreen[RollbackChoice | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="rollback.cancel"),
-        *pick_keys("rollback", "tag"),
+        Binding("j", "cursor(1)", "Next tag", show=False, id="rollback.next_tag"),
+        Binding("k", "cursor(-1)", "Previous tag", show=False, id="rollback.previous_tag"),
     ]
 
     class TagsLoaded(Message):
@@ -77,7 +80,17 @@ class RollbackScreen(PickListScreen[RollbackChoice | None]):
     def on_mount(self) -> None:
         self._load_tags()
 
-    @work(thread=True, exclusive=True, group="rollback-tags")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Work of this screen that failed unexpectedly: one line (:mod:`registry_tui.tui.work`)."""
+        report_failed_work(self, event)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="rollback-tags",
+        exit_on_error=False,
+        description="Loading the tags in use",
+    )
     def _load_tags(self) -> None:
         try:
             tags = self.registry.tag_names()
@@ -102,7 +115,13 @@ class RollbackScreen(PickListScreen[RollbackChoice | None]):
         self._show(Text("checking the history…", style="dim"))
         self._preview(tag)
 
-    @work(thread=True, exclusive=True, group="rollback-preview")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="rollback-preview",
+        exit_on_error=False,
+        description="Previewing the rollback",
+    )
     def _preview(self, tag: str) -> None:
         try:
             target, current = self.registry.rollback_preview(tag)
