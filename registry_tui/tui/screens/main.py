@@ -2,7 +2,7 @@
 
 All database work runs in thread workers that post messages back; the table
 asks for pages as it scrolls (see :mod:`registry_tui.tui.widgets.model_table`).
-The actions that change the registry live in :mod:`.main_actions`.
+The actions that change the registry live in :mod:`.model_changes`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 copy (``y``), restore a retired model (``R``), roll back a tag (``b``) and the
 history screen (``h``).
 
-Built on :class:`~.main_actions.MainActions`, so both screens run the same
+Built on :class:`~.model_changes.ModelChangesScreen`, so both screens run the same
 code: each says which model an action is about (``_target``), the core does
 the change in a thread worker, and the toast says what happened.
 """
@@ -19,12 +19,12 @@ from registry_tui.records import ModelRecord
 from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.screens.copy import CopyChoice, CopyScreen
 from registry_tui.tui.screens.history import HistoryFilter, HistoryScreen
-from registry_tui.tui.screens.main_actions import MainActions
+from registry_tui.tui.screens.model_changes import ModelChangesScreen
 from registry_tui.tui.screens.rollback import RollbackChoice, RollbackScreen
 from registry_tui.tui.text import plain
 
 
-class RecordActions(MainActions):
+class RecordActions(ModelChangesScreen):
     """Copy, restore, rollback and history, for any screen that shows a model."""
 
     def action_copy(self) -> None:

@@ -1,4 +1,7 @@
-"""What the main screen's keys do to the registry: promote, untag, retire, delete.
+"""The base screen of the keys that change a model: promote, untag, retire, delete.
+
+The main and detail screens are built on it (through
+:class:`~registry_tui.tui.screens.record_actions.RecordActions`).
 
 Every change is one registry call in a thread worker, so the history records
 it exactly as the CLI's would. Destructive actions first read the core's plan
@@ -33,7 +36,7 @@ from registry_tui.tui.widgets.model_table import ModelTable
 from registry_tui.tui.work import report_failed_work
 
 
-class MainActions(Screen[None]):
+class ModelChangesScreen(Screen[None]):
     """The actions of the main screen (a base class so the screen module stays short)."""
 
     registry: ModelRegistry
@@ -143,7 +146,7 @@ class MainActions(Screen[None]):
             return
         self.post_message(self.PlanReady(plan, then))
 
-    def on_main_actions_plan_ready(self, message: PlanReady) -> None:
+    def on_model_changes_screen_plan_ready(self, message: PlanReady) -> None:
         if message.plan is not None:
             message.then(message.plan)
             return
@@ -151,11 +154,11 @@ class MainActions(Screen[None]):
             message.failed()
         self.post_message(self.ActionFailed(message.error))
 
-    def on_main_actions_action_done(self, message: ActionDone) -> None:
+    def on_model_changes_screen_action_done(self, message: ActionDone) -> None:
         self.notify(message.summary, markup=False)
         self.app.post_message(RegistryTouched())
 
-    def on_main_actions_action_failed(self, message: ActionFailed) -> None:
+    def on_model_changes_screen_action_failed(self, message: ActionFailed) -> None:
         self.notify(message.error, title="Refused", severity="error", markup=False)
         self.app.post_message(RegistryTouched())
 
@@ -346,7 +349,7 @@ class MainActions(Screen[None]):
         if gone:
             self.post_message(self.MarksGone(gone))
 
-    def on_main_actions_marks_gone(self, message: MarksGone) -> None:
+    def on_model_changes_screen_marks_gone(self, message: MarksGone) -> None:
         if self.table.unmark(message.model_ids):
             self.notify(
                 f"{gone_text(message.model_ids)} (deleted elsewhere): unmarked",
