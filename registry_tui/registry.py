@@ -53,7 +53,7 @@ from registry_tui.records import (
     ModelRecord,
     PromoteResult,
 )
-from registry_tui.registration import config_hash_of, new_model
+from registry_tui.registration_checks import config_hash_of, new_model
 from registry_tui.views import RegistryViews
 
 if TYPE_CHECKING:
