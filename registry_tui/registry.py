@@ -269,8 +269,8 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
             )
 
         Args:
-            name: the model's name (``gpt-small``); up to 256 characters, no
-                control characters. Together with ``version`` it is unique.
+            name: the model's name (``gpt-small``): non-blank, up to 256
+                characters, no NUL. Together with ``version`` it is unique.
             version: a semantic version (``1.2.0``, ``2.0.0-rc.1``); listings
                 order versions semantically, so ``1.10.0`` comes after ``1.9.0``.
             checkpoint_path: where the weights are. The file must exist unless
@@ -285,7 +285,7 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
                 metric is better follows its name unless the registry records it
                 (:meth:`set_metric_direction`).
             export_formats: formats the model is exported in (``["onnx"]``); each
-                a name of letters, digits, ``.``, ``_`` or ``-``.
+                1-64 letters, digits, ``.``, ``_`` or ``-``, as tags are.
             model_size_mb: the checkpoint's size; read from the file when omitted
                 and the checkpoint is verified.
             memory_req_gb: memory needed to serve the model.
