@@ -22,6 +22,18 @@ def safe_text(value: object, style: str = "") -> Text:
     return Text(visible(value), style=style)
 
 
+def literal(value: object, style: str = "") -> Text:
+    """``value`` as Text that renders exactly the characters it holds, ``style`` as a span.
+
+    Unlike :func:`safe_text` (whose style is the Text's own), the style covers the
+    characters only, so padding added later, when a cell is aligned, stays unstyled.
+    """
+    text = safe_text(value)
+    if style:
+        text.stylize(style)
+    return text
+
+
 def display_json(value: Any) -> str:
     """One-line JSON for people to read in a cell (``{"a": 1}``), control characters visible.
 

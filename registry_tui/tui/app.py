@@ -37,6 +37,7 @@ from textual.worker import Worker
 
 from registry_tui.errors import ConnectionLostError, RegistryError
 from registry_tui.registry import ModelRegistry
+from registry_tui.render.text import visible
 from registry_tui.tui import preferences
 from registry_tui.tui.keys import binding_ids
 from registry_tui.tui.messages import (
@@ -48,7 +49,6 @@ from registry_tui.tui.screens.help import HelpScreen, help_rows
 from registry_tui.tui.screens.main import MainScreen
 from registry_tui.tui.screens.record_actions import RecordActions
 from registry_tui.tui.screens.too_small import TooSmallScreen, too_small
-from registry_tui.tui.text import plain
 from registry_tui.tui.widgets.connection_banner import ConnectionBanner
 from registry_tui.tui.work import report_failed_work
 
@@ -124,7 +124,7 @@ class RegistryApp(App[None]):
         """The registry's recorded metric directions (metric -> lower is better)."""
         self.directions_changed_signal: Signal[dict[str, bool]] = Signal(self, "directions")
         """Published when :attr:`metric_directions` change, for widgets that show them."""
-        self.sub_title = plain(registry.location)
+        self.sub_title = visible(registry.location)
 
     def on_mount(self) -> None:
         self._apply_preferences()
@@ -237,7 +237,7 @@ class RegistryApp(App[None]):
         self._sync_banner()
         if since is None:
             self.retry_delay = 0.0
-            self.notify(f"Reconnected to {plain(self.registry.location)}", markup=False)
+            self.notify(f"Reconnected to {visible(self.registry.location)}", markup=False)
 
     def _sync_banner(self) -> None:
         """Show the banner on every full screen while disconnected; remove it after."""
@@ -271,7 +271,7 @@ class RegistryApp(App[None]):
         """Every toast shows its text literally: messages quote names, paths and tags."""
         del markup  # never interpreted: the text may come from the registry
         super().notify(
-            plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
 
     # -- crashes: one line, not Textual's traceback (it prints the locals: row data) ---

@@ -27,8 +27,8 @@ from registry_tui.metrics import direction_lists
 from registry_tui.records import ConfigChange, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import comparison_rows, config_section, model_label
+from registry_tui.render.text import literal, visible
 from registry_tui.tui.messages import RegistryChanged
-from registry_tui.tui.text import literal, plain
 from registry_tui.tui.widgets.metric_bars import MetricBars
 from registry_tui.tui.work import report_failed_work
 
@@ -95,7 +95,7 @@ class CompareScreen(Screen[None]):
         title = Text(f"Compare {count} models", style="bold")
         if self.against is not None and records and self.against in records[0].tags:
             title = Text.assemble(model_label(records[-1]), " vs ", literal(self.against, "bold"))
-            title.append(f" ({plain(records[0].label)})", style="dim")
+            title.append(f" ({visible(records[0].label)})", style="dim")
         return title
 
     def on_mount(self) -> None:
@@ -137,10 +137,10 @@ class CompareScreen(Screen[None]):
             return ids
         holder = self.registry.tag_holder_near(ids[-1], self.against)
         if holder is None:
-            raise LookupError(f"No model holds {plain(self.against)}")
+            raise LookupError(f"No model holds {visible(self.against)}")
         if holder.model_id in ids:
             if len(ids) == 1:
-                raise LookupError(f"{plain(holder.label)} holds {plain(self.against)} itself")
+                raise LookupError(f"{visible(holder.label)} holds {visible(self.against)} itself")
             return ids
         return [holder.model_id, *ids]
 

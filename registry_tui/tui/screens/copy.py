@@ -19,8 +19,8 @@ from textual.widgets.option_list import Option
 
 from registry_tui.records import ModelRecord
 from registry_tui.render import copy_choices
+from registry_tui.render.text import literal
 from registry_tui.tui.screens.pick_list import PickListScreen
-from registry_tui.tui.text import literal
 
 PREVIEW_CHARS = 36
 

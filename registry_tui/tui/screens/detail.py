@@ -23,11 +23,11 @@ from registry_tui.metrics import direction_lists
 from registry_tui.records import EventRecord, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import full_detail_renderable, history_section
+from registry_tui.render.text import literal, visible
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.compare import CompareScreen
 from registry_tui.tui.screens.history import HistoryFilter
 from registry_tui.tui.screens.record_actions import RecordActions
-from registry_tui.tui.text import literal, plain
 
 HISTORY_LIMIT = 50
 LABEL_LIMIT = 20
@@ -136,7 +136,7 @@ class DetailScreen(RecordActions):
             body.update(Text(f"Model {self.model_id} no longer exists", style="red"))
         else:
             title.append(" · ")
-            title.append(plain(message.record.status), style="dim")
+            title.append(visible(message.record.status), style="dim")
             self._draw_record()
         self.query_one("#screen-title", Static).update(title)
         self.query_one("#detail-history", Static).update(
@@ -178,7 +178,7 @@ class DetailScreen(RecordActions):
         if record is None:
             return
         if record.parent_model_id is None:
-            self.notify(f"{plain(record.label)} has no parent to compare with", markup=False)
+            self.notify(f"{visible(record.label)} has no parent to compare with", markup=False)
             return
         ids = [record.parent_model_id, record.model_id]
         self.app.push_screen(CompareScreen(self.registry, ids))

@@ -28,8 +28,8 @@ from registry_tui.records import EventRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import history_lines
 from registry_tui.render.counts import count_label
+from registry_tui.render.text import literal
 from registry_tui.tui.messages import RegistryChanged
-from registry_tui.tui.text import literal
 from registry_tui.tui.work import report_failed_work
 
 PAGE = 50

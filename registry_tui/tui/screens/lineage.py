@@ -27,9 +27,9 @@ from registry_tui.metrics import direction_lists
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import metrics_inline, model_label, step_deltas
+from registry_tui.render.text import literal, visible
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.compare import CompareScreen
-from registry_tui.tui.text import literal, plain
 from registry_tui.tui.widgets.lineage_tree import LineageTree
 from registry_tui.tui.work import report_failed_work
 
@@ -193,7 +193,7 @@ class LineageScreen(Screen[int | None]):
             return
         parent = self.lineage.records.get(record.parent_model_id or -1)
         if parent is None:
-            self.notify(f"{plain(record.label)} is the root: it has no parent", markup=False)
+            self.notify(f"{visible(record.label)} is the root: it has no parent", markup=False)
             return
         self.app.push_screen(CompareScreen(self.registry, [parent.model_id, record.model_id]))
 
@@ -204,7 +204,7 @@ class LineageScreen(Screen[int | None]):
             return
         root = self._root_of(record)
         if root.model_id == record.model_id:
-            self.notify(f"{plain(record.label)} is the root", markup=False)
+            self.notify(f"{visible(record.label)} is the root", markup=False)
             return
         self.app.push_screen(CompareScreen(self.registry, [root.model_id, record.model_id]))
 

@@ -25,13 +25,13 @@ from registry_tui.errors import RegistryError
 from registry_tui.records import ChangePlan, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render.plans import consequences, promote_summary, question
+from registry_tui.render.text import visible
 from registry_tui.tui.messages import RegistryTouched
 from registry_tui.tui.screens.compare import CompareScreen, gone_text
 from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.screens.lineage import LineageScreen
 from registry_tui.tui.screens.promote import PromoteChoice, PromoteScreen
 from registry_tui.tui.screens.untag import UntagScreen
-from registry_tui.tui.text import plain
 from registry_tui.tui.widgets.model_table import ModelTable
 from registry_tui.tui.work import report_failed_work
 
@@ -183,7 +183,7 @@ class ModelChangesScreen(Screen[None]):
         a quick ``y`` can never confirm consequences not yet shown."""
         verb = "Delete" if action == "delete" else "Retire"
         screen = ConfirmScreen(
-            f"{verb} model", f"{verb} model {record.model_id} ({plain(record.label)})?",
+            f"{verb} model", f"{verb} model {record.model_id} ({visible(record.label)})?",
             verb, danger=action == "delete", details=None,
         )  # fmt: skip
         plans: list[ChangePlan] = []
@@ -230,12 +230,12 @@ class ModelChangesScreen(Screen[None]):
         if record is None or not self._writable("remove tag"):
             return
         if not record.tags:
-            self.notify(f"{plain(record.label)} has no tags", markup=False)
+            self.notify(f"{visible(record.label)} has no tags", markup=False)
             return
 
         def untag(tag: str) -> str:
             self.registry.remove_tag(record.model_id, tag)
-            return f"Removed {plain(tag)} from {plain(record.label)}"
+            return f"Removed {visible(tag)} from {visible(record.label)}"
 
         def planned(plan: ChangePlan) -> None:
             tag = plan.tags[0]
@@ -259,8 +259,8 @@ class ModelChangesScreen(Screen[None]):
 
         def retire() -> str:
             if not self.registry.retire_model(record.model_id):
-                return f"{plain(record.label)} is already retired; nothing changed"
-            return f"Retired {plain(record.label)}"
+                return f"{visible(record.label)} is already retired; nothing changed"
+            return f"Retired {visible(record.label)}"
 
         def decide(plan: ChangePlan, screen: ConfirmScreen) -> None:
             if plan.no_op:
@@ -280,7 +280,7 @@ class ModelChangesScreen(Screen[None]):
 
         def delete(force: bool) -> str:
             self.registry.delete_model(record.model_id, force=force)
-            return f"Deleted {plain(record.label)}"
+            return f"Deleted {visible(record.label)}"
 
         def decide(plan: ChangePlan, screen: ConfirmScreen) -> None:
             title, button = (
@@ -308,7 +308,7 @@ class ModelChangesScreen(Screen[None]):
             ids = [record.parent_model_id, record.model_id]
         else:
             self.notify(
-                f"{plain(record.label)} has no parent: mark models with space to compare them",
+                f"{visible(record.label)} has no parent: mark models with space to compare them",
                 markup=False,
             )
             return

@@ -29,8 +29,8 @@ from registry_tui.errors import RegistryError
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render.plans import promote_preview
+from registry_tui.render.text import literal, visible
 from registry_tui.tui.screens.confirm import ConfirmScreen
-from registry_tui.tui.text import literal, plain
 from registry_tui.tui.work import report_failed_work
 
 
@@ -137,7 +137,7 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         options.set_options([literal(t) for t in message.tags])
         options.display = bool(message.tags)
         tag_input = self.query_one("#tag-input", Input)
-        suggestions = [plain(t) for t in message.tags]  # an Input shows its text raw
+        suggestions = [visible(t) for t in message.tags]  # an Input shows its text raw
         tag_input.suggester = SuggestFromList(suggestions, case_sensitive=False)
 
     def on_promote_screen_preview(self, message: Preview) -> None:
@@ -167,7 +167,7 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
 
     def _set_tag(self, tag: str) -> None:
         tag_input = self.query_one("#tag-input", Input)
-        tag_input.value = plain(tag)  # an Input writes its value to the terminal as is
+        tag_input.value = visible(tag)  # an Input writes its value to the terminal as is
         tag_input.cursor_position = len(tag_input.value)
 
     def _refresh_preview(self) -> None:
@@ -221,10 +221,10 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
             self.dismiss(choice)
             return
         question = (
-            f"Take {plain(tag)} from {len(others)} models and give it to "
-            f"{plain(self.record.label)} alone?"
+            f"Take {visible(tag)} from {len(others)} models and give it to "
+            f"{visible(self.record.label)} alone?"
         )
-        details = [f"{h.model_id} ({plain(h.label)}) loses {plain(tag)}" for h in others]
+        details = [f"{h.model_id} ({visible(h.label)}) loses {visible(tag)}" for h in others]
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -16,12 +16,12 @@ from textual.app import SystemCommand
 
 from registry_tui.errors import RegistryError
 from registry_tui.records import ModelRecord
+from registry_tui.render.text import visible
 from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.screens.copy import CopyChoice, CopyScreen
 from registry_tui.tui.screens.history import HistoryFilter, HistoryScreen
 from registry_tui.tui.screens.model_changes import ModelChangesScreen
 from registry_tui.tui.screens.rollback import RollbackChoice, RollbackScreen
-from registry_tui.tui.text import plain
 
 
 class RecordActions(ModelChangesScreen):
@@ -37,7 +37,7 @@ class RecordActions(ModelChangesScreen):
             if choice is not None:
                 # OSC 52 through the app: the terminal gets the exact text.
                 self.app.copy_to_clipboard(choice.text)
-                self.notify(plain(choice.text), title=f"Copied {choice.what}", markup=False)
+                self.notify(visible(choice.text), title=f"Copied {choice.what}", markup=False)
 
         self.app.push_screen(CopyScreen(record), chosen)
 
@@ -55,7 +55,7 @@ class RecordActions(ModelChangesScreen):
         description="Changing the model",
     )
     def _restore(self, record: ModelRecord) -> None:
-        label = plain(record.label)
+        label = visible(record.label)
         try:
             restored = self.registry.restore_model(record.model_id)
         except RegistryError as exc:
@@ -76,7 +76,7 @@ class RecordActions(ModelChangesScreen):
 
                 def rollback() -> str:
                     self.registry.rollback_tag(choice.tag)
-                    return f"Rolled back {plain(choice.tag)}: {plain(choice.preview)}"
+                    return f"Rolled back {visible(choice.tag)}: {visible(choice.preview)}"
 
                 self._mutate(rollback)
 
@@ -84,7 +84,7 @@ class RecordActions(ModelChangesScreen):
             if choice is None:
                 return
             question = (
-                f"Roll back {plain(choice.tag)}?\n{plain(choice.preview)}\n"
+                f"Roll back {visible(choice.tag)}?\n{visible(choice.preview)}\n"
                 "The tag goes back to the model that held it before."
             )
             screen = ConfirmScreen("Roll back tag", question, "Roll back")

@@ -25,8 +25,8 @@ from textual.worker import Worker
 from registry_tui.errors import RegistryError
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
+from registry_tui.render.text import literal, visible
 from registry_tui.tui.screens.pick_list import PickListScreen
-from registry_tui.tui.text import literal, plain
 from registry_tui.tui.work import report_failed_work
 
 
@@ -155,7 +155,9 @@ class RollbackScreen(PickListScreen[RollbackChoice | None]):
         if ok:
             self.dismiss(RollbackChoice(tag, text))
         else:
-            self.notify(f"{plain(tag)} cannot be rolled back now", severity="warning", markup=False)
+            self.notify(
+                f"{visible(tag)} cannot be rolled back now", severity="warning", markup=False
+            )
 
     def action_cancel(self) -> None:
         """Close without changing anything."""

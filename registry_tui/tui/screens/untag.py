@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 
 from registry_tui.records import ModelRecord
+from registry_tui.render.text import literal
 from registry_tui.tui.screens.pick_list import PickListScreen
-from registry_tui.tui.text import literal
 
 
 class UntagScreen(PickListScreen[str | None]):
