@@ -444,6 +444,21 @@ def test_compare_table_marks_best(run: Run) -> None:
     assert "0.42 ★" in out and "0.9 ★" in out and "0.5 ★" not in out
 
 
+def test_get_says_which_way_is_better_by_the_recorded_direction(run: Run, db: Path) -> None:
+    """get's metrics table says "lower" for accuracy once the registry records it so
+    (its name alone says higher), as the app's detail pane does."""
+    _, before, _ = run("get", "--model-id", "1")
+    with ModelRegistry(db) as registry:
+        registry.set_metric_direction("accuracy", True)
+    code, after, _ = run("get", "--model-id", "1")
+
+    def better(out: str) -> str:
+        cells = next(ln.replace("│", " ").split() for ln in out.splitlines() if " accuracy " in ln)
+        return cells[-1]
+
+    assert code == 0 and better(before) == "higher" and better(after) == "lower"
+
+
 def test_compare_marks_ties_as_the_app_does(run: Run, db: Path) -> None:
     """Two models tied for the best value are both marked ``=`` and neither is starred,
     by the same rule as the app's comparison grid."""

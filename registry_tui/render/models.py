@@ -205,11 +205,17 @@ def _add_metadata(tree: Tree, value: Mapping[str, Any], depth: int) -> None:
         tree.add(label)
 
 
-def model_detail_renderable(record: ModelRecord) -> Panel:
-    """A panel with every field, the metrics, the exports and the metadata of a model."""
+def model_detail_renderable(
+    record: ModelRecord, *, lower: Iterable[str] = (), higher: Iterable[str] = ()
+) -> Panel:
+    """A panel with every field, the metrics, the exports and the metadata of a model.
+
+    ``lower`` and ``higher``: the registry's recorded metric directions, which the
+    metrics' "Better" column follows (see :func:`metrics_table`).
+    """
     parts: list[RenderableType] = [model_fields_table(record)]
     if record.metrics:
-        parts.append(metrics_table(record.metrics))
+        parts.append(metrics_table(record.metrics, lower=lower, higher=higher))
     if record.exports:
         parts.append(exports_table(record.exports))
     if record.metadata:
