@@ -57,6 +57,7 @@ from registry_tui.render.lineage import (
     lineage_tree,
     metric_delta,
     step_deltas,
+    step_summary,
 )
 from registry_tui.render.models import (
     exports_table,
@@ -148,6 +149,7 @@ __all__ = [
     "safe_text",
     "status_text",
     "step_deltas",
+    "step_summary",
     "tags_text",
     "to_json",
     "visible",

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rich import box
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -141,6 +142,26 @@ def step_deltas(
         )
         for name, value in child.metrics.items()
     ]
+
+
+def step_summary(
+    record: ModelRecord,
+    parent: ModelRecord | None,
+    *,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
+) -> Group:
+    """``gpt-small 1.2.0 #5 vs parent gpt-small 1.1.0 #4`` over one :func:`delta_text` per
+    metric; a root (``parent`` None) says so over its metrics."""
+    heading = model_label(record)
+    if parent is None:
+        heading.append(" (root)", style="dim")
+        lines = [metrics_inline(record.metrics)] if record.metrics else []
+    else:
+        heading.append(" vs parent ", style="dim")
+        heading.append_text(model_label(parent))
+        lines = step_deltas(parent, record, lower, higher)
+    return Group(heading, *lines)
 
 
 def _heading(record: ModelRecord, *, current_style: str | None, status_dims: bool) -> Text:

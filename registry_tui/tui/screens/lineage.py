@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,7 +25,7 @@ from registry_tui.errors import RegistryError
 from registry_tui.metrics import direction_lists
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
-from registry_tui.render import metrics_inline, model_label, step_deltas
+from registry_tui.render import model_label, step_summary
 from registry_tui.render.text import literal, visible
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.compare import CompareScreen
@@ -155,15 +154,7 @@ class LineageScreen(Screen[int | None]):
             info.update("")
             return
         parent = tree.records.get(record.parent_model_id or -1)
-        heading = model_label(record)
-        if parent is None:
-            heading.append(" (root)", style="dim")
-            lines = [metrics_inline(record.metrics)] if record.metrics else []
-        else:
-            heading.append(" vs parent ", style="dim")
-            heading.append_text(model_label(parent))
-            lines = step_deltas(parent, record, tree.lower, tree.higher)
-        info.update(Group(heading, *lines))
+        info.update(step_summary(record, parent, lower=tree.lower, higher=tree.higher))
 
     # -- actions on the highlighted node ---------------------------------------------
 
