@@ -1,5 +1,9 @@
 """The one JSON writer of every output: the CLI's ``--format json``, ``check``, ``dump``.
 
+:func:`to_json` writes JSON for programs to read (indented, or one line for a
+CSV cell or a dump row). JSON shown to people inside a table cell is
+:func:`registry_tui.render.text.display_json`, which is never parsed.
+
 Two promises, kept in one place so no command forgets them:
 
 * parsers accept it: ``NaN`` and ``Infinity`` (which Python's ``json`` writes and
@@ -32,12 +36,13 @@ def finite(value: Any) -> Any:
     return value
 
 
-def dumps(value: Any, *, indent: int | None = None) -> str:
-    """JSON text of ``value``: indented when ``indent`` is given, else one compact line."""
-    separators = None if indent is not None else (",", ":")
+def to_json(value: Any, *, one_line: bool = False) -> str:
+    """JSON text of ``value``: indented by two spaces, or with ``one_line`` one compact line
+    (``{"a":1}``); NaN/Infinity as null, terminal-active characters as ``\\uXXXX``."""
+    separators = (",", ":") if one_line else None
     text = json.dumps(
         finite(value),
-        indent=indent,
+        indent=None if one_line else 2,
         ensure_ascii=False,
         default=str,
         allow_nan=False,

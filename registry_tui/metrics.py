@@ -109,17 +109,3 @@ def metric_union(metric_maps: Iterable[Mapping[str, float]]) -> list[str]:
         for key in metrics:
             seen.setdefault(key, None)
     return list(seen)
-
-
-def format_value(value: float | None) -> str:
-    """A metric value for people: up to 4 significant decimals, ints as ints."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if isinstance(value, int) or (float(value).is_integer() and abs(value) < 1e15):
-        return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
-    magnitude = abs(value)
-    if magnitude >= 1000:
-        return f"{value:,.1f}"
-    if magnitude >= 1:
-        return f"{value:.3f}".rstrip("0").rstrip(".")
-    return f"{value:.4g}"

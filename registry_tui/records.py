@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ModelStatus = Literal["active", "retired"]
 STATUSES: tuple[str, ...] = ("active", "retired")
 
 

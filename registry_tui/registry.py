@@ -59,7 +59,7 @@ from registry_tui.records import (
     ModelRecord,
     PromoteResult,
 )
-from registry_tui.registration import config_hash_of, new_model
+from registry_tui.registration_checks import config_hash_of, new_model
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -260,6 +260,52 @@ class ModelRegistry:
     ) -> int:
         """Register a model and return its id.
 
+        Everything is checked before anything is written, and the model, its
+        metrics, tags, exports and history event are written in one transaction::
+
+            model_id = registry.register_model(
+                "gpt-small", "1.1.0", "checkpoints/epoch_10.pt", "language_modeling",
+                metrics={"val_loss": 0.42, "accuracy": 0.85},
+                config={"d_model": 768, "lr": 3e-4},   # stored; config_hash computed
+                parent_model_id=base_id,                # the model it was fine-tuned from
+                tags=["staging"],
+            )
+
+        Args:
+            name: the model's name (``gpt-small``): non-blank, up to 256
+                characters, no NUL. Together with ``version`` it is unique.
+            version: a semantic version (``1.2.0``, ``2.0.0-rc.1``); listings
+                order versions semantically, so ``1.10.0`` comes after ``1.9.0``.
+            checkpoint_path: where the weights are. The file must exist unless
+                ``verify_checkpoint=False``; a directory, FIFO or device is refused.
+            task_type: free text grouping models (``language_modeling``,
+                ``classification``); the app's sidebar counts models per task type.
+            config_hash: the SHA-256 of the training config, when the config
+                itself is not given. With ``config`` it is computed, and a
+                different ``config_hash`` beside it is refused.
+            metrics: metric name -> finite number (``{"val_loss": 0.42}``).
+                Names are what ``where`` and ``order_by`` use later; which way a
+                metric is better follows its name unless the registry records it
+                (:meth:`set_metric_direction`).
+            export_formats: formats the model is exported in (``["onnx"]``); each
+                1-64 letters, digits, ``.``, ``_`` or ``-``, as tags are.
+            model_size_mb: the checkpoint's size; read from the file when omitted
+                and the checkpoint is verified.
+            memory_req_gb: memory needed to serve the model.
+            training_run_id: the id of the run that produced it, for your records.
+            parent_model_id: the model this one was fine-tuned from; it must exist.
+                Lineage (:meth:`get_model_lineage`) follows these links.
+            metadata: any JSON object (nested objects allowed, up to 1 MB).
+            tags: tags to give the model at once (``["staging"]``). An exclusive
+                tag (``production`` unless marked shared) moves to this model
+                from its holder, recorded as a promotion.
+            config: the training config, stored so two models' configs can be
+                compared (:meth:`config_changes`).
+            verify_checkpoint: check that ``checkpoint_path`` exists (default).
+
+        Returns:
+            The new model's id. Ids are never reused, not even those of deleted models.
+
         Raises:
             ValueError: invalid version/metrics/tags/metadata, unknown parent, or
                 ``Model 'gpt-small' version '1.0.0' already exists``.
@@ -398,20 +444,46 @@ class ModelRegistry:
     ) -> pd.DataFrame:
         """The guide's ``list_models``: a DataFrame, newest first unless ``order_by``.
 
+        Every filter given must hold; the defaults list the 100 newest active models::
+
+            registry.list_models(task_type="language_modeling", tag="production")
+            registry.list_models(name="gpt-*", where="val_loss < 0.4", order_by="-accuracy")
+            registry.list_models(where=["accuracy >= 0.8", "created_at > 7d"], limit=None)
+
         Args:
-            task_type: only this task type.
+            task_type: only this task type (ignoring case), or a glob (``lang*``).
             tag: only models holding this tag.
             status: ``"active"`` (default), ``"retired"``, or ``None`` for every status.
-            name: an exact name or a glob (``gpt-*``).
-            where: metric conditions, all of which must hold: ``"val_loss < 0.4"``
-                or a list of them (``field op number``; ``op`` one of
-                ``< <= > >= = !=``; ``field`` a metric or ``model_size_mb``,
-                ``memory_req_gb``, ``training_run_id``).
-            order_by: a column or metric, ``-`` first for descending: ``"-accuracy"``.
-            limit: at most this many rows (``None``: all).
+            name: an exact name or a shell-style glob (``gpt-*``, ``bert-?``).
+            where: one condition or a list of them, all of which must hold. A
+                condition is ``FIELD OP VALUE``, spaces optional:
+
+                * ``FIELD`` is a metric name (``val_loss``, ``eval/bleu``) or one of
+                  the columns ``model_size_mb``, ``memory_req_gb``, ``training_run_id``;
+                  ``VALUE`` is a number (``0.4``, ``-1``, ``1e-3``). A model without
+                  the metric never matches.
+                * ``created_at OP DATE`` takes a date (``2026-01-31``, optionally with
+                  ``12:00`` or ``12:00:05``) or an age (``7d``, ``12h``, ``2w``):
+                  ``created_at > 7d`` means "registered in the last 7 days".
+                * ``OP`` is one of ``<  <=  >  >=  =  !=`` (``==`` is ``=``).
+
+                A condition that does not parse, or names a metric no model has,
+                raises ``ValueError`` saying what is accepted.
+            order_by: one sort key: a column (``created_at``, ``name``, ``version``,
+                ``model_id``, ``task_type``, ``status``, ``model_size_mb``,
+                ``memory_req_gb``, ``training_run_id``) or a metric name, with a
+                leading ``-`` for descending (``"-accuracy"``). Versions sort
+                semantically; models without the sort metric come last either way.
+                ``None`` (default): newest first.
+            limit: at most this many rows (``None``: all of them).
             metric_name: the original module's metric filter: only models with
                 this metric, at least ``min_metric_value`` when that is given.
             min_metric_value: see ``metric_name``.
+
+        Returns:
+            One row per model: ``model_id``, ``name``, ``version``, ``task_type``,
+            ``status``, ``created_at``, ``tags`` (a list), ``metrics`` (a dict) and
+            the other columns of the model.
         """
         from registry_tui.frames import models_frame
 

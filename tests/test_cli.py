@@ -444,6 +444,33 @@ def test_compare_table_marks_best(run: Run) -> None:
     assert "0.42 ★" in out and "0.9 ★" in out and "0.5 ★" not in out
 
 
+def test_get_says_which_way_is_better_by_the_recorded_direction(run: Run, db: Path) -> None:
+    """get's metrics table says "lower" for accuracy once the registry records it so
+    (its name alone says higher), as the app's detail pane does."""
+    _, before, _ = run("get", "--model-id", "1")
+    with ModelRegistry(db) as registry:
+        registry.set_metric_direction("accuracy", True)
+    code, after, _ = run("get", "--model-id", "1")
+
+    def better(out: str) -> str:
+        cells = next(ln.replace("│", " ").split() for ln in out.splitlines() if " accuracy " in ln)
+        return cells[-1]
+
+    assert code == 0 and better(before) == "higher" and better(after) == "lower"
+
+
+def test_compare_marks_ties_as_the_app_does(run: Run, db: Path) -> None:
+    """Two models tied for the best value are both marked ``=`` and neither is starred,
+    by the same rule as the app's comparison grid."""
+    with ModelRegistry(db) as registry:
+        registry.register_model(
+            "gpt-tie", "1.0.0", "ck/t.pt", "lm", metrics={"accuracy": 0.9}, verify_checkpoint=False
+        )
+    code, out, _ = run("compare", "--model-ids", "3,6", "--metrics", "accuracy")
+    assert code == 0
+    assert out.count("0.9 =") == 2 and "★" not in out
+
+
 def test_compare_metrics_and_overrides_in_json(run: Run) -> None:
     """--metrics limits the metrics; --lower-better/--higher-better flip the winner."""
     _, out, _ = run("compare", "--model-ids", "1,2,3", "--metrics", "val_loss", "--format", "json")
@@ -872,7 +899,7 @@ def test_postgresql_url(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None
     assert main([*base, "get", "--tag", "production", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["model_id"] == 2
     assert main([*base, "compare", "--model-ids", "1,2"]) == 0
-    assert "0.4 ★" in capsys.readouterr().out
+    assert capsys.readouterr().out.count("0.4 =") == 2  # tied for best, as in the app
 
 
 def test_restore_brings_back_a_retired_model(run: Run, db: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from registry_tui.cli import main
-from registry_tui.jsontext import dumps
+from registry_tui.jsontext import to_json
 from tests.legacy import guide_file, insert_model
 
 
@@ -45,7 +45,7 @@ def nan_file(tmp_path: Path) -> Path:
 
 def test_writer_turns_non_finite_numbers_into_null_and_escapes_overrides() -> None:
     """The one writer: NaN/inf -> null at any depth; U+202E written as an escape."""
-    text = dumps({"a": [float("nan"), {"b": float("-inf")}], "s": "x\u202ey"}, indent=2)
+    text = to_json({"a": [float("nan"), {"b": float("-inf")}], "s": "x\u202ey"})
     assert _strict(text) == {"a": [None, {"b": None}], "s": "x\u202ey"}
     assert "\u202e" not in text and "\\u202e" in text
 

@@ -88,3 +88,27 @@ def test_promote_returns_what_it_did(registry: ModelRegistry) -> None:
     shared = registry.promote_model(a, "candidate", remove_from_others=False)
     assert shared.changed and shared.removed_from == ()
     assert {r.model_id for r in registry.tag_holders("candidate")} == {a, c}
+
+
+def test_promote_preview_words_each_kind_of_promotion() -> None:
+    """The promote dialog's line, from render/: who holds the tag now and after; a tag
+    taken from several models says how many, a space before the parenthesis."""
+    from registry_tui.render.plans import promote_preview
+    from tests.test_render import make
+
+    a, b, c = make(1), make(2, version="1.1.0"), make(3, version="1.2.0")
+    shown = {
+        (len(holders), exclusive): promote_preview(c, "prod", holders, exclusive).plain
+        for holders in ([], [a], [a, b])
+        for exclusive in (True, False)
+    }
+    assert shown[(0, True)] == "prod: (nobody) -> gpt-small 1.2.0"
+    assert shown[(1, True)] == "prod: gpt-small 1.0.0 -> gpt-small 1.2.0"
+    assert shown[(2, True)] == (
+        "prod: gpt-small 1.0.0, gpt-small 1.1.0 -> gpt-small 1.2.0 (takes it from 2 models)"
+    )
+    assert shown[(0, False)] == "prod: (new) gpt-small 1.2.0"
+    assert shown[(2, False)] == "prod: gpt-small 1.0.0, gpt-small 1.1.0 + gpt-small 1.2.0"
+    assert promote_preview(c, "prod", [c], True).plain == "prod: gpt-small 1.2.0 already has it"
+    many = promote_preview(make(9, version="2.0.0"), "[red]x", [a, b, c], True).plain
+    assert many.startswith("[red]x: ") and "and 1 more" in many and "(takes it from 3" in many

@@ -128,8 +128,8 @@ def test_formatting_helpers() -> None:
     assert render.format_mb(None) == "-"
     assert render.format_gb(4.0) == "4 GB"
     assert render.format_optional(None) == "-"
-    assert render.compact_json({"a": [1, 2]}) == '{"a": [1, 2]}'
-    assert render.compact_json({"s": "\x1b"}) == '{"s": "\\u001b"}'
+    assert render.display_json({"a": [1, 2]}) == '{"a": [1, 2]}'
+    assert render.display_json({"s": "\x1b"}) == '{"s": "\\u001b"}'
 
 
 def test_frequent_metrics_ranks_by_how_many_models_have_them() -> None:
@@ -215,6 +215,13 @@ def test_comparison_table_marks_best_values() -> None:
     assert "gpt-small 1.0.0 #1" in out and "bert 1.0.0 #2" in out
     assert f"0.4 {render.BEST_MARK}" in out and f"0.5 {render.BEST_MARK}" not in out
     assert "lower" in out
+
+
+def test_comparison_table_marks_ties_with_the_grids_rule() -> None:
+    """Values tied for best read ``=`` in the CLI's table, as in the app's grid; no star."""
+    records = [make(1, metrics={"accuracy": 0.9}), make(2, metrics={"accuracy": 0.9})]
+    out = plain(render.comparison_table(records, render.comparison_rows(records)))
+    assert out.count("0.9 =") == 2 and render.BEST_MARK not in out
 
 
 def test_comparison_of_one_model_marks_nothing() -> None:
@@ -384,3 +391,29 @@ def test_count_label_agrees_in_number(count: int, at_least: bool, label: str) ->
     from registry_tui.render.counts import count_label
 
     assert count_label(count, at_least=at_least) == label
+
+
+def test_check_table_shows_the_location_and_findings_literally() -> None:
+    """check's table is built in render/: a registry path holding markup or an escape
+    sequence is shown as typed in the title, and every finding has its row."""
+    from registry_tui.ops.findings import Problem
+    from registry_tui.render.check import check_table
+
+    problems = [Problem("checkpoint_missing", "model 3 [bold]x", "ck/\x1b[31m.pt is gone")]
+    out = plain(check_table("/data/[red]models\x1b.db", problems))
+    assert "check: /data/[red]models\\x1b.db" in out
+    assert "checkpoint_missing" in out and "model 3 [bold]x" in out
+    assert "\\x1b[31m.pt is gone" in out and "\x1b" not in out
+
+
+def test_config_and_history_sections_say_when_there_is_nothing() -> None:
+    """The app's compare and detail sections come from render/: a model without a
+    stored config, one with the same config, one that differs; a model with no events."""
+    first, same, none, other = make(1), make(2), make(3), make(4, name="[red]bert")
+    diffs = [(same, []), (none, None), (other, [ConfigChange("lr", "changed", 0.1, 0.2)])]
+    out = plain(render.config_section(first, diffs))
+    assert out.startswith("Config differences")
+    assert "gpt-small 1.0.0 #1 → gpt-small 1.0.0 #2: same config" in out
+    assert "#3: no stored config to compare" in out
+    assert "[red]bert 1.0.0 #4" in out and "0.1" in out and "0.2" in out
+    assert plain(render.history_section([])).split() == ["History", "no", "events"]

@@ -34,7 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "registry_tui.cli.lifecycle",
     "registry_tui.cli.browse",
     "registry_tui.cli.tags",
-    "registry_tui.cli.app",
+    "registry_tui.cli.terminal_app",
     "registry_tui.cli.ops",
     "registry_tui.cli.policies",
 )
@@ -152,7 +152,7 @@ def _no_command(parser: argparse.ArgumentParser, args: argparse.Namespace, out: 
     if not out.is_terminal():
         parser.print_help(out.stdout)
         return 0
-    from registry_tui.cli.app import open_tui
+    from registry_tui.cli.terminal_app import open_tui
 
     try:
         return open_tui(args, out, read_only=False)

@@ -186,20 +186,24 @@ def _check_get_args(args: argparse.Namespace) -> None:
 def run_get(args: argparse.Namespace, out: Output) -> int:
     """Show one model, found by id, by name and version, or by tag."""
     from registry_tui import render
+    from registry_tui.metrics import direction_lists
 
     _check_get_args(args)
     with open_registry(args, must_exist=True, reading=True) as registry:
         record = registry.find_record(
             model_id=args.model_id, name=args.name, version=args.version, tag=args.tag
         )
+        shown = record is not None and bool(record.metrics) and args.format == "table"
+        recorded = registry.metric_directions() if shown else {}
     if record is None:
         raise CommandError(_lookup_description(args))
     if args.format == "json":
-        out.write(render.to_json(render.record_dict(record)))
+        out.write(render.to_json(record.to_dict()))
     elif args.format == "csv":
         out.write(render.records_csv([record], with_exports=True))
     else:
-        out.emit(render.model_detail_renderable(record))
+        lower, higher = direction_lists(recorded)
+        out.emit(render.model_detail_renderable(record, lower=lower, higher=higher))
     return 0
 
 

@@ -273,11 +273,6 @@ def require_existing(location: str) -> None:
         )
 
 
-def model_ref(record_label: str, model_id: int) -> str:
-    """``#5 gpt-small 1.0.0`` for messages."""
-    return f"#{model_id} {record_label}"
-
-
 def joined(items: Sequence[str]) -> str:
     """``a, b`` for messages."""
     return ", ".join(items)

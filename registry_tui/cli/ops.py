@@ -23,8 +23,6 @@ from registry_tui.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from rich.table import Table
-
     from registry_tui.cli.common import Subparsers
     from registry_tui.ops import CheckReport, LoadReport
     from registry_tui.ops.progress import Progress
@@ -120,13 +118,15 @@ def run_check(args: argparse.Namespace, out: Output) -> int:
     with progress_bar(out) as progress:
         report = ModelRegistry.check_location(location, hashes=args.hashes, progress=progress)
     if args.format == "json":
-        from registry_tui.jsontext import dumps
+        from registry_tui.jsontext import to_json
 
-        out.write(dumps(report.to_dict(), indent=2))
+        out.write(to_json(report.to_dict()))
     elif report.ok:
         out.say(_summary(report))
     else:
-        out.emit(_problems_table(report))
+        from registry_tui.render.check import check_table
+
+        out.emit(check_table(report.location, report.problems))
         out.say(f"{report.location}: {len(report.problems)} problem(s) found")
     return 0 if report.ok else 1
 
@@ -159,24 +159,6 @@ def _summary(report: CheckReport) -> str:
     if report.remote_skipped:
         parts.append(f"{report.remote_skipped} remote paths not checked")
     return f"{report.location}: ok ({'; '.join(parts)})"
-
-
-def _problems_table(report: CheckReport) -> Table:
-    from rich import box
-    from rich.table import Table
-
-    from registry_tui.render import safe_text
-
-    table = Table(box=box.SIMPLE_HEAD, title=f"check: {report.location}", title_justify="left")
-    for column in ("Problem", "Where", "Detail"):
-        table.add_column(column, overflow="fold")
-    for problem in report.problems:
-        table.add_row(
-            safe_text(problem.kind, "bold red"),
-            safe_text(problem.subject),
-            safe_text(problem.detail),
-        )
-    return table
 
 
 # -- upgrade ---------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from registry_tui.db.migrations import SCHEMA_VERSION
 from registry_tui.db.store import format_ts
 from registry_tui.errors import RegistryError
-from registry_tui.jsontext import dumps
+from registry_tui.jsontext import to_json
 from registry_tui.ops.progress import Progress, or_silent
 from registry_tui.ops.sequences import read_sequences
 
@@ -260,12 +260,12 @@ def write_bundle(
     report = or_silent(progress)
     stream.write("{\n")
     for key in HEADER_KEYS:
-        stream.write(f" {dumps(key)}: {dumps(bundle[key])},\n")
+        stream.write(f" {to_json(key, one_line=True)}: {to_json(bundle[key], one_line=True)},\n")
     for index, spec in enumerate(TABLES):
         rows = bundle.get(spec.key, [])
-        stream.write(f" {dumps(spec.key)}: [")
+        stream.write(f" {to_json(spec.key, one_line=True)}: [")
         for done, row in enumerate(rows, 1):
-            stream.write(("\n  " if done == 1 else ",\n  ") + dumps(row))
+            stream.write(("\n  " if done == 1 else ",\n  ") + to_json(row, one_line=True))
             if done % 1000 == 0 or done == len(rows):
                 report(f"writing {spec.key}", done, len(rows))
         stream.write("\n ]" if rows else "]")

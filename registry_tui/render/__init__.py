@@ -21,7 +21,7 @@ Serialisation formats:
   tables, so CSV printed to a terminal is safe; use JSON for exact bytes.
 
 The functions live in submodules by subject, all importable from here:
-``text`` (safe text, small formatters), ``numbers`` (exact values, counted
+``text`` (safe text, small formatters), ``numbers`` (short and exact values, counted
 nouns), ``models`` (the list table, the model panel), ``detail`` (one model in
 full), ``lineage`` (comparisons and lineage trees), ``events`` (history and
 config differences), ``serialise`` (JSON and CSV).
@@ -29,10 +29,11 @@ config differences), ``serialise`` (JSON and CSV).
 
 from __future__ import annotations
 
+from registry_tui.jsontext import to_json
 from registry_tui.records import EVENT_FIELDS
 from registry_tui.render.detail import (
     copy_choices,
-    exact_metrics_table,
+    detail_pane_renderable,
     folded_exports_table,
     full_detail_renderable,
 )
@@ -40,8 +41,10 @@ from registry_tui.render.events import (
     CHANGE_STYLES,
     EVENT_STYLES,
     config_diff_table,
+    config_section,
     event_details,
     history_lines,
+    history_section,
     history_table,
 )
 from registry_tui.render.lineage import (
@@ -54,6 +57,7 @@ from registry_tui.render.lineage import (
     lineage_tree,
     metric_delta,
     step_deltas,
+    step_summary,
 )
 from registry_tui.render.models import (
     exports_table,
@@ -64,7 +68,7 @@ from registry_tui.render.models import (
     model_fields_table,
     models_table,
 )
-from registry_tui.render.numbers import exact_value
+from registry_tui.render.numbers import exact_value, format_value
 from registry_tui.render.serialise import (
     MODEL_FIELDS,
     comparison_csv,
@@ -72,20 +76,18 @@ from registry_tui.render.serialise import (
     config_changes_csv,
     events_csv,
     events_json,
-    record_dict,
     records_csv,
     records_json,
-    to_json,
-    to_json_compact,
     write_csv,
 )
 from registry_tui.render.text import (
     BEST_MARK,
     STATUS_STYLES,
-    compact_json,
+    display_json,
     format_gb,
     format_mb,
     format_optional,
+    literal,
     metric_cell,
     metrics_inline,
     model_label,
@@ -104,31 +106,35 @@ __all__ = [
     "STATUS_STYLES",
     "ComparisonRow",
     "best_by_model",
-    "compact_json",
     "comparison_csv",
     "comparison_dicts",
     "comparison_rows",
     "comparison_table",
     "config_changes_csv",
     "config_diff_table",
+    "config_section",
     "copy_choices",
     "delta_text",
+    "detail_pane_renderable",
+    "display_json",
     "event_details",
     "events_csv",
     "events_json",
-    "exact_metrics_table",
     "exact_value",
     "exports_table",
     "folded_exports_table",
     "format_gb",
     "format_mb",
     "format_optional",
+    "format_value",
     "frequent_metrics",
     "full_detail_renderable",
     "history_lines",
+    "history_section",
     "history_table",
     "lineage_label",
     "lineage_tree",
+    "literal",
     "metadata_tree",
     "metric_cell",
     "metric_delta",
@@ -138,15 +144,14 @@ __all__ = [
     "model_fields_table",
     "model_label",
     "models_table",
-    "record_dict",
     "records_csv",
     "records_json",
     "safe_text",
     "status_text",
     "step_deltas",
+    "step_summary",
     "tags_text",
     "to_json",
-    "to_json_compact",
     "visible",
     "write_csv",
 ]

@@ -27,10 +27,9 @@ from rich.table import Table
 from rich.text import Text
 
 from registry_tui.records import ModelRecord
-from registry_tui.render.lineage import ComparisonRow
+from registry_tui.render.lineage import TIE_MARK, ComparisonRow, row_marks
 from registry_tui.render.text import BEST_MARK, safe_text, status_text, tags_text, visible
 
-TIE_MARK = "="
 LEGEND = (
     f"{BEST_MARK} best  {TIE_MARK} tied for best  ↓/↑ lower/higher is better  longer bar = better"
 )
@@ -140,15 +139,6 @@ def bar_fractions(values: Sequence[float | None], lower_better: bool) -> list[fl
 
 
 # -- cells ------------------------------------------------------------------------------
-
-
-def row_marks(row: ComparisonRow) -> list[str]:
-    """``★`` for the one best value, ``=`` for values tied for best, else blank."""
-    present = sum(v is not None for v in row.values)
-    if present < 2 or not row.best:
-        return [" "] * len(row.values)
-    mark = BEST_MARK if len(row.best) == 1 else TIE_MARK
-    return [mark if i in row.best else " " for i in range(len(row.values))]
 
 
 def metric_label(row: ComparisonRow) -> Text:

@@ -1,28 +1,30 @@
-"""One model in full, for a page of its own: nothing cut, metric values exact.
+"""One model in full: the app's detail pane, and a page of its own.
 
-Where the list table and the detail pane abbreviate to fit, this layout
-stacks the sections one under another and folds long values (checkpoint and
-export paths, config hashes, metadata) onto as many lines as they need.
+The pane (:func:`detail_pane_renderable`) sets fields beside metrics to fit
+next to the list. Where the list table and the pane abbreviate to fit, the
+page (:func:`full_detail_renderable`) stacks the sections one under another
+and folds long values (checkpoint and export paths, config hashes, metadata)
+onto as many lines as they need.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from registry_tui.jsontext import to_json
 from registry_tui.records import ExportRecord, ModelRecord
-from registry_tui.render.models import metadata_tree, metrics_table, model_fields_table
-from registry_tui.render.serialise import record_dict, to_json
-from registry_tui.render.text import compact_json, model_label, safe_text
-
-
-def exact_metrics_table(metrics: Mapping[str, float]) -> Table:
-    """Metrics as rows with their exact values (see :func:`exact_value`)."""
-    return metrics_table(metrics, exact=True)
+from registry_tui.render.models import (
+    exports_table,
+    metadata_tree,
+    metrics_table,
+    model_fields_table,
+)
+from registry_tui.render.text import display_json, model_label, safe_text
 
 
 def folded_exports_table(exports: Sequence[ExportRecord]) -> Table:
@@ -39,19 +41,49 @@ def folded_exports_table(exports: Sequence[ExportRecord]) -> Table:
             safe_text(export.export_format, "cyan"),
             safe_text(export.export_path),
             safe_text(export.created_at),
-            Text(compact_json(dict(export.metadata)) if export.metadata else "-"),
+            Text(display_json(dict(export.metadata)) if export.metadata else "-"),
         )
     return table
 
 
-def full_detail_renderable(record: ModelRecord) -> RenderableType:
-    """Label, every field, exact metrics, exports and metadata, stacked and never cut."""
+def detail_pane_renderable(
+    record: ModelRecord, *, lower: Iterable[str] = (), higher: Iterable[str] = ()
+) -> RenderableType:
+    """The app's detail pane: fields and metrics side by side, then exports and metadata.
+
+    ``lower`` and ``higher`` are the registry's recorded metric directions, which
+    the metrics table's "Better" column follows (see :func:`metrics_table`).
+    """
+    top = Table.grid(padding=(0, 3))
+    top.add_column()
+    top.add_column()
+    top.add_row(
+        model_fields_table(record),
+        metrics_table(record.metrics, lower=lower, higher=higher)
+        if record.metrics
+        else Text("no metrics", style="dim"),
+    )
+    parts: list[RenderableType] = [model_label(record), top]
+    if record.exports:
+        parts.append(exports_table(record.exports))
+    if record.metadata:
+        parts.append(metadata_tree(record.metadata))
+    return Group(*parts)
+
+
+def full_detail_renderable(
+    record: ModelRecord, *, lower: Iterable[str] = (), higher: Iterable[str] = ()
+) -> RenderableType:
+    """Label, every field, exact metrics, exports and metadata, stacked and never cut.
+
+    ``lower`` and ``higher``: the recorded metric directions, as for the pane.
+    """
     fields = model_fields_table(record)
     for column in fields.columns[1:]:
         column.overflow = "fold"
     parts: list[RenderableType] = [model_label(record), fields, Text("")]
     if record.metrics:
-        parts.append(exact_metrics_table(record.metrics))
+        parts.append(metrics_table(record.metrics, exact=True, lower=lower, higher=higher))
     else:
         parts.append(Text("no metrics", style="dim"))
     if record.exports:
@@ -67,5 +99,5 @@ def copy_choices(record: ModelRecord) -> list[tuple[str, str]]:
         ("checkpoint path", record.checkpoint_path),
         ("name:version", f"{record.name}:{record.version}"),
         ("model id", str(record.model_id)),
-        ("record as JSON", to_json(record_dict(record, with_exports=bool(record.exports)))),
+        ("record as JSON", to_json(record.to_dict(with_exports=bool(record.exports)))),
     ]

@@ -1,4 +1,4 @@
-"""The history of events and config differences as tables."""
+"""The history of events and config differences: tables for the CLI, sections for the app."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from registry_tui.records import ConfigChange, EventRecord, ModelRecord
-from registry_tui.render.text import compact_json, model_label, safe_text, visible
+from registry_tui.render.text import display_json, model_label, safe_text, visible
 
 CHANGE_STYLES = {"added": "green", "removed": "red", "changed": "yellow"}
 
@@ -33,7 +33,7 @@ def event_details(details: Mapping[str, Any]) -> str:
     """Event details as ``key=value`` pairs, values as compact JSON."""
     parts = []
     for key, value in details.items():
-        shown = visible(value) if isinstance(value, str) else compact_json(value)
+        shown = visible(value) if isinstance(value, str) else display_json(value)
         parts.append(f"{visible(key)}={shown}")
     return " ".join(parts)
 
@@ -86,8 +86,8 @@ def config_diff_table(
         table.add_row(
             safe_text(change.key),
             Text(change.change, style=CHANGE_STYLES.get(change.change, "")),
-            Text("-" if change.change == "added" else compact_json(change.left)),
-            Text("-" if change.change == "removed" else compact_json(change.right)),
+            Text("-" if change.change == "added" else display_json(change.left)),
+            Text("-" if change.change == "removed" else display_json(change.right)),
         )
     return table
 
@@ -116,4 +116,34 @@ def history_lines(
         if event.details:
             details = Text(event_details(event.details), style="dim", overflow="fold")
             parts.append(Padding(details, (0, 0, 0, 4)))
+    return Group(*parts)
+
+
+def history_section(
+    events: Sequence[EventRecord], labels: Mapping[int, str] | None = None
+) -> RenderableType:
+    """A model's history under a ``History`` heading, newest first, or a note that it has none."""
+    title = Text("History", style="bold")
+    if not events:
+        return Group(title, Text("no events", style="dim"))
+    return Group(title, history_lines(events, labels))
+
+
+def config_section(
+    first: ModelRecord, diffs: Sequence[tuple[ModelRecord, Sequence[ConfigChange] | None]]
+) -> RenderableType:
+    """Config differences of each model against ``first``.
+
+    ``diffs`` pairs each other model with its changes, or None when either
+    model has no stored config.
+    """
+    parts: list[RenderableType] = [Text("Config differences", style="bold")]
+    for other, changes in diffs:
+        heading = Text.assemble(model_label(first), " → ", model_label(other))
+        if changes is None:
+            parts.append(Text.assemble(heading, (": no stored config to compare", "dim")))
+        elif not changes:
+            parts.append(Text.assemble(heading, (": same config", "dim")))
+        else:
+            parts += [heading, config_diff_table(changes, first, other)]
     return Group(*parts)

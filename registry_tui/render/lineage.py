@@ -6,13 +6,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rich import box
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from registry_tui.metrics import best_index, format_value, lower_is_better, metric_union
+from registry_tui.metrics import best_index, lower_is_better, metric_union
 from registry_tui.records import ModelRecord
+from registry_tui.render.numbers import format_value
 from registry_tui.render.text import (
+    BEST_MARK,
     metric_cell,
     metrics_inline,
     model_label,
@@ -30,6 +33,19 @@ class ComparisonRow:
     values: tuple[float | None, ...]
     best: frozenset[int]
     lower_better: bool
+
+
+TIE_MARK = "="
+"""Marks values tied for best, which are not starred (one rule for the CLI and the app)."""
+
+
+def row_marks(row: ComparisonRow) -> list[str]:
+    """``★`` for the one best value, ``=`` for values tied for best, else blank."""
+    present = sum(v is not None for v in row.values)
+    if present < 2 or not row.best:
+        return [" "] * len(row.values)
+    mark = BEST_MARK if len(row.best) == 1 else TIE_MARK
+    return [mark if i in row.best else " " for i in range(len(row.values))]
 
 
 def comparison_rows(
@@ -55,14 +71,15 @@ def comparison_rows(
 
 
 def comparison_table(records: Sequence[ModelRecord], rows: Sequence[ComparisonRow]) -> Table:
-    """Models side by side (columns), metrics as rows, the best value marked with ★."""
+    """Models side by side (columns), metrics as rows: the one best value marked ★,
+    values tied for best ``=`` (:func:`row_marks`, as in the app's comparison)."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
     table.add_column("Metric", style="bold")
     for record in records:
         table.add_column(model_label(record), justify="right")
     table.add_column("Better", style="dim")
     for row in rows:
-        cells = [metric_cell(v, best=i in row.best) for i, v in enumerate(row.values)]
+        cells = [metric_cell(v, mark) for v, mark in zip(row.values, row_marks(row), strict=True)]
         direction = Text("lower" if row.lower_better else "higher")
         table.add_row(safe_text(row.metric), *cells, direction)
     return table
@@ -125,6 +142,26 @@ def step_deltas(
         )
         for name, value in child.metrics.items()
     ]
+
+
+def step_summary(
+    record: ModelRecord,
+    parent: ModelRecord | None,
+    *,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
+) -> Group:
+    """``gpt-small 1.2.0 #5 vs parent gpt-small 1.1.0 #4`` over one :func:`delta_text` per
+    metric; a root (``parent`` None) says so over its metrics."""
+    heading = model_label(record)
+    if parent is None:
+        heading.append(" (root)", style="dim")
+        lines = [metrics_inline(record.metrics)] if record.metrics else []
+    else:
+        heading.append(" vs parent ", style="dim")
+        heading.append_text(model_label(parent))
+        lines = step_deltas(parent, record, lower, higher)
+    return Group(heading, *lines)
 
 
 def _heading(record: ModelRecord, *, current_style: str | None, status_dims: bool) -> Text:

@@ -12,11 +12,11 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from registry_tui.metrics import format_value, lower_is_better
+from registry_tui.metrics import lower_is_better
 from registry_tui.records import ExportRecord, ModelRecord
-from registry_tui.render.numbers import exact_value
+from registry_tui.render.numbers import exact_value, format_value
 from registry_tui.render.text import (
-    compact_json,
+    display_json,
     format_gb,
     format_mb,
     format_optional,
@@ -144,19 +144,30 @@ def _marked(value: Text, odd: str | None) -> Text:
     return Text.assemble(value, " ", mark) if value.plain else mark
 
 
-def metrics_table(metrics: Mapping[str, float], *, exact: bool = False) -> Table:
+def metrics_table(
+    metrics: Mapping[str, float],
+    *,
+    exact: bool = False,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
+) -> Table:
     """Metrics as rows: name, value, and which direction is better.
 
     ``exact`` (a page of its own) folds long names instead of cutting them and
     shows every value exactly (see :func:`~registry_tui.render.numbers.exact_value`).
+    ``lower`` and ``higher`` name metrics whose direction is known (the registry's
+    recorded ones, see :func:`~registry_tui.metrics.direction_lists`); the others
+    follow their names.
     """
+    lower, higher = tuple(lower), tuple(higher)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="Metrics", title_justify="left")
     table.add_column("Metric", overflow="fold" if exact else "ellipsis")
     table.add_column("Value", justify="right", no_wrap=exact)
     table.add_column("Better", no_wrap=exact)
     shown = exact_value if exact else format_value
     for name, value in metrics.items():
-        direction = "lower" if lower_is_better(name) else "higher"
+        low = lower_is_better(name, lower=lower, higher=higher)
+        direction = "lower" if low else "higher"
         table.add_row(safe_text(name), Text(shown(value)), Text(direction, style="dim"))
     return table
 
@@ -172,7 +183,7 @@ def exports_table(exports: Sequence[ExportRecord]) -> Table:
             safe_text(export.export_format, "cyan"),
             safe_text(export.export_path),
             safe_text(export.created_at),
-            Text(compact_json(dict(export.metadata)) if export.metadata else "-"),
+            Text(display_json(dict(export.metadata)) if export.metadata else "-"),
         )
     return table
 
@@ -189,16 +200,22 @@ def _add_metadata(tree: Tree, value: Mapping[str, Any], depth: int) -> None:
         if isinstance(item, Mapping) and item and depth < _MAX_METADATA_DEPTH:
             _add_metadata(tree.add(safe_text(key, "bold")), item, depth + 1)
             continue
-        shown = visible(item) if isinstance(item, str) else compact_json(item)
+        shown = visible(item) if isinstance(item, str) else display_json(item)
         label = Text.assemble((visible(key), "bold"), ": ", shown)
         tree.add(label)
 
 
-def model_detail_renderable(record: ModelRecord) -> Panel:
-    """A panel with every field, the metrics, the exports and the metadata of a model."""
+def model_detail_renderable(
+    record: ModelRecord, *, lower: Iterable[str] = (), higher: Iterable[str] = ()
+) -> Panel:
+    """A panel with every field, the metrics, the exports and the metadata of a model.
+
+    ``lower`` and ``higher``: the registry's recorded metric directions, which the
+    metrics' "Better" column follows (see :func:`metrics_table`).
+    """
     parts: list[RenderableType] = [model_fields_table(record)]
     if record.metrics:
-        parts.append(metrics_table(record.metrics))
+        parts.append(metrics_table(record.metrics, lower=lower, higher=higher))
     if record.exports:
         parts.append(exports_table(record.exports))
     if record.metadata:

@@ -1,6 +1,7 @@
-"""Numbers for reading in full: exact metric values and counted nouns.
+"""Numbers for people: metric values shown short, or in full.
 
-:func:`exact_value` is the formatter for places that promise the stored value
+:func:`format_value` is the formatter of tables, trees and cells (up to four
+significant decimals). :func:`exact_value` is the formatter for places that promise the stored value
 exactly (the detail screen, ``get``): the shortest text that reads back as the
 same float, in scientific notation when it is very large or very small, so
 ``0.000012345`` is ``1.2345e-05`` and ``123456789.5`` stays ``123456789.5``.
@@ -34,3 +35,17 @@ def exact_value(value: float | None) -> str:
     if number.is_integer():
         return str(int(number))
     return repr(number)
+
+
+def format_value(value: float | None) -> str:
+    """A metric value for people: up to 4 significant decimals, ints as ints."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) < 1e15):
+        return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return f"{value:,.1f}"
+    if magnitude >= 1:
+        return f"{value:.3f}".rstrip("0").rstrip(".")
+    return f"{value:.4g}"

@@ -1,5 +1,9 @@
 """The wording of confirmations: what a delete, retire, untag or promote will do.
 
+:func:`promote_preview` is the promote dialog's live line
+(``production: gpt-small 1.2.0 -> gpt-small 1.3.0``); the other functions word
+the questions and summaries both faces show.
+
 Both faces ask with these sentences, built from the core's
 :class:`~registry_tui.records.ChangePlan` (never from their own reading of the
 rules). User strings in them are made visible (:func:`visible`); the faces show
@@ -10,11 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
+
 from registry_tui.records import ChangePlan, ModelRecord
-from registry_tui.render.text import visible
+from registry_tui.render.text import safe_text, visible
 
 SHOWN_MODELS = 5
 """Models named in a consequence line; the rest are counted."""
+
+SHOWN_HOLDERS = 2
+"""Current holders named in a promotion preview; the rest are counted."""
 
 
 def model_ref(record: ModelRecord) -> str:
@@ -92,4 +101,34 @@ def promote_summary(
     if removed:
         word = "model" if len(removed) == 1 else f"{len(removed)} models:"
         text += f"; removed it from {word} {model_refs(removed)}"
+    return text
+
+
+def promote_preview(
+    record: ModelRecord, tag: str, holders: Sequence[ModelRecord], exclusive: bool
+) -> Text:
+    """``production: gpt-small 1.2.0 -> gpt-small 1.3.0``: the change a promotion makes.
+
+    ``holders`` hold ``tag`` now; ``exclusive`` says whether the promotion takes
+    it from them (``a 1.0.0, a 1.1.0 -> a 1.2.0 (takes it from 2 models)``) or
+    adds a holder (``a 1.0.0 + a 1.2.0``).
+    """
+    text = safe_text(tag)
+    text.stylize("bold")
+    text.append(": ")
+    if any(h.model_id == record.model_id for h in holders):
+        text.append(f"{visible(record.label)} already has it", style="dim")
+        return text
+    others = ", ".join(visible(h.label) for h in holders[:SHOWN_HOLDERS])
+    if len(holders) > SHOWN_HOLDERS:
+        others += f" and {len(holders) - SHOWN_HOLDERS} more"
+    if exclusive:
+        text.append(others or "(nobody)", style="red" if others else "dim")
+        text.append(" -> ")
+    else:
+        text.append(f"{others} + " if others else "(new) ", style="dim")
+    text.append(visible(record.label), style="bold green")
+    if exclusive and len(holders) > 1:
+        text.append(" ")
+        text.append(f"(takes it from {len(holders)} models)", style="bold red")
     return text

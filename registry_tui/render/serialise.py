@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from registry_tui.jsontext import dumps
+from registry_tui.jsontext import to_json
 from registry_tui.metrics import metric_union
 from registry_tui.records import EVENT_FIELDS, ConfigChange, EventRecord, ModelRecord
 from registry_tui.render.lineage import ComparisonRow, best_by_model
@@ -32,19 +32,9 @@ MODEL_FIELDS: tuple[str, ...] = (
 )
 
 
-def to_json(value: Any) -> str:
-    """Indented UTF-8 JSON; NaN/Infinity as null, terminal-active characters as ``\\uXXXX``."""
-    return dumps(value, indent=2)
-
-
-def record_dict(record: ModelRecord, *, with_exports: bool = True) -> dict[str, Any]:
-    """The API's dict for a model (what ``get_model`` returns)."""
-    return record.to_dict(with_exports=with_exports)
-
-
 def records_json(records: Iterable[ModelRecord], *, with_exports: bool = False) -> str:
     """A JSON array of model dicts, metrics nested."""
-    return to_json([record_dict(r, with_exports=with_exports) for r in records])
+    return to_json([r.to_dict(with_exports=with_exports) for r in records])
 
 
 def _cell(value: Any) -> str:
@@ -53,7 +43,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return visible(",".join(str(v) for v in value))
     if isinstance(value, Mapping):
-        return visible(to_json_compact(dict(value)))
+        return visible(to_json(dict(value), one_line=True))
     if isinstance(value, float):
         return repr(value)
     return visible(value)
@@ -85,14 +75,9 @@ def records_csv(
         data = record.to_dict(with_exports=with_exports)
         row = [data[f] for f in MODEL_FIELDS] + [record.metrics.get(n) for n in names]
         if with_exports:
-            row.append(to_json_compact(data["exports"]))
+            row.append(to_json(data["exports"], one_line=True))
         rows.append(row)
     return write_csv(header, rows)
-
-
-def to_json_compact(value: Any) -> str:
-    """One-line JSON, by the same rules as :func:`to_json`."""
-    return dumps(value)
 
 
 def events_json(events: Iterable[EventRecord]) -> str:
@@ -136,5 +121,8 @@ def comparison_csv(records: Sequence[ModelRecord], rows: Sequence[ComparisonRow]
 
 def config_changes_csv(changes: Iterable[ConfigChange]) -> str:
     """Config differences as CSV; values as JSON text."""
-    rows = [[c.key, c.change, to_json_compact(c.left), to_json_compact(c.right)] for c in changes]
+    rows = [
+        [c.key, c.change, to_json(c.left, one_line=True), to_json(c.right, one_line=True)]
+        for c in changes
+    ]
     return write_csv(("key", "change", "a", "b"), rows)

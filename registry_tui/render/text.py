@@ -9,8 +9,8 @@ from typing import Any
 from rich.text import Text
 
 from registry_tui.escapes import visible as visible  # the one definition, re-exported
-from registry_tui.metrics import format_value
 from registry_tui.records import ModelRecord
+from registry_tui.render.numbers import format_value
 
 BEST_MARK = "★"
 
@@ -22,8 +22,23 @@ def safe_text(value: object, style: str = "") -> Text:
     return Text(visible(value), style=style)
 
 
-def compact_json(value: Any) -> str:
-    """One-line JSON for a value shown in a cell (``{"a": 1}``), control characters visible."""
+def literal(value: object, style: str = "") -> Text:
+    """``value`` as Text that renders exactly the characters it holds, ``style`` as a span.
+
+    Unlike :func:`safe_text` (whose style is the Text's own), the style covers the
+    characters only, so padding added later, when a cell is aligned, stays unstyled.
+    """
+    text = safe_text(value)
+    if style:
+        text.stylize(style)
+    return text
+
+
+def display_json(value: Any) -> str:
+    """One-line JSON for people to read in a cell (``{"a": 1}``), control characters visible.
+
+    Never parsed back: output for programs is :func:`registry_tui.jsontext.to_json`.
+    """
     try:
         text = json.dumps(value, ensure_ascii=False, default=str, separators=(", ", ": "))
     except (ValueError, RecursionError):
@@ -72,10 +87,10 @@ def model_label(record: ModelRecord, *, with_id: bool = True) -> Text:
     return text
 
 
-def metric_cell(value: float | None, *, best: bool = False) -> Text:
-    """A metric value for a table cell; the best value of a comparison is marked."""
-    if best:
-        return Text(f"{format_value(value)} {BEST_MARK}", style="bold green")
+def metric_cell(value: float | None, mark: str = " ") -> Text:
+    """A metric value for a table cell, followed by its comparison ``mark`` (``★``, ``=``)."""
+    if mark.strip():
+        return Text(f"{format_value(value)} {mark}", style="bold green")
     return Text(format_value(value))
 
 

@@ -31,10 +31,13 @@ from textual.events import Resize
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
 from textual.theme import Theme
+from textual.worker import Worker
 
 from registry_tui.errors import ConnectionLostError, RegistryError
 from registry_tui.registry import ModelRegistry
+from registry_tui.render.text import visible
 from registry_tui.tui import preferences
 from registry_tui.tui.keys import binding_ids
 from registry_tui.tui.messages import (
@@ -46,8 +49,8 @@ from registry_tui.tui.screens.help import HelpScreen, help_rows
 from registry_tui.tui.screens.main import MainScreen
 from registry_tui.tui.screens.record_actions import RecordActions
 from registry_tui.tui.screens.too_small import TooSmallScreen, too_small
-from registry_tui.tui.text import plain
 from registry_tui.tui.widgets.connection_banner import ConnectionBanner
+from registry_tui.tui.work import report_failed_work
 
 POLL_INTERVAL_S = 1.0
 MAX_RETRY_S = 30.0
@@ -78,11 +81,15 @@ class RegistryApp(App[None]):
     ]
 
     class TokenRead(Message):
-        """The change token was read; ``force`` reloads even when it did not move."""
+        """The change token was read; ``force`` reloads even when it did not move.
 
-        def __init__(self, token: int, force: bool) -> None:
+        ``directions`` are the registry's recorded metric directions, read again
+        with the token whenever it moved (None: not read this time).
+        """
+
+        def __init__(self, token: int, force: bool, directions: dict[str, bool] | None) -> None:
             super().__init__()
-            self.token, self.force = token, force
+            self.token, self.force, self.directions = token, force, directions
 
     class Unreachable(Message):
         """The change token could not be read: the database cannot be reached."""
@@ -113,7 +120,11 @@ class RegistryApp(App[None]):
         self.retry_delay = 0.0
         self._next_try = 0.0
         self.crash: Exception | None = None
-        self.sub_title = plain(registry.location)
+        self.metric_directions: dict[str, bool] = {}
+        """The registry's recorded metric directions (metric -> lower is better)."""
+        self.directions_changed_signal: Signal[dict[str, bool]] = Signal(self, "directions")
+        """Published when :attr:`metric_directions` change, for widgets that show them."""
+        self.sub_title = visible(registry.location)
 
     def on_mount(self) -> None:
         self._apply_preferences()
@@ -173,17 +184,25 @@ class RegistryApp(App[None]):
         if self.lost_since is None or time.monotonic() >= self._next_try:
             self.check_changes()
 
-    @work(thread=True, exclusive=True, group="poll")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="poll",
+        exit_on_error=False,
+        description="Checking the registry for changes",
+    )
     def check_changes(self, force: bool = False) -> None:
         """Read the change token off the UI thread."""
         try:
             token = self.registry.change_token()
+            moved = force or token != self.token
+            directions = self.registry.metric_directions() if moved else None
         except ConnectionLostError as exc:
             self.post_message(self.Unreachable(str(exc)))
             return
         except RegistryError:
             return  # a locked or busy database: the next poll tries again
-        self.post_message(self.TokenRead(token, force))
+        self.post_message(self.TokenRead(token, force, directions))
 
     def on_registry_app_token_read(self, message: TokenRead) -> None:
         reconnected = self.lost_since is not None
@@ -191,6 +210,9 @@ class RegistryApp(App[None]):
             self._connection(None)
         changed = self.token is not None and message.token != self.token
         self.token = message.token
+        if message.directions is not None and message.directions != self.metric_directions:
+            self.metric_directions = message.directions
+            self.directions_changed_signal.publish(message.directions)
         if changed or message.force or reconnected:
             for screen in self.screen_stack:
                 screen.post_message(RegistryChanged())
@@ -215,7 +237,7 @@ class RegistryApp(App[None]):
         self._sync_banner()
         if since is None:
             self.retry_delay = 0.0
-            self.notify(f"Reconnected to {plain(self.registry.location)}", markup=False)
+            self.notify(f"Reconnected to {visible(self.registry.location)}", markup=False)
 
     def _sync_banner(self) -> None:
         """Show the banner on every full screen while disconnected; remove it after."""
@@ -249,7 +271,7 @@ class RegistryApp(App[None]):
         """Every toast shows its text literally: messages quote names, paths and tags."""
         del markup  # never interpreted: the text may come from the registry
         super().notify(
-            plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
 
     # -- crashes: one line, not Textual's traceback (it prints the locals: row data) ---
@@ -266,6 +288,10 @@ class RegistryApp(App[None]):
             super()._print_error_renderables()
         else:
             self._exit_renderables.clear()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The poll failing unexpectedly is one line, not a crash (:mod:`registry_tui.tui.work`)."""
+        report_failed_work(self, event)
 
     # -- help, palette, size -----------------------------------------------------------
 

@@ -15,9 +15,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from registry_tui.metrics import format_value
 from registry_tui.records import ModelRecord
-from registry_tui.tui.text import literal, plain
+from registry_tui.render.numbers import format_value
+from registry_tui.render.text import literal, visible
 
 PRODUCTION_TAG = "production"
 GAP = 1
@@ -110,7 +110,7 @@ def build_columns(metrics: Sequence[str], id_digits: int = 4) -> list[Column]:
         width = max(6, min(len(name), METRIC_MAX)) + 1
         columns.append(
             Column(
-                f"m:{name}", plain(name), width, max(6, min(len(name), 9)) + 1,
+                f"m:{name}", visible(name), width, max(6, min(len(name), 9)) + 1,
                 _metric(name), "right", shrink_order=4, sort=name,
             )
         )  # fmt: skip

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.console import Group
+from rich.text import Text
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from registry_tui import ModelRegistry
 from registry_tui.tui.app import RegistryApp
@@ -288,5 +291,40 @@ def test_lineage_and_compare_use_the_registrys_metric_directions(seeded: Seeded)
         assert isinstance(app.screen, LineageScreen)
         tree = app.screen.query_one(LineageTree)
         assert tree.higher == ["val_loss"] and tree.lower == []
+
+    run(registry, scenario)
+
+
+def test_a_recorded_direction_makes_the_lineage_delta_read_better(seeded: Seeded) -> None:
+    """A fine-tune whose val_loss went up reads "worse" (red) by the name's default; with
+    val_loss recorded as higher-is-better the app's tree node and info pane show the
+    same change green (better), from the one delta formatter the CLI uses."""
+    registry, ids = seeded
+    child = registry.register_model(
+        "gpt-small", "1.3.0", "ckpt/v13.pt", "language_modeling",
+        metrics={"val_loss": 0.45}, parent_model_id=ids["v12"], verify_checkpoint=False,
+    )  # fmt: skip
+    registry.set_metric_direction("val_loss", False)
+
+    def style_of(text: Text, part: str) -> str:
+        start = text.plain.index(part)
+        return " ".join(str(s.style) for s in text.spans if s.start <= start < s.end)
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        app.push_screen(LineageScreen(registry, child))
+        await settle(pilot)
+        tree = app.screen.query_one(LineageTree)
+        nodes, stack = [], [tree.root]
+        while stack:
+            nodes.append(node := stack.pop())
+            stack.extend(node.children)
+        label = next(n.label for n in nodes if n.data == child)
+        assert isinstance(label, Text)
+        assert "(+0.05)" in label.plain and "green" in style_of(label, "(+0.05)")
+        info = app.screen.query_one("#lineage-info", Static)
+        shown = info.content if hasattr(info, "content") else info.renderable
+        assert isinstance(shown, Group)
+        delta = next(t for t in shown.renderables if isinstance(t, Text) and "(+0.05)" in t.plain)
+        assert "green" in style_of(delta, "(+0.05)")
 
     run(registry, scenario)

@@ -231,3 +231,32 @@ def test_detail_actions_are_refused_read_only(seeded: Seeded) -> None:
 
     run(registry, scenario, read_only=True)
     assert registry.change_token() == before
+
+
+def _better_column(widget_lines: list[str], metric: str) -> str:
+    """The "Better" cell of ``metric``'s row in drawn metrics-table lines."""
+    row = next(line for line in widget_lines if line.split() and metric in line.split())
+    return row.split()[-1]
+
+
+def test_better_columns_follow_the_registrys_recorded_directions(seeded: Seeded) -> None:
+    """A registry that records ``accuracy`` as lower-is-better (its name says higher) has
+    both the detail pane and the detail screen say "lower" for it, and a direction
+    recorded by another handle while the app runs redraws the pane."""
+    registry, ids = seeded
+    registry.set_metric_direction("accuracy", True)
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        pane = main_screen(app).query_one("#detail-pane #detail-body")
+        drawn = [s.text for s in pane.render_lines(Region(0, 0, pane.size.width, 40))]
+        assert _better_column(drawn, "accuracy") == "lower"
+        assert _better_column(drawn, "val_loss") == "lower"
+        registry.set_metric_direction("val_loss", False)
+        app.check_changes()
+        await settle(pilot)
+        drawn = [s.text for s in pane.render_lines(Region(0, 0, pane.size.width, 40))]
+        assert _better_column(drawn, "val_loss") == "higher"
+        screen = await open_detail(pilot, app, ids["bert"])
+        assert _better_column(body_lines(screen), "accuracy") == "lower"
+
+    run(registry, scenario)

@@ -20,7 +20,7 @@ from registry_tui.tui.screens.copy import CopyScreen
 from registry_tui.tui.screens.detail import DetailScreen
 from registry_tui.tui.screens.help import HelpScreen
 from registry_tui.tui.screens.lineage import LineageScreen
-from registry_tui.tui.screens.main_actions import MainActions
+from registry_tui.tui.screens.model_changes import ModelChangesScreen
 from registry_tui.tui.screens.promote import PromoteScreen
 from registry_tui.tui.screens.untag import UntagScreen
 from registry_tui.tui.widgets.sidebar import Sidebar
@@ -108,7 +108,7 @@ async def other_screens(pilot: Pilot[None], app: RegistryApp) -> str:
     assert isinstance(app.screen, CopyScreen)
     await pilot.press("enter")  # the checkpoint path
     await shown(pilot, app, "copy toast")
-    main_screen(app).post_message(MainActions.ActionFailed(f"Invalid tag {TAG}"))
+    main_screen(app).post_message(ModelChangesScreen.ActionFailed(f"Invalid tag {TAG}"))
     app.notify(HOSTILE, title=HOSTILE)
     return await shown(pilot, app, "toasts")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -21,32 +20,20 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from registry_tui.errors import ConfigNotFoundError, RegistryError
 from registry_tui.metrics import direction_lists
 from registry_tui.records import ConfigChange, ModelRecord
 from registry_tui.registry import ModelRegistry
-from registry_tui.render import comparison_rows, config_diff_table, model_label
+from registry_tui.render import comparison_rows, config_section, model_label
+from registry_tui.render.text import literal, visible
 from registry_tui.tui.messages import RegistryChanged
-from registry_tui.tui.text import literal, plain
 from registry_tui.tui.widgets.metric_bars import MetricBars
+from registry_tui.tui.work import report_failed_work
 
 ConfigDiff = tuple[ModelRecord, list[ConfigChange] | None]
 """A model compared with the first one: its config changes, or None when not stored."""
-
-
-def config_section(first: ModelRecord, diffs: list[ConfigDiff]) -> RenderableType:
-    """Config differences of each model against the first one."""
-    parts: list[RenderableType] = [Text("Config differences", style="bold")]
-    for other, changes in diffs:
-        heading = Text.assemble(model_label(first), " → ", model_label(other))
-        if changes is None:
-            parts.append(Text.assemble(heading, (": no stored config to compare", "dim")))
-        elif not changes:
-            parts.append(Text.assemble(heading, (": same config", "dim")))
-        else:
-            parts += [heading, config_diff_table(changes, first, other)]
-    return Group(*parts)
 
 
 def gone_text(missing: list[int]) -> str:
@@ -108,7 +95,7 @@ class CompareScreen(Screen[None]):
         title = Text(f"Compare {count} models", style="bold")
         if self.against is not None and records and self.against in records[0].tags:
             title = Text.assemble(model_label(records[-1]), " vs ", literal(self.against, "bold"))
-            title.append(f" ({plain(records[0].label)})", style="dim")
+            title.append(f" ({visible(records[0].label)})", style="dim")
         return title
 
     def on_mount(self) -> None:
@@ -118,7 +105,17 @@ class CompareScreen(Screen[None]):
     def on_registry_changed(self, _: RegistryChanged) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="compare")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Work of this screen that failed unexpectedly: one line (:mod:`registry_tui.tui.work`)."""
+        report_failed_work(self, event)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="compare",
+        exit_on_error=False,
+        description="Loading the comparison",
+    )
     def _load(self) -> None:
         try:
             ids = self._resolve(self.model_ids)
@@ -140,10 +137,10 @@ class CompareScreen(Screen[None]):
             return ids
         holder = self.registry.tag_holder_near(ids[-1], self.against)
         if holder is None:
-            raise LookupError(f"No model holds {plain(self.against)}")
+            raise LookupError(f"No model holds {visible(self.against)}")
         if holder.model_id in ids:
             if len(ids) == 1:
-                raise LookupError(f"{plain(holder.label)} holds {plain(self.against)} itself")
+                raise LookupError(f"{visible(holder.label)} holds {visible(self.against)} itself")
             return ids
         return [holder.model_id, *ids]
 

@@ -2,7 +2,7 @@
 
 Focus starts on **No**, so an absent-minded ``enter`` changes nothing; ``y``
 confirms, ``n`` and ``esc`` cancel. The screen returns True or False. Callers
-pass text whose user-supplied parts went through ``plain`` (shown literally), and
+pass text whose user-supplied parts went through ``visible`` (shown literally), and
 ``details``: one line per consequence of the change, listed under the question;
 ``details=None`` opens the question at once, saying it is still checking, with
 yes disabled until :meth:`ConfirmScreen.show_plan` fills it in.
@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from registry_tui.tui.text import plain
+from registry_tui.render.text import visible
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -53,8 +53,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="-danger" if self.danger else ""):
-            yield Static(Text(plain(self.title_text), style="bold"), id="dialog-title")
-            question = "\n".join(plain(line) for line in self.question.split("\n"))
+            yield Static(Text(visible(self.title_text), style="bold"), id="dialog-title")
+            question = "\n".join(visible(line) for line in self.question.split("\n"))
             yield Static(Text(question), id="dialog-question")  # lines kept, text literal
             details = Static(self._details_text(), id="dialog-details")
             details.display = self.details != ()
@@ -72,7 +72,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def _details_text(self) -> Text:
         if self.details is None:
             return Text("checking what this changes…", style="dim")
-        return Text("\n").join(Text(f"• {plain(line)}") for line in self.details)
+        return Text("\n").join(Text(f"• {visible(line)}") for line in self.details)
 
     @property
     def ready(self) -> bool:

@@ -14,13 +14,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from registry_tui.records import ModelRecord
 from registry_tui.render import copy_choices
-from registry_tui.tui.text import literal
+from registry_tui.render.text import literal
+from registry_tui.tui.screens.pick_list import PickListScreen
 
 PREVIEW_CHARS = 36
 
@@ -33,7 +33,7 @@ class CopyChoice:
     text: str
 
 
-class CopyScreen(ModalScreen[CopyChoice | None]):
+class CopyScreen(PickListScreen[CopyChoice | None]):
     """Choose what to put on the clipboard."""
 
     AUTO_FOCUS = "#copy-options"
@@ -69,11 +69,6 @@ class CopyScreen(ModalScreen[CopyChoice | None]):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         what, text = self.choices[event.option_index]
         self.dismiss(CopyChoice(what, text))
-
-    def action_cursor(self, step: int) -> None:
-        """Move the highlight by ``step``."""
-        options = self.query_one(OptionList)
-        options.action_cursor_down() if step > 0 else options.action_cursor_up()
 
     def action_cancel(self) -> None:
         """Close without copying."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -20,25 +19,18 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from registry_tui.errors import RegistryError
+from registry_tui.metrics import direction_lists
 from registry_tui.records import EventRecord, ModelRecord
 from registry_tui.registry import ModelRegistry
-from registry_tui.render import full_detail_renderable, history_lines
+from registry_tui.render import full_detail_renderable, history_section
+from registry_tui.render.text import literal, visible
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.compare import CompareScreen
 from registry_tui.tui.screens.history import HistoryFilter
 from registry_tui.tui.screens.record_actions import RecordActions
-from registry_tui.tui.text import literal, plain
 
 HISTORY_LIMIT = 50
 LABEL_LIMIT = 20
-
-
-def history_renderable(events: list[EventRecord], labels: dict[int, str]) -> RenderableType:
-    """The model's history, newest first, or a note that it has none."""
-    title = Text("History", style="bold")
-    if not events:
-        return Group(title, Text("no events", style="dim"))
-    return Group(title, history_lines(events, labels))
 
 
 class DetailScreen(RecordActions):
@@ -98,12 +90,21 @@ class DetailScreen(RecordActions):
     def on_mount(self) -> None:
         self.read_only = self.read_only or bool(getattr(self.app, "read_only", False))
         self.query_one("#detail-scroll").focus()
+        signal = getattr(self.app, "directions_changed_signal", None)
+        if signal is not None:  # the app's recorded metric directions changed
+            signal.subscribe(self, lambda _: self._draw_record())
         self._load()
 
     def on_registry_changed(self, _: RegistryChanged) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="detail")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="detail",
+        exit_on_error=False,
+        description="Loading the model",
+    )
     def _load(self) -> None:
         try:
             record = self.registry.get_record(self.model_id)
@@ -135,12 +136,20 @@ class DetailScreen(RecordActions):
             body.update(Text(f"Model {self.model_id} no longer exists", style="red"))
         else:
             title.append(" · ")
-            title.append(plain(message.record.status), style="dim")
-            body.update(full_detail_renderable(message.record))
+            title.append(visible(message.record.status), style="dim")
+            self._draw_record()
         self.query_one("#screen-title", Static).update(title)
         self.query_one("#detail-history", Static).update(
-            history_renderable(message.events, message.labels)
+            history_section(message.events, message.labels)
         )
+
+    def _draw_record(self) -> None:
+        """The model in full, its "Better" column by the registry's recorded directions."""
+        if self.record is None:
+            return
+        lower, higher = direction_lists(getattr(self.app, "metric_directions", {}))
+        renderable = full_detail_renderable(self.record, lower=lower, higher=higher)
+        self.query_one("#detail-body", Static).update(renderable)
 
     # -- what the shared actions act on ---------------------------------------------------
 
@@ -169,7 +178,7 @@ class DetailScreen(RecordActions):
         if record is None:
             return
         if record.parent_model_id is None:
-            self.notify(f"{plain(record.label)} has no parent to compare with", markup=False)
+            self.notify(f"{visible(record.label)} has no parent to compare with", markup=False)
             return
         ids = [record.parent_model_id, record.model_id]
         self.app.push_screen(CompareScreen(self.registry, ids))

@@ -18,7 +18,7 @@ from textual.containers import ScrollableContainer, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, OptionList, Static, Tree
 
-from registry_tui.tui.text import literal
+from registry_tui.render.text import literal
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+from textual.worker import Worker
 
 from registry_tui import validate
 from registry_tui.errors import RegistryError, ValidationError
@@ -27,8 +28,9 @@ from registry_tui.records import EventRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import history_lines
 from registry_tui.render.counts import count_label
+from registry_tui.render.text import literal
 from registry_tui.tui.messages import RegistryChanged
-from registry_tui.tui.text import literal
+from registry_tui.tui.work import report_failed_work
 
 PAGE = 50
 """Events per page."""
@@ -134,7 +136,17 @@ class HistoryScreen(Screen[None]):
         self.generation += 1
         self._load(self.generation, self.wanted, self.page_offset)
 
-    @work(thread=True, exclusive=True, group="history")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Work of this screen that failed unexpectedly: one line (:mod:`registry_tui.tui.work`)."""
+        report_failed_work(self, event)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="history",
+        exit_on_error=False,
+        description="Loading the history",
+    )
     def _load(self, generation: int, wanted: HistoryFilter, offset: int) -> None:
         try:
             events = self.registry.events(wanted.model_id, wanted.tag, PAGE + 1, offset)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,16 +19,18 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
+from textual.worker import Worker
 
 from registry_tui.errors import RegistryError
 from registry_tui.metrics import direction_lists
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
-from registry_tui.render import metrics_inline, model_label, step_deltas
+from registry_tui.render import model_label, step_summary
+from registry_tui.render.text import literal, visible
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.compare import CompareScreen
-from registry_tui.tui.text import literal, plain
 from registry_tui.tui.widgets.lineage_tree import LineageTree
+from registry_tui.tui.work import report_failed_work
 
 Promote = Callable[[ModelRecord], None]
 """Opens the promote dialog for a model and makes the change (the main screen's action)."""
@@ -106,7 +107,17 @@ class LineageScreen(Screen[int | None]):
         anchors = [highlighted.model_id, highlighted.parent_model_id] if highlighted else []
         return [a for a in (*anchors, self.model_id) if a is not None]
 
-    @work(thread=True, exclusive=True, group="lineage")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Work of this screen that failed unexpectedly: one line (:mod:`registry_tui.tui.work`)."""
+        report_failed_work(self, event)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="lineage",
+        exit_on_error=False,
+        description="Loading the lineage",
+    )
     def _load(self, anchors: list[int]) -> None:
         """The family of the first of ``anchors`` that still exists; the cursor goes there."""
         try:
@@ -143,15 +154,7 @@ class LineageScreen(Screen[int | None]):
             info.update("")
             return
         parent = tree.records.get(record.parent_model_id or -1)
-        heading = model_label(record)
-        if parent is None:
-            heading.append(" (root)", style="dim")
-            lines = [metrics_inline(record.metrics)] if record.metrics else []
-        else:
-            heading.append(" vs parent ", style="dim")
-            heading.append_text(model_label(parent))
-            lines = step_deltas(parent, record, tree.lower, tree.higher)
-        info.update(Group(heading, *lines))
+        info.update(step_summary(record, parent, lower=tree.lower, higher=tree.higher))
 
     # -- actions on the highlighted node ---------------------------------------------
 
@@ -181,7 +184,7 @@ class LineageScreen(Screen[int | None]):
             return
         parent = self.lineage.records.get(record.parent_model_id or -1)
         if parent is None:
-            self.notify(f"{plain(record.label)} is the root: it has no parent", markup=False)
+            self.notify(f"{visible(record.label)} is the root: it has no parent", markup=False)
             return
         self.app.push_screen(CompareScreen(self.registry, [parent.model_id, record.model_id]))
 
@@ -192,7 +195,7 @@ class LineageScreen(Screen[int | None]):
             return
         root = self._root_of(record)
         if root.model_id == record.model_id:
-            self.notify(f"{plain(record.label)} is the root", markup=False)
+            self.notify(f"{visible(record.label)} is the root", markup=False)
             return
         self.app.push_screen(CompareScreen(self.registry, [root.model_id, record.model_id]))
 

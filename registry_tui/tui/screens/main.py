@@ -2,7 +2,7 @@
 
 All database work runs in thread workers that post messages back; the table
 asks for pages as it scrolls (see :mod:`registry_tui.tui.widgets.model_table`).
-The actions that change the registry live in :mod:`.main_actions`.
+The actions that change the registry live in :mod:`.model_changes`.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from registry_tui.query import jump_target, metrics_named, parse_filter, with_to
 from registry_tui.records import Facets, ModelQuery, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render.counts import count_label
+from registry_tui.render.text import literal
 from registry_tui.tui.columns import next_sort, toggle_sort
+from registry_tui.tui.markup import markup
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.record_actions import RecordActions
-from registry_tui.tui.text import literal, markup
 from registry_tui.tui.widgets.detail_pane import DetailPane
 from registry_tui.tui.widgets.filter_bar import FilterBar
 from registry_tui.tui.widgets.model_table import PAGE, ModelTable

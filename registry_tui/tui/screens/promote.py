@@ -10,7 +10,6 @@ confirms, ``esc`` cancels.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,16 +22,16 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, OptionList, Static
+from textual.worker import Worker
 
 from registry_tui import validate
 from registry_tui.errors import RegistryError
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
+from registry_tui.render.plans import promote_preview
+from registry_tui.render.text import literal, visible
 from registry_tui.tui.screens.confirm import ConfirmScreen
-from registry_tui.tui.text import literal, plain
-
-SHOWN_HOLDERS = 2
-"""Current holders named in the preview; the rest are counted."""
+from registry_tui.tui.work import report_failed_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,32 +40,6 @@ class PromoteChoice:
 
     tag: str
     exclusive: bool
-
-
-def preview_text(
-    record: ModelRecord, tag: str, holders: Sequence[ModelRecord], exclusive: bool
-) -> Text:
-    """``production: gpt-small 1.2.0 -> gpt-small 1.3.0``: the change a promotion makes."""
-    text = Text()
-    text.append_text(literal(tag, "bold"))
-    text.append(": ")
-    if any(h.model_id == record.model_id for h in holders):
-        text.append(f"{plain(record.label)} already has it", style="dim")
-        return text
-    others = ", ".join(plain(h.label) for h in holders[:SHOWN_HOLDERS])
-    if len(holders) > SHOWN_HOLDERS:
-        others += f" and {len(holders) - SHOWN_HOLDERS} more"
-    if exclusive:
-        text.append(others or "(nobody)", style="red" if others else "dim")
-        text.append(" -> ")
-        if len(holders) > 1:
-            text.append(plain(record.label), style="bold green")
-            text.append(f" (takes it from {len(holders)} models)", style="bold red")
-            return text
-    else:
-        text.append(f"{others} + " if others else "(new) ", style="dim")
-    text.append(plain(record.label), style="bold green")
-    return text
 
 
 class PromoteScreen(ModalScreen[PromoteChoice | None]):
@@ -125,7 +98,17 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         self._load_tags()
         self._refresh_preview()
 
-    @work(thread=True, exclusive=True, group="tags")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Work of this screen that failed unexpectedly: one line (:mod:`registry_tui.tui.work`)."""
+        report_failed_work(self, event)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="tags",
+        exit_on_error=False,
+        description="Loading the tags in use",
+    )
     def _load_tags(self) -> None:
         try:
             tags, policies = self.registry.tag_names(), self.registry.tag_policies()
@@ -133,7 +116,13 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
             tags, policies = [], self.policies
         self.post_message(self.TagsLoaded(tags, policies))
 
-    @work(thread=True, exclusive=True, group="preview")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="preview",
+        exit_on_error=False,
+        description="Loading the tag's holders",
+    )
     def _load_holders(self, tag: str) -> None:
         try:
             holders = self.registry.tag_holders(tag)
@@ -148,7 +137,7 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         options.set_options([literal(t) for t in message.tags])
         options.display = bool(message.tags)
         tag_input = self.query_one("#tag-input", Input)
-        suggestions = [plain(t) for t in message.tags]  # an Input shows its text raw
+        suggestions = [visible(t) for t in message.tags]  # an Input shows its text raw
         tag_input.suggester = SuggestFromList(suggestions, case_sensitive=False)
 
     def on_promote_screen_preview(self, message: Preview) -> None:
@@ -178,7 +167,7 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
 
     def _set_tag(self, tag: str) -> None:
         tag_input = self.query_one("#tag-input", Input)
-        tag_input.value = plain(tag)  # an Input writes its value to the terminal as is
+        tag_input.value = visible(tag)  # an Input writes its value to the terminal as is
         tag_input.cursor_position = len(tag_input.value)
 
     def _refresh_preview(self) -> None:
@@ -196,7 +185,7 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
             self._load_holders(tag)
             preview.update(Text("…", style="dim"))
             return
-        text = preview_text(self.record, tag, self.holders[tag], self._exclusive(tag))
+        text = promote_preview(self.record, tag, self.holders[tag], self._exclusive(tag))
         if self.policies.get(tag) and not self.query_one("#exclusive", Checkbox).value:
             text.append("\n(this registry keeps the tag exclusive: see registry-tui tag-policy)")
         preview.update(text)
@@ -232,10 +221,10 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
             self.dismiss(choice)
             return
         question = (
-            f"Take {plain(tag)} from {len(others)} models and give it to "
-            f"{plain(self.record.label)} alone?"
+            f"Take {visible(tag)} from {len(others)} models and give it to "
+            f"{visible(self.record.label)} alone?"
         )
-        details = [f"{h.model_id} ({plain(h.label)}) loses {plain(tag)}" for h in others]
+        details = [f"{h.model_id} ({visible(h.label)}) loses {visible(tag)}" for h in others]
 
         def answered(yes: bool | None) -> None:
             if yes:

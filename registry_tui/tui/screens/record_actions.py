@@ -2,7 +2,7 @@
 copy (``y``), restore a retired model (``R``), roll back a tag (``b``) and the
 history screen (``h``).
 
-Built on :class:`~.main_actions.MainActions`, so both screens run the same
+Built on :class:`~.model_changes.ModelChangesScreen`, so both screens run the same
 code: each says which model an action is about (``_target``), the core does
 the change in a thread worker, and the toast says what happened.
 """
@@ -16,15 +16,15 @@ from textual.app import SystemCommand
 
 from registry_tui.errors import RegistryError
 from registry_tui.records import ModelRecord
+from registry_tui.render.text import visible
 from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.screens.copy import CopyChoice, CopyScreen
 from registry_tui.tui.screens.history import HistoryFilter, HistoryScreen
-from registry_tui.tui.screens.main_actions import MainActions
+from registry_tui.tui.screens.model_changes import ModelChangesScreen
 from registry_tui.tui.screens.rollback import RollbackChoice, RollbackScreen
-from registry_tui.tui.text import plain
 
 
-class RecordActions(MainActions):
+class RecordActions(ModelChangesScreen):
     """Copy, restore, rollback and history, for any screen that shows a model."""
 
     def action_copy(self) -> None:
@@ -37,7 +37,7 @@ class RecordActions(MainActions):
             if choice is not None:
                 # OSC 52 through the app: the terminal gets the exact text.
                 self.app.copy_to_clipboard(choice.text)
-                self.notify(plain(choice.text), title=f"Copied {choice.what}", markup=False)
+                self.notify(visible(choice.text), title=f"Copied {choice.what}", markup=False)
 
         self.app.push_screen(CopyScreen(record), chosen)
 
@@ -47,9 +47,15 @@ class RecordActions(MainActions):
         if record is not None and self._writable("restore"):
             self._restore(record)
 
-    @work(thread=True, exclusive=True, group="action")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="action",
+        exit_on_error=False,
+        description="Changing the model",
+    )
     def _restore(self, record: ModelRecord) -> None:
-        label = plain(record.label)
+        label = visible(record.label)
         try:
             restored = self.registry.restore_model(record.model_id)
         except RegistryError as exc:
@@ -70,7 +76,7 @@ class RecordActions(MainActions):
 
                 def rollback() -> str:
                     self.registry.rollback_tag(choice.tag)
-                    return f"Rolled back {plain(choice.tag)}: {plain(choice.preview)}"
+                    return f"Rolled back {visible(choice.tag)}: {visible(choice.preview)}"
 
                 self._mutate(rollback)
 
@@ -78,7 +84,7 @@ class RecordActions(MainActions):
             if choice is None:
                 return
             question = (
-                f"Roll back {plain(choice.tag)}?\n{plain(choice.preview)}\n"
+                f"Roll back {visible(choice.tag)}?\n{visible(choice.preview)}\n"
                 "The tag goes back to the model that held it before."
             )
             screen = ConfirmScreen("Roll back tag", question, "Roll back")

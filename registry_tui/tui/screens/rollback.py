@@ -19,13 +19,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
+from textual.worker import Worker
 
 from registry_tui.errors import RegistryError
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
-from registry_tui.tui.text import literal, plain
+from registry_tui.render.text import literal, visible
+from registry_tui.tui.screens.pick_list import PickListScreen
+from registry_tui.tui.work import report_failed_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class RollbackChoice:
     preview: str
 
 
-class RollbackScreen(ModalScreen[RollbackChoice | None]):
+class RollbackScreen(PickListScreen[RollbackChoice | None]):
     """Ask which tag to give back to its previous holder."""
 
     AUTO_FOCUS = "#rollback-options"
@@ -78,7 +80,17 @@ class RollbackScreen(ModalScreen[RollbackChoice | None]):
     def on_mount(self) -> None:
         self._load_tags()
 
-    @work(thread=True, exclusive=True, group="rollback-tags")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Work of this screen that failed unexpectedly: one line (:mod:`registry_tui.tui.work`)."""
+        report_failed_work(self, event)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="rollback-tags",
+        exit_on_error=False,
+        description="Loading the tags in use",
+    )
     def _load_tags(self) -> None:
         try:
             tags = self.registry.tag_names()
@@ -103,7 +115,13 @@ class RollbackScreen(ModalScreen[RollbackChoice | None]):
         self._show(Text("checking the history…", style="dim"))
         self._preview(tag)
 
-    @work(thread=True, exclusive=True, group="rollback-preview")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="rollback-preview",
+        exit_on_error=False,
+        description="Previewing the rollback",
+    )
     def _preview(self, tag: str) -> None:
         try:
             target, current = self.registry.rollback_preview(tag)
@@ -137,12 +155,9 @@ class RollbackScreen(ModalScreen[RollbackChoice | None]):
         if ok:
             self.dismiss(RollbackChoice(tag, text))
         else:
-            self.notify(f"{plain(tag)} cannot be rolled back now", severity="warning", markup=False)
-
-    def action_cursor(self, step: int) -> None:
-        """Move the highlight by ``step``."""
-        options = self.query_one(OptionList)
-        options.action_cursor_down() if step > 0 else options.action_cursor_up()
+            self.notify(
+                f"{visible(tag)} cannot be rolled back now", severity="warning", markup=False
+            )
 
     def action_cancel(self) -> None:
         """Close without changing anything."""

@@ -9,14 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 
 from registry_tui.records import ModelRecord
-from registry_tui.tui.text import literal
+from registry_tui.render.text import literal
+from registry_tui.tui.screens.pick_list import PickListScreen
 
 
-class UntagScreen(ModalScreen[str | None]):
+class UntagScreen(PickListScreen[str | None]):
     """Choose which tag to take off a model."""
 
     AUTO_FOCUS = "#untag-options"
@@ -45,11 +45,6 @@ class UntagScreen(ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.record.tags[event.option_index])
-
-    def action_cursor(self, step: int) -> None:
-        """Move the highlight by ``step`` (``j``/``k``, as in every list)."""
-        options = self.query_one(OptionList)
-        options.action_cursor_down() if step > 0 else options.action_cursor_up()
 
     def action_cancel(self) -> None:
         """Close without changing anything."""

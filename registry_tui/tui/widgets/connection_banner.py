@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from registry_tui.tui.text import literal
+from registry_tui.render.text import literal
 
 
 class ConnectionBanner(Static):

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from registry_tui.tui.text import literal
+from registry_tui.render.text import literal
 
 DEBOUNCE_S = 0.04
 """Pause after a keystroke before the listing is queried."""

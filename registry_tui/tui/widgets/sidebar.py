@@ -16,7 +16,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from registry_tui.records import Facets
-from registry_tui.tui.text import literal
+from registry_tui.render.text import literal
 
 
 def _entry(label: Text, count: int) -> Table:

@@ -9,7 +9,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from registry_tui.tui.text import literal
+from registry_tui.render.text import literal
 
 
 def welcome_text(location: str) -> Group:

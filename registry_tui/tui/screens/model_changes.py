@@ -1,4 +1,7 @@
-"""What the main screen's keys do to the registry: promote, untag, retire, delete.
+"""The base screen of the keys that change a model: promote, untag, retire, delete.
+
+The main and detail screens are built on it (through
+:class:`~registry_tui.tui.screens.record_actions.RecordActions`).
 
 Every change is one registry call in a thread worker, so the history records
 it exactly as the CLI's would. Destructive actions first read the core's plan
@@ -16,22 +19,24 @@ from collections.abc import Callable
 from textual import work
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker
 
 from registry_tui.errors import RegistryError
 from registry_tui.records import ChangePlan, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render.plans import consequences, promote_summary, question
+from registry_tui.render.text import visible
 from registry_tui.tui.messages import RegistryTouched
 from registry_tui.tui.screens.compare import CompareScreen, gone_text
 from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.screens.lineage import LineageScreen
 from registry_tui.tui.screens.promote import PromoteChoice, PromoteScreen
 from registry_tui.tui.screens.untag import UntagScreen
-from registry_tui.tui.text import plain
 from registry_tui.tui.widgets.model_table import ModelTable
+from registry_tui.tui.work import report_failed_work
 
 
-class MainActions(Screen[None]):
+class ModelChangesScreen(Screen[None]):
     """The actions of the main screen (a base class so the screen module stays short)."""
 
     registry: ModelRegistry
@@ -92,7 +97,17 @@ class MainActions(Screen[None]):
             )
         return not self.read_only
 
-    @work(thread=True, exclusive=True, group="action")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Work of this screen that failed unexpectedly: one line (:mod:`registry_tui.tui.work`)."""
+        report_failed_work(self, event)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="action",
+        exit_on_error=False,
+        description="Changing the registry",
+    )
     def _mutate(self, change: Callable[[], str]) -> None:
         """Run ``change`` (which returns what to tell the user) off the UI thread."""
         try:
@@ -102,7 +117,13 @@ class MainActions(Screen[None]):
             return
         self.post_message(self.ActionDone(summary))
 
-    @work(thread=True, exclusive=True, group="plan")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="plan",
+        exit_on_error=False,
+        description="Reading what the change will do",
+    )
     def _with_plan(
         self,
         action: str,
@@ -125,7 +146,7 @@ class MainActions(Screen[None]):
             return
         self.post_message(self.PlanReady(plan, then))
 
-    def on_main_actions_plan_ready(self, message: PlanReady) -> None:
+    def on_model_changes_screen_plan_ready(self, message: PlanReady) -> None:
         if message.plan is not None:
             message.then(message.plan)
             return
@@ -133,11 +154,11 @@ class MainActions(Screen[None]):
             message.failed()
         self.post_message(self.ActionFailed(message.error))
 
-    def on_main_actions_action_done(self, message: ActionDone) -> None:
+    def on_model_changes_screen_action_done(self, message: ActionDone) -> None:
         self.notify(message.summary, markup=False)
         self.app.post_message(RegistryTouched())
 
-    def on_main_actions_action_failed(self, message: ActionFailed) -> None:
+    def on_model_changes_screen_action_failed(self, message: ActionFailed) -> None:
         self.notify(message.error, title="Refused", severity="error", markup=False)
         self.app.post_message(RegistryTouched())
 
@@ -162,7 +183,7 @@ class MainActions(Screen[None]):
         a quick ``y`` can never confirm consequences not yet shown."""
         verb = "Delete" if action == "delete" else "Retire"
         screen = ConfirmScreen(
-            f"{verb} model", f"{verb} model {record.model_id} ({plain(record.label)})?",
+            f"{verb} model", f"{verb} model {record.model_id} ({visible(record.label)})?",
             verb, danger=action == "delete", details=None,
         )  # fmt: skip
         plans: list[ChangePlan] = []
@@ -209,12 +230,12 @@ class MainActions(Screen[None]):
         if record is None or not self._writable("remove tag"):
             return
         if not record.tags:
-            self.notify(f"{plain(record.label)} has no tags", markup=False)
+            self.notify(f"{visible(record.label)} has no tags", markup=False)
             return
 
         def untag(tag: str) -> str:
             self.registry.remove_tag(record.model_id, tag)
-            return f"Removed {plain(tag)} from {plain(record.label)}"
+            return f"Removed {visible(tag)} from {visible(record.label)}"
 
         def planned(plan: ChangePlan) -> None:
             tag = plan.tags[0]
@@ -238,8 +259,8 @@ class MainActions(Screen[None]):
 
         def retire() -> str:
             if not self.registry.retire_model(record.model_id):
-                return f"{plain(record.label)} is already retired; nothing changed"
-            return f"Retired {plain(record.label)}"
+                return f"{visible(record.label)} is already retired; nothing changed"
+            return f"Retired {visible(record.label)}"
 
         def decide(plan: ChangePlan, screen: ConfirmScreen) -> None:
             if plan.no_op:
@@ -259,7 +280,7 @@ class MainActions(Screen[None]):
 
         def delete(force: bool) -> str:
             self.registry.delete_model(record.model_id, force=force)
-            return f"Deleted {plain(record.label)}"
+            return f"Deleted {visible(record.label)}"
 
         def decide(plan: ChangePlan, screen: ConfirmScreen) -> None:
             title, button = (
@@ -287,7 +308,7 @@ class MainActions(Screen[None]):
             ids = [record.parent_model_id, record.model_id]
         else:
             self.notify(
-                f"{plain(record.label)} has no parent: mark models with space to compare them",
+                f"{visible(record.label)} has no parent: mark models with space to compare them",
                 markup=False,
             )
             return
@@ -308,7 +329,13 @@ class MainActions(Screen[None]):
             super().__init__()
             self.model_ids = model_ids
 
-    @work(thread=True, exclusive=True, group="marks")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="marks",
+        exit_on_error=False,
+        description="Checking the marked models",
+    )
     def prune_marks(self) -> None:
         """Find marked models deleted elsewhere, so the marks follow the registry."""
         marked = sorted(self.table.marked)
@@ -322,7 +349,7 @@ class MainActions(Screen[None]):
         if gone:
             self.post_message(self.MarksGone(gone))
 
-    def on_main_actions_marks_gone(self, message: MarksGone) -> None:
+    def on_model_changes_screen_marks_gone(self, message: MarksGone) -> None:
         if self.table.unmark(message.model_ids):
             self.notify(
                 f"{gone_text(message.model_ids)} (deleted elsewhere): unmarked",

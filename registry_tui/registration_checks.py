@@ -1,5 +1,10 @@
-"""Registration input: every argument checked, and the checkpoint looked at, before
-a transaction starts, so a refused registration writes nothing."""
+"""The checks of ``register_model``: every argument checked, and the checkpoint looked
+at, before a transaction starts, so a refused registration writes nothing.
+
+Single values are checked by :mod:`registry_tui.validate` (the rules every
+method shares); this module applies them to a whole registration and adds the
+rules only a registration has (the config hash, the checkpoint file).
+"""
 
 from __future__ import annotations
 
