@@ -25,6 +25,7 @@ from registry_tui.db.listing_sql import (
     Sql,
     concat,
     direction,
+    ids_of,
 )
 from registry_tui.records import Count, ModelQuery
 
@@ -93,7 +94,7 @@ class Lister:
     def _single(
         self, plan: Plan, driver: Driver | None, order: _Order, offset: int, limit: int | None
     ) -> list[Row]:
-        source = self.sql.source(driver)
+        source = self.sql.source(None)
         sort = plan.sort
         if driver is None and not self.pg and sort is not None and sort.field == "name":
             # Read names in index order, sorting only within each name; left
@@ -105,13 +106,15 @@ class Lister:
                 "LEFT JOIN model_metrics s ON s.model_id = m.model_id AND s.metric = ?",
                 [sort.field],
             )
-        where = self.sql.where(plan.checks_besides(driver), ids=_ids(driver))
+        checks = plan.checks_besides(driver)
         window = Sql(_order_by(order) + _window(offset, limit))
         if driver is None:
+            where = self.sql.where(checks)
             sql = concat(Sql(f"SELECT {self.sql.projection}"), source, joins, where, window)
             return list(self.execute(sql).fetchall())
         # Driven: sort the candidates' ids, then read the page's rows only.
-        page = concat(Sql("SELECT m.model_id AS page_id"), source, joins, where, window)
+        filtered = self.sql.filtered(driver, checks, joins)
+        page = concat(Sql("SELECT m.model_id AS page_id"), filtered, window)
         sql = concat(
             Sql(f"SELECT {self.sql.projection} FROM ("),
             page,
@@ -127,7 +130,7 @@ class Lister:
         driver, small = self._driver(plan)
         if not small:
             driver = None
-        ids = _ids(driver)
+        ids = ids_of(driver)
         # Not in the listing at all: answered by the row checks alone.
         member = concat(
             Sql("SELECT 1"),
@@ -146,9 +149,7 @@ class Lister:
         rank = f"ROW_NUMBER() OVER ({_order_by(self._order(plan, driven=small)).strip()})"
         inner = concat(
             Sql(f"SELECT {ids} AS mid, {rank} AS rn"),
-            self.sql.source(driver),
-            joins,
-            self.sql.where(plan.checks_besides(driver), ids=ids),
+            self.sql.filtered(driver, plan.checks_besides(driver), joins),
         )
         sql = Sql(
             f"SELECT rn FROM ({inner.text}) AS ranked WHERE mid = ?", [*inner.params, model_id]
@@ -256,12 +257,19 @@ class Lister:
     def count(self, query: ModelQuery, cap: int = COUNT_CAP) -> Count:
         """The listing's size: exact when cheap, else a lower bound (``exact=False``).
 
-        Exact when a filter matching at most :data:`PROBE` models drives it.
-        Otherwise it reads at most :data:`COUNT_BUDGET` ids of the filter that
-        drives it (or of the status index): exact when those were all the
-        candidates, else at least what was found, and never more than ``cap``.
+        Exact when a filter matching at most :data:`PROBE` models drives it,
+        or when the covering name index answers every check (then up to
+        ``cap``, reading at most ``cap + 1`` index entries). Otherwise it
+        reads at most :data:`COUNT_BUDGET` ids of the filter that drives it
+        (or of the status index): exact when those were all the candidates,
+        else at least what was found, and never more than ``cap``.
         """
         plan = self.sql.plan(query, with_sort=False)
+        covered = plan.covered()
+        if covered is not None:
+            # Every index entry read is a match: count them up to the cap, no probe.
+            found = self._scalar(self._counting(covered, plan.checks_besides(covered), cap + 1))
+            return Count(cap, False) if found > cap else Count(found, True)
         driver, small = self._driver(plan)
         checks = plan.checks_besides(driver)
         if small:
@@ -282,13 +290,13 @@ class Lister:
         return Driver(Sql("SELECT model_id FROM models WHERE status = ?", status.params), status, 9)
 
     def _counting(self, driver: Driver | None, checks: list[Sql], cap: int | None) -> Sql:
-        if driver is not None and cap is not None:
+        if driver is not None and driver.covered is None and cap is not None:
             driver = Driver(
                 Sql(f"{driver.ids.text} LIMIT {COUNT_BUDGET}", driver.ids.params),
                 driver.check,
                 driver.rank,
             )
-        source = concat(self.sql.source(driver), self.sql.where(checks, ids=_ids(driver)))
+        source = self.sql.filtered(driver, checks)
         if cap is None:  # counted directly: a subquery costs SQLite a row copy per match
             return concat(Sql("SELECT count(*)"), source)
         inner = concat(Sql("SELECT 1"), source)
@@ -302,10 +310,6 @@ class Lister:
 
     def _scalar(self, sql: Sql) -> int:
         return int(self.execute(sql).fetchone()[0] or 0)
-
-
-def _ids(driver: Driver | None) -> str:
-    return "m.model_id" if driver is None else "c.model_id"
 
 
 def _order_by(order: _Order) -> str:

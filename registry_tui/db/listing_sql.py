@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from registry_tui.db.derived import NAME_INDEX, NAMES
+from registry_tui.db.migrations import NAME_LISTING_INDEX
 from registry_tui.query import (
     NUMERIC_COLUMNS,
     Condition,
@@ -69,6 +70,9 @@ class Driver:
     ids: Sql
     check: Sql
     rank: int
+    # The same filter as a condition on ``models m`` that the covering name
+    # index answers, so candidates are read from index entries, not rows.
+    covered: Sql | None = None
 
 
 @dataclass
@@ -79,6 +83,18 @@ class Plan:
     drivers: list[Driver]
     sort: SortKey | None
     sort_range: Sql | None = None  # a condition on the sorted metric, read from its index
+    status: Sql | None = None  # the status check, when the query has one
+
+    def covered(self) -> Driver | None:
+        """A covered driver when the covering name index answers every check, else None.
+
+        Name checks and the status read the index entries alone.
+        """
+        drivers = [d for d in self.drivers if d.covered is not None]
+        inside = [self.status, *(d.check for d in drivers)]
+        if drivers and all(any(c is i for i in inside) for c in self.checks):
+            return drivers[0]
+        return None
 
     def checks_besides(self, driver: Driver | None) -> list[Sql]:
         """The checks still needed on rows that ``driver`` yields."""
@@ -96,6 +112,8 @@ class Compiler:
             f"{_COLUMNS}, (SELECT {agg} FROM model_tags rt WHERE rt.model_id = m.model_id)"
         )
         self.like = "ILIKE" if pg else "LIKE"
+        # Models read through the covering name index (its pages serve the probe and the listing).
+        self.by_name = "models" + ("" if pg else f" INDEXED BY {NAME_LISTING_INDEX}")
         self.join = "JOIN" if pg else "CROSS JOIN"
 
     # -- filters ------------------------------------------------------------------------------
@@ -104,7 +122,8 @@ class Compiler:
         plan = Plan([], [], parse_sort(query.order_by) if with_sort else None)
         plus = self.unindexed(plan.sort)
         if query.status is not None:
-            plan.checks.append(Sql(f"{plus}m.status = ?", [query.status]))
+            plan.status = Sql(f"{plus}m.status = ?", [query.status])
+            plan.checks.append(plan.status)
         if query.task_type is not None:
             self._task(query.task_type, plan, plus)
         if query.tag is not None:
@@ -122,8 +141,11 @@ class Compiler:
             self._name(query.name, plan)
         for word in (query.text or "").split():
             self._substring(word, plan)
+        # A listing in the default order reads a date range straight from the
+        # created_at indexes, so a date condition drives only counts and sorts.
+        dates_drive = plan.sort is not None or not with_sort
         for cond in parse_conditions(list(query.where)):
-            self._condition(cond, plan)
+            self._condition(cond, plan, dates_drive)
         return plan
 
     def unindexed(self, sort: SortKey | None) -> str:
@@ -136,10 +158,12 @@ class Compiler:
         return "" if self.pg or sort is None else "+"
 
     @staticmethod
-    def _filter(plan: Plan, check: Sql, ids: Sql | None, rank: int) -> None:
+    def _filter(
+        plan: Plan, check: Sql, ids: Sql | None, rank: int, covered: Sql | None = None
+    ) -> None:
         plan.checks.append(check)
         if ids is not None:
-            plan.drivers.append(Driver(ids, check, rank))
+            plan.drivers.append(Driver(ids, check, rank, covered))
 
     def _task(self, pattern: str, plan: Plan, plus: str) -> None:
         """Task types as globs, case-insensitive: the distinct task types are
@@ -158,21 +182,24 @@ class Compiler:
 
     def _name(self, pattern: str, plan: Plan) -> None:
         if not is_glob(pattern):
-            self._filter(
-                plan,
-                Sql("m.name = ?", [pattern]),
-                Sql("SELECT model_id FROM models WHERE name = ?", [pattern]),
-                rank=0,
-            )
+            check = Sql("m.name = ?", [pattern])
+            ids = Sql(f"SELECT model_id FROM {self.by_name} WHERE name = ?", [pattern])
+            self._filter(plan, check, ids, rank=0, covered=check)
             return
         like = glob_to_like(pattern)
         pieces = [p for p in pattern.replace("?", "*").split("*") if len(p) >= 3]
-        self._filter(plan, self._like_check(like), self._names_driver(pieces, like), rank=1)
+        self._by_names(plan, like, pieces)
 
     def _substring(self, word: str, plan: Plan) -> None:
         like = "%" + escape_like(word) + "%"
-        pieces = [word] if len(word) >= 3 else []
-        self._filter(plan, self._like_check(like), self._names_driver(pieces, like), rank=1)
+        self._by_names(plan, like, [word] if len(word) >= 3 else [])
+
+    def _by_names(self, plan: Plan, like: str, pieces: list[str]) -> None:
+        """A name pattern: checked on each row, or driven by the distinct names it matches."""
+        names = self._names(pieces, like)
+        ids = Sql(f"SELECT model_id FROM {self.by_name} WHERE name IN ({names.text})", names.params)
+        covered = Sql(f"m.name IN ({names.text})", names.params)
+        self._filter(plan, self._like_check(like), ids, rank=1, covered=covered)
 
     def _like_check(self, like: str, column: str = "m.name") -> Sql:
         """Case-insensitive LIKE, Unicode-aware on both backends.
@@ -186,8 +213,8 @@ class Compiler:
             column, like = f"{plus}registry_lower({column.lstrip('+')})", like.lower()
         return Sql(f"{column} {self.like} ? ESCAPE '\\'", [like])
 
-    def _names_driver(self, pieces: list[str], like: str) -> Sql:
-        """Models whose name matches, found among the distinct names (trigram-indexed)."""
+    def _names(self, pieces: list[str], like: str) -> Sql:
+        """The distinct names that match (trigram-indexed), a few thousand at most."""
         names = self._like_check(like, "n.name")
         names = Sql(f"SELECT n.name FROM {NAMES} n WHERE {names.text}", names.params)
         # The trigram index folds ASCII case only; other pieces are matched by LIKE alone.
@@ -199,17 +226,18 @@ class Compiler:
                 f"(SELECT rowid FROM {NAME_INDEX} WHERE {NAME_INDEX} MATCH ?)",
                 [*names.params, match],
             )
-        return Sql(f"SELECT model_id FROM models WHERE name IN ({names.text})", names.params)
+        return names
 
-    def _condition(self, cond: Condition, plan: Plan) -> None:
+    def _condition(self, cond: Condition, plan: Plan, dates_drive: bool) -> None:
         op = _OPS[cond.op]
         if cond.is_date:
             # An absolute bound as text (see query.resolve_dates); the
             # created_at index yields the models of a recent window.
+            ids = Sql(f"SELECT model_id FROM models WHERE created_at {op} ?", [cond.value])
             self._filter(
                 plan,
                 Sql(f"m.created_at {op} ?", [cond.value]),
-                Sql(f"SELECT model_id FROM models WHERE created_at {op} ?", [cond.value]),
+                ids if dates_drive else None,
                 rank=5,
             )
             return
@@ -253,9 +281,15 @@ class Compiler:
         return Sql(" WHERE " + text, [v for p in parts for v in p.params])
 
     def source(self, driver: Driver | None) -> Sql:
-        """``FROM`` models, driven by ``driver``'s ids when given."""
+        """``FROM`` models, driven by ``driver``'s ids when given.
+
+        A covered driver reads models through the covering name index; its
+        condition (:meth:`filtered` adds it) picks the index entries.
+        """
         if driver is None:
             return Sql("FROM models m")
+        if driver.covered is not None:
+            return Sql("FROM models m" + ("" if self.pg else f" INDEXED BY {NAME_LISTING_INDEX}"))
         # OFFSET 0 keeps PostgreSQL from folding the ids into the outer query,
         # where it may prefer walking every model in created_at order.
         fence = " OFFSET 0" if self.pg else ""
@@ -263,6 +297,19 @@ class Compiler:
             f"FROM ({driver.ids.text}{fence}) AS c {self.join} models m ON m.model_id = c.model_id",
             list(driver.ids.params),
         )
+
+    def filtered(self, driver: Driver | None, checks: list[Sql], joins: Sql | None = None) -> Sql:
+        """``FROM`` (driven by ``driver``), ``joins``, and ``WHERE`` of ``checks``."""
+        source = self.source(driver)
+        if driver is not None and driver.covered is not None:
+            checks = [driver.covered, *checks]
+        where = self.where(checks, ids=ids_of(driver))
+        return concat(source, joins or Sql(""), where)
+
+
+def ids_of(driver: Driver | None) -> str:
+    """The id column of the rows ``driver`` yields (``m.model_id`` when read from models)."""
+    return "c.model_id" if driver is not None and driver.covered is None else "m.model_id"
 
 
 def direction(descending: bool) -> str:

@@ -25,7 +25,7 @@ from registry_tui.db import derived, orphans
 from registry_tui.errors import SchemaVersionError
 from registry_tui.metrics import numeric_items
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 log = logging.getLogger("registry_tui")
 
 _SQLITE_GUIDE_TABLES = [
@@ -262,6 +262,21 @@ def _step_6_derived_and_listing_indexes(db: peewee.Database) -> None:
         )
 
 
+NAME_LISTING_INDEX = "idx_models_name_status_created"
+
+
+def _step_7_name_listing_index(db: peewee.Database) -> None:
+    """A covering index for listings driven by names (exact, glob or substring).
+
+    The models of a set of names, of one status, newest first, are read from
+    index entries alone: no model row is fetched to filter or sort them.
+    """
+    db.execute_sql(
+        f"CREATE INDEX IF NOT EXISTS {NAME_LISTING_INDEX} "
+        "ON models (name, status, created_at, model_id)"
+    )
+
+
 STEPS: list[Callable[[peewee.Database], None]] = [
     _step_1_guide_tables,
     _step_2_registry_tables,
@@ -269,6 +284,7 @@ STEPS: list[Callable[[peewee.Database], None]] = [
     _step_4_policies,
     _step_5_orphans,
     _step_6_derived_and_listing_indexes,
+    _step_7_name_listing_index,
 ]
 assert len(STEPS) == SCHEMA_VERSION
 
