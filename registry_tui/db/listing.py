@@ -49,6 +49,14 @@ class Lister:
         return self.db.execute_sql(text, sql.params)
 
     # -- choosing a shape ---------------------------------------------------------------------
+    def _plan(self, query: ModelQuery, with_sort: bool = True) -> Plan:
+        """``query`` compiled, its task-type glob resolved to the task types it matches."""
+        kinds = None
+        if query.task_type is not None:
+            rows = self.execute(self.sql.task_types(query.task_type)).fetchall()
+            kinds = [str(row[0]) for row in rows]
+        return self.sql.plan(query, with_sort, kinds)
+
     def _size(self, driver: Driver, cap: int | None = None) -> int:
         """How many ids ``driver`` yields, up to ``cap + 1`` (cached; ``cap`` defaults to PROBE)."""
         cap = PROBE if cap is None else cap
@@ -75,7 +83,7 @@ class Lister:
     # -- listings -----------------------------------------------------------------------------
     def select(self, query: ModelQuery, offset: int, limit: int | None) -> list[Row]:
         """Rows of the listing from ``offset``, at most ``limit``."""
-        plan = self.sql.plan(query)
+        plan = self._plan(query)
         driver, small = self._driver(plan)
         sort = plan.sort
         if small:
@@ -126,7 +134,7 @@ class Lister:
 
     def position(self, query: ModelQuery, model_id: int) -> int | None:
         """Row index of ``model_id`` in the listing of ``query``; None when it is not in it."""
-        plan = self.sql.plan(query)
+        plan = self._plan(query)
         driver, small = self._driver(plan)
         if not small:
             driver = None
@@ -264,7 +272,7 @@ class Lister:
         (or of the status index): exact when those were all the candidates,
         else at least what was found, and never more than ``cap``.
         """
-        plan = self.sql.plan(query, with_sort=False)
+        plan = self._plan(query, with_sort=False)
         covered = plan.covered()
         if covered is not None:
             # Every index entry read is a match: count them up to the cap, no probe.
@@ -304,7 +312,7 @@ class Lister:
 
     def count_exact(self, query: ModelQuery) -> int:
         """The listing's exact size (may read every matching row: off the critical path)."""
-        plan = self.sql.plan(query, with_sort=False)
+        plan = self._plan(query, with_sort=False)
         driver, _ = self._driver(plan)
         return self._scalar(self._counting(driver, plan.checks_besides(driver), None))
 

@@ -117,15 +117,24 @@ class Compiler:
         self.join = "JOIN" if pg else "CROSS JOIN"
 
     # -- filters ------------------------------------------------------------------------------
-    def plan(self, query: ModelQuery, with_sort: bool = True) -> Plan:
-        """Checks and drivers for ``query``'s filters, and its sort key."""
+    def plan(
+        self, query: ModelQuery, with_sort: bool = True, task_types: list[str] | None = None
+    ) -> Plan:
+        """Checks and drivers for ``query``'s filters, and its sort key.
+
+        ``task_types``: the task types that ``query.task_type`` matches (see
+        :meth:`task_types`), when known; they are then compared exactly.
+        """
         plan = Plan([], [], parse_sort(query.order_by) if with_sort else None)
         plus = self.unindexed(plan.sort)
         if query.status is not None:
             plan.status = Sql(f"{plus}m.status = ?", [query.status])
             plan.checks.append(plan.status)
         if query.task_type is not None:
-            self._task(query.task_type, plan, plus)
+            if task_types is None:
+                self._task(query.task_type, plan, plus)
+            else:
+                self._task_in(task_types, plan, plus, with_sort)
         if query.tag is not None:
             self._filter(
                 plan,
@@ -165,20 +174,40 @@ class Compiler:
         if ids is not None:
             plan.drivers.append(Driver(ids, check, rank, covered))
 
+    def task_types(self, pattern: str) -> Sql:
+        """The distinct task types a glob matches, case-insensitive (one index probe each)."""
+        kinds = self._like_check(glob_to_like(pattern), "t.x")
+        return Sql(
+            "WITH RECURSIVE t(x) AS (SELECT MIN(task_type) FROM models UNION ALL "
+            "SELECT (SELECT MIN(task_type) FROM models WHERE task_type > t.x) "
+            f"FROM t WHERE t.x IS NOT NULL) SELECT t.x FROM t WHERE {kinds.text}",
+            kinds.params,
+        )
+
     def _task(self, pattern: str, plan: Plan, plus: str) -> None:
         """Task types as globs, case-insensitive: the distinct task types are
         matched first (one index probe each), then their models are read."""
-        like = glob_to_like(pattern)
-        check = self._like_check(like, f"{plus}m.task_type")
-        kinds = self._like_check(like, "t.x")
-        ids = Sql(
-            "SELECT model_id FROM models WHERE task_type IN ("
-            "WITH RECURSIVE t(x) AS (SELECT MIN(task_type) FROM models UNION ALL "
-            "SELECT (SELECT MIN(task_type) FROM models WHERE task_type > t.x) "
-            f"FROM t WHERE t.x IS NOT NULL) SELECT t.x FROM t WHERE {kinds.text})",
-            kinds.params,
-        )
+        check = self._like_check(glob_to_like(pattern), f"{plus}m.task_type")
+        kinds = self.task_types(pattern)
+        ids = Sql(f"SELECT model_id FROM models WHERE task_type IN ({kinds.text})", kinds.params)
         self._filter(plan, check, ids, rank=4)
+
+    def _task_in(self, kinds: list[str], plan: Plan, plus: str, listing: bool) -> None:
+        """Task types known by value: one is an equality, which the composite
+        ``(task_type, status, created_at)`` index reads in order (so it need not
+        drive a listing of one status in the default order); several are a
+        list that SQLite checks row by row (reading each type's index range
+        would mean sorting all their models)."""
+        if not kinds:
+            self._filter(plan, Sql("1 = 0"), Sql("SELECT model_id FROM models WHERE 1 = 0"), 4)
+            return
+        one = len(kinds) == 1
+        test = "= ?" if one else f"IN ({', '.join('?' * len(kinds))})"
+        unindexed = plus if one or self.pg else "+"
+        check = Sql(f"{unindexed}m.task_type {test}", list(kinds))
+        ids = Sql(f"SELECT model_id FROM models WHERE task_type {test}", list(kinds))
+        in_order = one and listing and plan.sort is None and plan.status is not None
+        self._filter(plan, check, None if in_order else ids, rank=4)
 
     def _name(self, pattern: str, plan: Plan) -> None:
         if not is_glob(pattern):

@@ -131,3 +131,30 @@ def test_plain_sqlite3_rows_are_counted_through_the_name_index(db_path: Path) ->
             found = registry.query_models(query)
             assert sorted(r.version for r in found) == versions, query
             assert registry.count_capped(query) == Count(len(versions), True), query
+
+
+def test_a_task_of_one_status_in_the_default_order_is_read_in_index_order(
+    filled: ModelRegistry,
+) -> None:
+    """A task glob is resolved to the task types it matches; one type of one status,
+    newest first, is read from the composite task index without a probe, and any
+    glob (one type, several, none) lists and counts what a scan finds."""
+    records = _every(filled)
+    store = filled._store
+    lister = Lister(store.db, store.pg, store.has_name_index())
+    seen = _recording(lister)
+    query = ModelQuery(task_type="ASR")
+    got = [int(r[0]) for r in lister.select(query, 0, 10)]
+    assert got == _reference(records, query)[:10]
+    probes = [s.text for s in seen if s.text.startswith("SELECT count(*)")]
+    assert probes == []
+    if filled.backend == "sqlite":
+        page = seen[-1]
+        plan = store.db.execute_sql("EXPLAIN QUERY PLAN " + page.text, page.params).fetchall()
+        assert any("idx_models_task_status_created" in row[3] for row in plan), plan
+    for pattern in ("ASR", "*class*", "nothing*", "d?tection"):
+        for status in ("active", None):
+            query = ModelQuery(task_type=pattern, status=status)
+            expected = _reference(records, query)
+            assert [int(r[0]) for r in lister.select(query, 0, None)] == expected, query
+            assert lister.count_exact(query) == len(expected), query
