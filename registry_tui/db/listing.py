@@ -266,17 +266,19 @@ class Lister:
         """The listing's size: exact when cheap, else a lower bound (``exact=False``).
 
         Exact when a filter matching at most :data:`PROBE` models drives it,
-        or when the covering name index answers every check (then up to
-        ``cap``, reading at most ``cap + 1`` index entries). Otherwise it
+        or when index ranges (the covering name index, the status, created_at
+        and task indexes) answer every check: then exact up to ``cap``,
+        reading at most ``cap + 1`` index entries, with no probe. Otherwise it
         reads at most :data:`COUNT_BUDGET` ids of the filter that drives it
         (or of the status index): exact when those were all the candidates,
         else at least what was found, and never more than ``cap``.
         """
         plan = self._plan(query, with_sort=False)
         covered = plan.covered()
-        if covered is not None:
+        if covered is not None or plan.all_ranged():
             # Every index entry read is a match: count them up to the cap, no probe.
-            found = self._scalar(self._counting(covered, plan.checks_besides(covered), cap + 1))
+            checks = plan.checks_besides(covered)
+            found = self._scalar(self._counting(covered, checks, cap + 1))
             return Count(cap, False) if found > cap else Count(found, True)
         driver, small = self._driver(plan)
         checks = plan.checks_besides(driver)

@@ -41,7 +41,7 @@ from registry_tui.records import ModelQuery
 
 PROBE = 4000
 COUNT_CAP = 1000
-COUNT_BUDGET = 3000  # driver rows a capped count reads at most
+COUNT_BUDGET = 1500  # driver rows a capped count reads at most
 DEEP_OFFSET = 5000
 _OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "!="}
 _COLUMNS = (
@@ -84,6 +84,13 @@ class Plan:
     sort: SortKey | None
     sort_range: Sql | None = None  # a condition on the sorted metric, read from its index
     status: Sql | None = None  # the status check, when the query has one
+    # Checks that index ranges answer together: the status, created_at bounds,
+    # and one task type within a status (composite indexes start with them).
+    ranged: list[Sql] = field(default_factory=list)
+
+    def all_ranged(self) -> bool:
+        """True when index ranges answer every check (each entry read is a match)."""
+        return all(any(c is r for r in self.ranged) for c in self.checks)
 
     def covered(self) -> Driver | None:
         """A covered driver when the covering name index answers every check, else None.
@@ -130,6 +137,7 @@ class Compiler:
         if query.status is not None:
             plan.status = Sql(f"{plus}m.status = ?", [query.status])
             plan.checks.append(plan.status)
+            plan.ranged.append(plan.status)
         if query.task_type is not None:
             if task_types is None:
                 self._task(query.task_type, plan, plus)
@@ -208,6 +216,8 @@ class Compiler:
         ids = Sql(f"SELECT model_id FROM models WHERE task_type {test}", list(kinds))
         in_order = one and listing and plan.sort is None and plan.status is not None
         self._filter(plan, check, None if in_order else ids, rank=4)
+        if one and plan.status is not None:
+            plan.ranged.append(check)
 
     def _name(self, pattern: str, plan: Plan) -> None:
         if not is_glob(pattern):
@@ -263,12 +273,10 @@ class Compiler:
             # An absolute bound as text (see query.resolve_dates); the
             # created_at index yields the models of a recent window.
             ids = Sql(f"SELECT model_id FROM models WHERE created_at {op} ?", [cond.value])
-            self._filter(
-                plan,
-                Sql(f"m.created_at {op} ?", [cond.value]),
-                ids if dates_drive else None,
-                rank=5,
-            )
+            check = Sql(f"m.created_at {op} ?", [cond.value])
+            self._filter(plan, check, ids if dates_drive else None, rank=5)
+            if op != "!=":
+                plan.ranged.append(check)
             return
         if cond.field in NUMERIC_COLUMNS:
             plan.checks.append(Sql(f"m.{cond.field} {op} ?", [cond.value]))

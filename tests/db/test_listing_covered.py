@@ -58,6 +58,41 @@ def _recording(lister: Lister) -> list[Sql]:
     return seen
 
 
+RANGED_QUERIES = [
+    resolve_dates(query, NOW)
+    for query in (
+        ModelQuery(),
+        ModelQuery(status="retired"),
+        ModelQuery(where=("created_at > 2024-10-01",)),
+        ModelQuery(where=("created_at <= 2024-10-02 00:00",), status=None),
+        ModelQuery(where=("created_at >= 2024-10-01", "created_at < 2025-07-01")),
+        ModelQuery(task_type="asr", where=("created_at > 2024-10-01",)),
+        ModelQuery(task_type="Image-*", status="active"),
+    )
+]
+
+
+def test_ranged_counts_are_exact_up_to_the_cap_whatever_the_budget(
+    filled: ModelRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A count made only of the status, created_at bounds and one task type within a
+    status is read from index ranges: exact up to the cap, then capped, with no probe
+    and however small the count budget."""
+    monkeypatch.setattr(listing, "PROBE", 0)
+    monkeypatch.setattr(listing, "COUNT_BUDGET", 1)
+    records = _every(filled)
+    store = filled._store
+    lister = Lister(store.db, store.pg, store.has_name_index())
+    seen = _recording(lister)
+    for query in RANGED_QUERIES:
+        total = len(_reference(records, query))
+        seen.clear()
+        assert lister.count(query, cap=1000) == Count(total, True), query
+        assert not [s.text for s in seen if s.text.endswith(") AS p")], query  # no probe
+        expected = Count(total, True) if total <= 5 else Count(5, False)
+        assert lister.count(query, cap=5) == expected, query
+
+
 def test_name_counts_are_exact_up_to_the_cap_whatever_the_budget(
     filled: ModelRegistry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
