@@ -266,15 +266,23 @@ NAME_LISTING_INDEX = "idx_models_name_status_created"
 
 
 def _step_7_name_listing_index(db: peewee.Database) -> None:
-    """A covering index for listings driven by names (exact, glob or substring).
+    """Covering indexes for listings driven by names, and for metric checks.
 
     The models of a set of names, of one status, newest first, are read from
-    index entries alone: no model row is fetched to filter or sort them.
+    index entries alone: no model row is fetched to filter or sort them. On
+    PostgreSQL a metric condition checked on one model reads its value from
+    ``(model_id, metric, value)`` without visiting the table (SQLite's
+    ``model_metrics`` is itself ordered that way, WITHOUT ROWID).
     """
     db.execute_sql(
         f"CREATE INDEX IF NOT EXISTS {NAME_LISTING_INDEX} "
         "ON models (name, status, created_at, model_id)"
     )
+    if _is_pg(db):
+        db.execute_sql(
+            "CREATE INDEX IF NOT EXISTS idx_model_metrics_model_metric_value "
+            "ON model_metrics (model_id, metric, value)"
+        )
 
 
 STEPS: list[Callable[[peewee.Database], None]] = [

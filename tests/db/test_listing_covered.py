@@ -193,3 +193,29 @@ def test_a_task_of_one_status_in_the_default_order_is_read_in_index_order(
             expected = _reference(records, query)
             assert [int(r[0]) for r in lister.select(query, 0, None)] == expected, query
             assert lister.count_exact(query) == len(expected), query
+
+
+def _indexes(registry: ModelRegistry) -> set[str]:
+    if registry.backend == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'index'"
+    else:
+        sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    return {str(row[0]) for row in registry.database.execute_sql(sql).fetchall()}
+
+
+def test_upgrading_from_schema_6_adds_the_listing_indexes(registry_url: str) -> None:
+    """A registry of schema version 6 gets the covering name index on upgrade (and, on
+    PostgreSQL, the covering metric index), and listings keep working."""
+    wanted = {NAME_LISTING_INDEX}
+    with ModelRegistry(registry_url) as registry:
+        if registry.backend == "postgresql":
+            wanted.add("idx_model_metrics_model_metric_value")
+        assert wanted <= _indexes(registry)
+        for name in wanted:
+            registry.database.execute_sql(f"DROP INDEX {name}")
+        registry.database.execute_sql(
+            "UPDATE registry_meta SET value = '6' WHERE key = 'schema_version'"
+        )
+    with ModelRegistry(registry_url) as registry:
+        assert wanted <= _indexes(registry)
+        assert registry.count_capped(ModelQuery(name="none")) == Count(0, True)
