@@ -121,7 +121,8 @@ class Lister:
             sql = concat(Sql(f"SELECT {self.sql.projection}"), source, joins, where, window)
             return list(self.execute(sql).fetchall())
         # Driven: sort the candidates' ids, then read the page's rows only.
-        filtered = self.sql.filtered(driver, checks, joins)
+        narrow = sort is None and plan.covered() is not None
+        filtered = self.sql.filtered(driver, checks, joins, narrow)
         page = concat(Sql("SELECT m.model_id AS page_id"), filtered, window)
         sql = concat(
             Sql(f"SELECT {self.sql.projection} FROM ("),
@@ -155,9 +156,10 @@ class Lister:
                 [sort.field],
             )
         rank = f"ROW_NUMBER() OVER ({_order_by(self._order(plan, driven=small)).strip()})"
+        narrow = sort is None and plan.covered() is not None
         inner = concat(
             Sql(f"SELECT {ids} AS mid, {rank} AS rn"),
-            self.sql.filtered(driver, plan.checks_besides(driver), joins),
+            self.sql.filtered(driver, plan.checks_besides(driver), joins, narrow),
         )
         sql = Sql(
             f"SELECT rn FROM ({inner.text}) AS ranked WHERE mid = ?", [*inner.params, model_id]
@@ -278,12 +280,13 @@ class Lister:
         if covered is not None or plan.all_ranged():
             # Every index entry read is a match: count them up to the cap, no probe.
             checks = plan.checks_besides(covered)
-            found = self._scalar(self._counting(covered, checks, cap + 1))
+            found = self._scalar(self._counting(covered, checks, cap + 1, narrow=True))
             return Count(cap, False) if found > cap else Count(found, True)
         driver, small = self._driver(plan)
         checks = plan.checks_besides(driver)
         if small:
-            return Count(self._scalar(self._counting(driver, checks, None)), True)
+            narrow = plan.covered() is not None
+            return Count(self._scalar(self._counting(driver, checks, None, narrow)), True)
         if driver is None:
             driver = self._status_driver(plan)
             checks = plan.checks_besides(driver)
@@ -305,14 +308,16 @@ class Lister:
             return Driver(Sql("SELECT model_id FROM models"), Sql(""), 9)
         return Driver(Sql("SELECT model_id FROM models WHERE status = ?", status.params), status, 9)
 
-    def _counting(self, driver: Driver | None, checks: list[Sql], cap: int | None) -> Sql:
+    def _counting(
+        self, driver: Driver | None, checks: list[Sql], cap: int | None, narrow: bool = False
+    ) -> Sql:
         if driver is not None and driver.covered is None and cap is not None:
             driver = Driver(
                 Sql(f"{driver.ids.text} LIMIT {self.budget()}", driver.ids.params),
                 driver.check,
                 driver.rank,
             )
-        source = self.sql.filtered(driver, checks)
+        source = self.sql.filtered(driver, checks, narrow=narrow)
         if cap is None:  # counted directly: a subquery costs SQLite a row copy per match
             return concat(Sql("SELECT count(*)"), source)
         inner = concat(Sql("SELECT 1"), source)

@@ -335,8 +335,29 @@ class Compiler:
             list(driver.ids.params),
         )
 
-    def filtered(self, driver: Driver | None, checks: list[Sql], joins: Sql | None = None) -> Sql:
-        """``FROM`` (driven by ``driver``), ``joins``, and ``WHERE`` of ``checks``."""
+    def filtered(
+        self,
+        driver: Driver | None,
+        checks: list[Sql],
+        joins: Sql | None = None,
+        narrow: bool = False,
+    ) -> Sql:
+        """``FROM`` (driven by ``driver``), ``joins``, and ``WHERE`` of ``checks``.
+
+        ``narrow``: the query reads no column of ``models`` but the covering
+        name index's (name and status checks, the default order).
+        """
+        if driver is not None and driver.covered is not None and self.pg:
+            # The covered models fenced (OFFSET 0), so that PostgreSQL reads them
+            # through the name index instead of walking every model in created_at
+            # order on a misestimate of how many names match.
+            columns = "m.model_id, m.name, m.status, m.created_at" if narrow else "m.*"
+            covered = driver.covered
+            source = Sql(
+                f"FROM (SELECT {columns} FROM models m WHERE {covered.text} OFFSET 0) AS m",
+                list(covered.params),
+            )
+            return concat(source, joins or Sql(""), self.where(checks))
         source = self.source(driver)
         if driver is not None and driver.covered is not None:
             checks = [driver.covered, *checks]
