@@ -205,18 +205,18 @@ class Lister:
         sort = plan.sort
         assert sort is not None
         way = direction(sort.descending)
-        extra = [Sql("s.metric = ?", [sort.field])]
-        if plan.sort_range is not None:
-            extra.append(plan.sort_range)
+        extra = [Sql("s.metric = ?", [sort.field]), *plan.sort_ranges]
+        # The sorted metric's conditions are ranges of the index read: not checked again.
+        checks = [c for c in plan.checks if not any(c is r for r in plan.sort_checks)]
         first = concat(
             Sql(
                 f"SELECT {self.sql.projection} FROM model_metrics s {self.sql.join} models m "
                 "ON m.model_id = s.model_id"
             ),
-            self.sql.where(extra, plan.checks, ids="s.model_id"),
+            self.sql.where(extra, checks, ids="s.model_id"),
             Sql(f"ORDER BY s.value {way}, s.model_id {way}"),
         )
-        if plan.sort_range is not None:
+        if plan.sort_ranges:
             return first, None  # a condition on the sorted metric: every row has it
         missing = Sql(
             "NOT EXISTS (SELECT 1 FROM model_metrics s2 WHERE s2.model_id = m.model_id "

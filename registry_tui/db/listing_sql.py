@@ -82,7 +82,10 @@ class Plan:
     checks: list[Sql]
     drivers: list[Driver]
     sort: SortKey | None
-    sort_range: Sql | None = None  # a condition on the sorted metric, read from its index
+    # Conditions on the sorted metric, read as ranges of its index, and the
+    # row checks those ranges make redundant.
+    sort_ranges: list[Sql] = field(default_factory=list)
+    sort_checks: list[Sql] = field(default_factory=list)
     status: Sql | None = None  # the status check, when the query has one
     # Checks that index ranges answer together: the status, created_at bounds,
     # and one task type within a status (composite indexes start with them).
@@ -281,22 +284,20 @@ class Compiler:
         if cond.field in NUMERIC_COLUMNS:
             plan.checks.append(Sql(f"m.{cond.field} {op} ?", [cond.value]))
             return
-        self._filter(
-            plan,
-            Sql(
-                "EXISTS (SELECT 1 FROM model_metrics w WHERE w.model_id = @id "
-                f"AND w.metric = ? AND w.value {op} ?)",
-                [cond.field, cond.value],
-            ),
-            Sql(
-                f"SELECT model_id FROM model_metrics WHERE metric = ? AND value {op} ?",
-                [cond.field, cond.value],
-            ),
-            rank=3,
+        check = Sql(
+            "EXISTS (SELECT 1 FROM model_metrics w WHERE w.model_id = @id "
+            f"AND w.metric = ? AND w.value {op} ?)",
+            [cond.field, cond.value],
         )
+        ids = Sql(
+            f"SELECT model_id FROM model_metrics WHERE metric = ? AND value {op} ?",
+            [cond.field, cond.value],
+        )
+        self._filter(plan, check, ids, rank=3)
         sort = plan.sort
         if sort is not None and not sort.is_column and sort.field == cond.field and op != "!=":
-            plan.sort_range = Sql(f"s.value {op} ?", [cond.value])
+            plan.sort_ranges.append(Sql(f"s.value {op} ?", [cond.value]))
+            plan.sort_checks.append(check)
 
     # -- pieces of SQL --------------------------------------------------------------------------
     def probe(self, driver: Sql, cap: int) -> Sql:

@@ -219,3 +219,29 @@ def test_upgrading_from_schema_6_adds_the_listing_indexes(registry_url: str) -> 
     with ModelRegistry(registry_url) as registry:
         assert wanted <= _indexes(registry)
         assert registry.count_capped(ModelQuery(name="none")) == Count(0, True)
+
+
+def test_conditions_on_the_sorted_metric_are_ranges_of_its_index(
+    filled: ModelRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Conditions on the metric a dense listing is sorted by bound the scan of its index
+    and are not checked again row by row; one or two of them, either direction, list
+    exactly what a scan finds."""
+    monkeypatch.setattr(listing, "PROBE", 0)  # dense: read in the sort's index order
+    records = _every(filled)
+    store = filled._store
+    lister = Lister(store.db, store.pg, store.has_name_index())
+    seen = _recording(lister)
+    for where, order in (
+        (("val_loss < 0.5",), "val_loss"),
+        (("val_loss > 0.2", "val_loss <= 0.6"), "-val_loss"),
+        (("accuracy >= 0.7", "val_loss < 0.8", "accuracy < 0.95"), "accuracy"),
+    ):
+        query = ModelQuery(where=where, order_by=order)
+        seen.clear()
+        got = [int(r[0]) for r in lister.select(query, 0, None)]
+        assert got == _reference(records, query), query
+        others = [w for w in where if not w.startswith(order.lstrip("-"))]
+        scans = [s.text for s in seen if "FROM model_metrics s " in s.text]
+        assert scans, query
+        assert all(text.count("w.metric = ?") == len(others) for text in scans), query
