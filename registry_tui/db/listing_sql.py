@@ -240,6 +240,8 @@ class Compiler:
         """A name pattern: checked on each row, or driven by the distinct names it matches."""
         names = self._names(pieces, like)
         ids = Sql(f"SELECT model_id FROM {self.by_name} WHERE name IN ({names.text})", names.params)
+        if self.pg:  # fenced, as in filtered(): a LIMIT above must not turn it into a scan
+            ids = Sql(f"SELECT model_id FROM ({ids.text} OFFSET 0) AS named", ids.params)
         covered = Sql(f"m.name IN ({names.text})", names.params)
         self._filter(plan, self._like_check(like), ids, rank=1, covered=covered)
 
