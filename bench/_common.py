@@ -281,7 +281,38 @@ def cached_sqlite(models: int) -> Path:
         eprint(f"building {models:,} models (cached at {path}) ...")
         build_sqlite(partial, models)
         partial.rename(path)
-    return path
+    return upgraded(path)
+
+
+def upgraded(path: Path) -> Path:
+    """``path``, or a copy of it migrated to this code's schema (made once, beside it).
+
+    A cached registry built by older code is never changed in place (other
+    checkouts may still read it); its upgraded copy is named by schema version
+    and last step, so differing schemas of the same number never share a copy.
+    """
+    import shutil
+
+    from registry_tui.db.migrations import SCHEMA_VERSION, STEPS
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute(
+            "SELECT value FROM registry_meta WHERE key = 'schema_version'"
+        ).fetchone()
+    finally:
+        conn.close()
+    if row is not None and int(row[0]) >= SCHEMA_VERSION:
+        return path
+    last = STEPS[-1].__name__.lstrip("_")
+    target = path.with_name(f"{path.stem}-schema{SCHEMA_VERSION}-{last}.db")
+    if not target.exists():
+        partial = target.with_suffix(".partial")
+        eprint(f"upgrading a copy of {path.name} to schema version {SCHEMA_VERSION} ...")
+        shutil.copyfile(path, partial)
+        finish_sqlite(partial)  # opening it writable migrates it
+        partial.rename(target)
+    return target
 
 
 def cached_pg(url: str, models: int) -> str:

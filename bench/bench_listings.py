@@ -6,8 +6,10 @@
 Each cell times ``list_models``' work for ``limit=50`` (records and their
 DataFrame) and the capped count the app shows for the same filter, and prints
 the median and p95 beside the target (10 ms on SQLite, 20 ms on PostgreSQL)
-with PASS/FAIL. Exit status 1 on any miss. Values vary per call (tag, name,
-threshold) so no cell times one cached answer.
+with PASS/FAIL, and each p95 against twice its median (at least
+:data:`P95_FLOOR_MS`: below that, a p95 measures the scheduler of a shared
+machine, not the query). Exit status 1 on any miss. Values vary per call
+(tag, name, threshold) so no cell times one cached answer.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from registry_tui.query import parse_filter
 from registry_tui.records import ModelQuery
 
 Cell = tuple[str, Callable[[int], ModelQuery]]
+P95_FLOOR_MS = 0.5
 
 
 def _tag(i: int) -> str:
@@ -107,8 +110,9 @@ def measure(registry: ModelRegistry, target: float, runs: int) -> list[Figure]:
             samples = timed(fn, runs, warmup=5)
             mid = median(samples)
             figures.append(Figure(f"{name}: {what} (median)", mid, target, "ms"))
+            limit = max(2 * mid, P95_FLOOR_MS)
             figures.append(
-                Figure(f"{name}: {what} (p95 within 2x median)", p95(samples), 2 * mid, "ms")
+                Figure(f"{name}: {what} (p95 within 2x median)", p95(samples), limit, "ms")
             )
     return figures
 

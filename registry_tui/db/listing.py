@@ -25,6 +25,7 @@ from registry_tui.db.listing_sql import (
     Sql,
     concat,
     direction,
+    ids_of,
 )
 from registry_tui.records import Count, ModelQuery
 
@@ -48,6 +49,14 @@ class Lister:
         return self.db.execute_sql(text, sql.params)
 
     # -- choosing a shape ---------------------------------------------------------------------
+    def _plan(self, query: ModelQuery, with_sort: bool = True) -> Plan:
+        """``query`` compiled, its task-type glob resolved to the task types it matches."""
+        kinds = None
+        if query.task_type is not None:
+            rows = self.execute(self.sql.task_types(query.task_type)).fetchall()
+            kinds = [str(row[0]) for row in rows]
+        return self.sql.plan(query, with_sort, kinds)
+
     def _size(self, driver: Driver, cap: int | None = None) -> int:
         """How many ids ``driver`` yields, up to ``cap + 1`` (cached; ``cap`` defaults to PROBE)."""
         cap = PROBE if cap is None else cap
@@ -74,7 +83,7 @@ class Lister:
     # -- listings -----------------------------------------------------------------------------
     def select(self, query: ModelQuery, offset: int, limit: int | None) -> list[Row]:
         """Rows of the listing from ``offset``, at most ``limit``."""
-        plan = self.sql.plan(query)
+        plan = self._plan(query)
         driver, small = self._driver(plan)
         sort = plan.sort
         if small:
@@ -93,7 +102,7 @@ class Lister:
     def _single(
         self, plan: Plan, driver: Driver | None, order: _Order, offset: int, limit: int | None
     ) -> list[Row]:
-        source = self.sql.source(driver)
+        source = self.sql.source(None)
         sort = plan.sort
         if driver is None and not self.pg and sort is not None and sort.field == "name":
             # Read names in index order, sorting only within each name; left
@@ -105,13 +114,16 @@ class Lister:
                 "LEFT JOIN model_metrics s ON s.model_id = m.model_id AND s.metric = ?",
                 [sort.field],
             )
-        where = self.sql.where(plan.checks_besides(driver), ids=_ids(driver))
+        checks = plan.checks_besides(driver)
         window = Sql(_order_by(order) + _window(offset, limit))
         if driver is None:
+            where = self.sql.where(checks)
             sql = concat(Sql(f"SELECT {self.sql.projection}"), source, joins, where, window)
             return list(self.execute(sql).fetchall())
         # Driven: sort the candidates' ids, then read the page's rows only.
-        page = concat(Sql("SELECT m.model_id AS page_id"), source, joins, where, window)
+        narrow = sort is None and plan.covered() is not None
+        filtered = self.sql.filtered(driver, checks, joins, narrow)
+        page = concat(Sql("SELECT m.model_id AS page_id"), filtered, window)
         sql = concat(
             Sql(f"SELECT {self.sql.projection} FROM ("),
             page,
@@ -123,11 +135,11 @@ class Lister:
 
     def position(self, query: ModelQuery, model_id: int) -> int | None:
         """Row index of ``model_id`` in the listing of ``query``; None when it is not in it."""
-        plan = self.sql.plan(query)
+        plan = self._plan(query)
         driver, small = self._driver(plan)
         if not small:
             driver = None
-        ids = _ids(driver)
+        ids = ids_of(driver)
         # Not in the listing at all: answered by the row checks alone.
         member = concat(
             Sql("SELECT 1"),
@@ -144,11 +156,10 @@ class Lister:
                 [sort.field],
             )
         rank = f"ROW_NUMBER() OVER ({_order_by(self._order(plan, driven=small)).strip()})"
+        narrow = sort is None and plan.covered() is not None
         inner = concat(
             Sql(f"SELECT {ids} AS mid, {rank} AS rn"),
-            self.sql.source(driver),
-            joins,
-            self.sql.where(plan.checks_besides(driver), ids=ids),
+            self.sql.filtered(driver, plan.checks_besides(driver), joins, narrow),
         )
         sql = Sql(
             f"SELECT rn FROM ({inner.text}) AS ranked WHERE mid = ?", [*inner.params, model_id]
@@ -194,18 +205,18 @@ class Lister:
         sort = plan.sort
         assert sort is not None
         way = direction(sort.descending)
-        extra = [Sql("s.metric = ?", [sort.field])]
-        if plan.sort_range is not None:
-            extra.append(plan.sort_range)
+        extra = [Sql("s.metric = ?", [sort.field]), *plan.sort_ranges]
+        # The sorted metric's conditions are ranges of the index read: not checked again.
+        checks = [c for c in plan.checks if not any(c is r for r in plan.sort_checks)]
         first = concat(
             Sql(
                 f"SELECT {self.sql.projection} FROM model_metrics s {self.sql.join} models m "
                 "ON m.model_id = s.model_id"
             ),
-            self.sql.where(extra, plan.checks, ids="s.model_id"),
+            self.sql.where(extra, checks, ids="s.model_id"),
             Sql(f"ORDER BY s.value {way}, s.model_id {way}"),
         )
-        if plan.sort_range is not None:
+        if plan.sort_ranges:
             return first, None  # a condition on the sorted metric: every row has it
         missing = Sql(
             "NOT EXISTS (SELECT 1 FROM model_metrics s2 WHERE s2.model_id = m.model_id "
@@ -256,23 +267,39 @@ class Lister:
     def count(self, query: ModelQuery, cap: int = COUNT_CAP) -> Count:
         """The listing's size: exact when cheap, else a lower bound (``exact=False``).
 
-        Exact when a filter matching at most :data:`PROBE` models drives it.
-        Otherwise it reads at most :data:`COUNT_BUDGET` ids of the filter that
-        drives it (or of the status index): exact when those were all the
-        candidates, else at least what was found, and never more than ``cap``.
+        Exact when a filter matching at most :data:`PROBE` models drives it,
+        or when index ranges (the covering name index, the status, created_at
+        and task indexes) answer every check: then exact up to ``cap``,
+        reading at most ``cap + 1`` index entries, with no probe. Otherwise it
+        reads at most :meth:`budget` ids of the filter that drives it
+        (or of the status index): exact when those were all the candidates,
+        else at least what was found, and never more than ``cap``.
         """
-        plan = self.sql.plan(query, with_sort=False)
+        plan = self._plan(query, with_sort=False)
+        covered = plan.covered()
+        if covered is not None or plan.all_ranged():
+            # Every index entry read is a match: count them up to the cap, no probe.
+            checks = plan.checks_besides(covered)
+            found = self._scalar(self._counting(covered, checks, cap + 1, narrow=True))
+            return Count(cap, False) if found > cap else Count(found, True)
         driver, small = self._driver(plan)
         checks = plan.checks_besides(driver)
         if small:
-            return Count(self._scalar(self._counting(driver, checks, None)), True)
+            narrow = plan.covered() is not None
+            return Count(self._scalar(self._counting(driver, checks, None, narrow)), True)
         if driver is None:
             driver = self._status_driver(plan)
             checks = plan.checks_besides(driver)
         found = self._scalar(self._counting(driver, checks, cap + 1))
         if found > cap:
             return Count(cap, False)
-        return Count(found, self._size(driver, COUNT_BUDGET) <= COUNT_BUDGET)
+        budget = self.budget()
+        return Count(found, self._size(driver, budget) <= budget)
+
+    def budget(self) -> int:
+        """Candidates a capped count checks at most: :data:`COUNT_BUDGET` on SQLite,
+        a third of it on PostgreSQL, where each check's index probe costs more."""
+        return max(1, COUNT_BUDGET // 3) if self.pg else COUNT_BUDGET
 
     def _status_driver(self, plan: Plan) -> Driver:
         """Every model (of the status asked for), in index order, as a driver."""
@@ -281,14 +308,16 @@ class Lister:
             return Driver(Sql("SELECT model_id FROM models"), Sql(""), 9)
         return Driver(Sql("SELECT model_id FROM models WHERE status = ?", status.params), status, 9)
 
-    def _counting(self, driver: Driver | None, checks: list[Sql], cap: int | None) -> Sql:
-        if driver is not None and cap is not None:
+    def _counting(
+        self, driver: Driver | None, checks: list[Sql], cap: int | None, narrow: bool = False
+    ) -> Sql:
+        if driver is not None and driver.covered is None and cap is not None:
             driver = Driver(
-                Sql(f"{driver.ids.text} LIMIT {COUNT_BUDGET}", driver.ids.params),
+                Sql(f"{driver.ids.text} LIMIT {self.budget()}", driver.ids.params),
                 driver.check,
                 driver.rank,
             )
-        source = concat(self.sql.source(driver), self.sql.where(checks, ids=_ids(driver)))
+        source = self.sql.filtered(driver, checks, narrow=narrow)
         if cap is None:  # counted directly: a subquery costs SQLite a row copy per match
             return concat(Sql("SELECT count(*)"), source)
         inner = concat(Sql("SELECT 1"), source)
@@ -296,16 +325,12 @@ class Lister:
 
     def count_exact(self, query: ModelQuery) -> int:
         """The listing's exact size (may read every matching row: off the critical path)."""
-        plan = self.sql.plan(query, with_sort=False)
+        plan = self._plan(query, with_sort=False)
         driver, _ = self._driver(plan)
         return self._scalar(self._counting(driver, plan.checks_besides(driver), None))
 
     def _scalar(self, sql: Sql) -> int:
         return int(self.execute(sql).fetchone()[0] or 0)
-
-
-def _ids(driver: Driver | None) -> str:
-    return "m.model_id" if driver is None else "c.model_id"
 
 
 def _order_by(order: _Order) -> str:

@@ -25,7 +25,7 @@ from registry_tui.db import derived, orphans
 from registry_tui.errors import SchemaVersionError
 from registry_tui.metrics import numeric_items
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 log = logging.getLogger("registry_tui")
 
 _SQLITE_GUIDE_TABLES = [
@@ -262,6 +262,29 @@ def _step_6_derived_and_listing_indexes(db: peewee.Database) -> None:
         )
 
 
+NAME_LISTING_INDEX = "idx_models_name_status_created"
+
+
+def _step_7_name_listing_index(db: peewee.Database) -> None:
+    """Covering indexes for listings driven by names, and for metric checks.
+
+    The models of a set of names, of one status, newest first, are read from
+    index entries alone: no model row is fetched to filter or sort them. On
+    PostgreSQL a metric condition checked on one model reads its value from
+    ``(model_id, metric, value)`` without visiting the table (SQLite's
+    ``model_metrics`` is itself ordered that way, WITHOUT ROWID).
+    """
+    db.execute_sql(
+        f"CREATE INDEX IF NOT EXISTS {NAME_LISTING_INDEX} "
+        "ON models (name, status, created_at, model_id)"
+    )
+    if _is_pg(db):
+        db.execute_sql(
+            "CREATE INDEX IF NOT EXISTS idx_model_metrics_model_metric_value "
+            "ON model_metrics (model_id, metric, value)"
+        )
+
+
 STEPS: list[Callable[[peewee.Database], None]] = [
     _step_1_guide_tables,
     _step_2_registry_tables,
@@ -269,6 +292,7 @@ STEPS: list[Callable[[peewee.Database], None]] = [
     _step_4_policies,
     _step_5_orphans,
     _step_6_derived_and_listing_indexes,
+    _step_7_name_listing_index,
 ]
 assert len(STEPS) == SCHEMA_VERSION
 
