@@ -10,6 +10,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from registry_tui.cli.common import (
+    PIPE_WIDTH_LIMIT,
     CommandError,
     Output,
     UsageError,
@@ -22,8 +23,6 @@ from registry_tui.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from rich.table import Table
-
     from registry_tui.cli.common import Subparsers
     from registry_tui.records import ModelQuery, ModelRecord
 
@@ -144,24 +143,40 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
     elif args.format == "csv":
         out.write(render.records_csv(records))
     elif records:
-        out.emit(_list_table(records, total, args.verbose, exact))
+        _emit_list(out, records, total, args.verbose, exact)
     if not records:
         raise CommandError("No models match")
     return 0
 
 
-def _list_table(records: list[ModelRecord], total: int, verbose: bool, exact: bool = True) -> Table:
+def _emit_list(
+    out: Output, records: list[ModelRecord], total: int, verbose: bool, exact: bool
+) -> None:
+    """The list table: plain text when piped and rich can be spared, else through rich."""
+    from registry_tui.render.plain import frequent_metrics, models_table_text
+
+    caption = _list_caption(len(records), total, exact)
+    metrics = [] if verbose else frequent_metrics(records)
+    if out.takes_plain_text():
+        text = models_table_text(
+            records, metrics=metrics, verbose=verbose, caption=caption, max_width=PIPE_WIDTH_LIMIT
+        )
+        if text is not None:
+            out.stdout.write(text)
+            return
     from registry_tui import render
+
+    out.emit(render.models_table(records, metrics=metrics, verbose=verbose, caption=caption))
+
+
+def _list_caption(shown: int, total: int, exact: bool) -> str:
+    """``Showing 50 of 10,000+ models (--limit N to see more)``, or the count alone."""
     from registry_tui.render.counts import count_label
 
-    shown = len(records)
     if shown < total or not exact:
         size = count_label(total, at_least=not exact)
-        caption = f"Showing {shown:,} of {size} (--limit N to see more)"
-    else:
-        caption = count_label(total)
-    metrics = [] if verbose else render.frequent_metrics(records)
-    return render.models_table(records, metrics=metrics, verbose=verbose, caption=caption)
+        return f"Showing {shown:,} of {size} (--limit N to see more)"
+    return count_label(total)
 
 
 # --------------------------------------------------------------------------- get
@@ -185,8 +200,6 @@ def _check_get_args(args: argparse.Namespace) -> None:
 
 def run_get(args: argparse.Namespace, out: Output) -> int:
     """Show one model, found by id, by name and version, or by tag."""
-    from registry_tui import render
-
     _check_get_args(args)
     with open_registry(args, must_exist=True, reading=True) as registry:
         record = registry.find_record(
@@ -194,6 +207,8 @@ def run_get(args: argparse.Namespace, out: Output) -> int:
         )
     if record is None:
         raise CommandError(_lookup_description(args))
+    from registry_tui import render  # only once there is something to show
+
     if args.format == "json":
         out.write(render.to_json(render.record_dict(record)))
     elif args.format == "csv":

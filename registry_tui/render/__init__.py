@@ -25,75 +25,140 @@ The functions live in submodules by subject, all importable from here:
 nouns), ``models`` (the list table, the model panel), ``detail`` (one model in
 full), ``lineage`` (comparisons and lineage trees), ``events`` (history and
 config differences), ``serialise`` (JSON and CSV).
+
+Importing this package is cheap: each name is imported from its submodule on
+first use, so a command that only needs plain text (see
+:mod:`registry_tui.render.plain`) never imports rich.
 """
 
 from __future__ import annotations
 
-from registry_tui.records import EVENT_FIELDS
-from registry_tui.render.detail import (
-    copy_choices,
-    exact_metrics_table,
-    folded_exports_table,
-    full_detail_renderable,
-)
-from registry_tui.render.events import (
-    CHANGE_STYLES,
-    EVENT_STYLES,
-    config_diff_table,
-    event_details,
-    history_lines,
-    history_table,
-)
-from registry_tui.render.lineage import (
-    ComparisonRow,
-    best_by_model,
-    comparison_rows,
-    comparison_table,
-    delta_text,
-    lineage_label,
-    lineage_tree,
-    metric_delta,
-    step_deltas,
-)
-from registry_tui.render.models import (
-    exports_table,
-    frequent_metrics,
-    metadata_tree,
-    metrics_table,
-    model_detail_renderable,
-    model_fields_table,
-    models_table,
-)
-from registry_tui.render.numbers import exact_value
-from registry_tui.render.serialise import (
-    MODEL_FIELDS,
-    comparison_csv,
-    comparison_dicts,
-    config_changes_csv,
-    events_csv,
-    events_json,
-    record_dict,
-    records_csv,
-    records_json,
-    to_json,
-    to_json_compact,
-    write_csv,
-)
-from registry_tui.render.text import (
-    BEST_MARK,
-    STATUS_STYLES,
-    compact_json,
-    format_gb,
-    format_mb,
-    format_optional,
-    metric_cell,
-    metrics_inline,
-    model_label,
-    safe_text,
-    status_text,
-    tags_text,
-    visible,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from registry_tui.records import EVENT_FIELDS
+    from registry_tui.render.detail import (
+        copy_choices,
+        exact_metrics_table,
+        folded_exports_table,
+        full_detail_renderable,
+    )
+    from registry_tui.render.events import (
+        CHANGE_STYLES,
+        EVENT_STYLES,
+        config_diff_table,
+        event_details,
+        history_lines,
+        history_table,
+    )
+    from registry_tui.render.lineage import (
+        ComparisonRow,
+        best_by_model,
+        comparison_rows,
+        comparison_table,
+        delta_text,
+        lineage_label,
+        lineage_tree,
+        metric_delta,
+        step_deltas,
+    )
+    from registry_tui.render.models import (
+        exports_table,
+        frequent_metrics,
+        metadata_tree,
+        metrics_table,
+        model_detail_renderable,
+        model_fields_table,
+        models_table,
+    )
+    from registry_tui.render.numbers import exact_value
+    from registry_tui.render.serialise import (
+        MODEL_FIELDS,
+        comparison_csv,
+        comparison_dicts,
+        config_changes_csv,
+        events_csv,
+        events_json,
+        record_dict,
+        records_csv,
+        records_json,
+        to_json,
+        to_json_compact,
+        write_csv,
+    )
+    from registry_tui.render.text import (
+        BEST_MARK,
+        STATUS_STYLES,
+        compact_json,
+        format_gb,
+        format_mb,
+        format_optional,
+        metric_cell,
+        metrics_inline,
+        model_label,
+        safe_text,
+        status_text,
+        tags_text,
+        visible,
+    )
+
+_HOMES: dict[str, str] = {
+    "BEST_MARK": "registry_tui.render.text",
+    "CHANGE_STYLES": "registry_tui.render.events",
+    "ComparisonRow": "registry_tui.render.lineage",
+    "EVENT_FIELDS": "registry_tui.records",
+    "EVENT_STYLES": "registry_tui.render.events",
+    "MODEL_FIELDS": "registry_tui.render.serialise",
+    "STATUS_STYLES": "registry_tui.render.text",
+    "best_by_model": "registry_tui.render.lineage",
+    "compact_json": "registry_tui.render.text",
+    "comparison_csv": "registry_tui.render.serialise",
+    "comparison_dicts": "registry_tui.render.serialise",
+    "comparison_rows": "registry_tui.render.lineage",
+    "comparison_table": "registry_tui.render.lineage",
+    "config_changes_csv": "registry_tui.render.serialise",
+    "config_diff_table": "registry_tui.render.events",
+    "copy_choices": "registry_tui.render.detail",
+    "delta_text": "registry_tui.render.lineage",
+    "event_details": "registry_tui.render.events",
+    "events_csv": "registry_tui.render.serialise",
+    "events_json": "registry_tui.render.serialise",
+    "exact_metrics_table": "registry_tui.render.detail",
+    "exact_value": "registry_tui.render.numbers",
+    "exports_table": "registry_tui.render.models",
+    "folded_exports_table": "registry_tui.render.detail",
+    "format_gb": "registry_tui.render.text",
+    "format_mb": "registry_tui.render.text",
+    "format_optional": "registry_tui.render.text",
+    "frequent_metrics": "registry_tui.render.plain",
+    "full_detail_renderable": "registry_tui.render.detail",
+    "history_lines": "registry_tui.render.events",
+    "history_table": "registry_tui.render.events",
+    "lineage_label": "registry_tui.render.lineage",
+    "lineage_tree": "registry_tui.render.lineage",
+    "metadata_tree": "registry_tui.render.models",
+    "metric_cell": "registry_tui.render.text",
+    "metric_delta": "registry_tui.render.lineage",
+    "metrics_inline": "registry_tui.render.text",
+    "metrics_table": "registry_tui.render.models",
+    "model_detail_renderable": "registry_tui.render.models",
+    "model_fields_table": "registry_tui.render.models",
+    "model_label": "registry_tui.render.text",
+    "models_table": "registry_tui.render.models",
+    "record_dict": "registry_tui.render.serialise",
+    "records_csv": "registry_tui.render.serialise",
+    "records_json": "registry_tui.render.serialise",
+    "safe_text": "registry_tui.render.text",
+    "status_text": "registry_tui.render.text",
+    "step_deltas": "registry_tui.render.lineage",
+    "tags_text": "registry_tui.render.text",
+    "to_json": "registry_tui.render.serialise",
+    "to_json_compact": "registry_tui.render.serialise",
+    "visible": "registry_tui.escapes",
+    "write_csv": "registry_tui.render.serialise",
+}
+"""The submodule each public name comes from."""
 
 __all__ = [
     "BEST_MARK",
@@ -150,3 +215,12 @@ __all__ = [
     "visible",
     "write_csv",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'registry_tui.render' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
