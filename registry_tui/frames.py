@@ -40,12 +40,49 @@ _NULLABLE_INTS = ("parent_model_id", "training_run_id", "model_id", "previous_mo
 def _ints(values: list[int | None]) -> Any:
     """An ``int64`` column, or pandas' nullable ``Int64`` when a value is missing."""
     if any(v is None for v in values):
-        return pd.array(values, dtype="Int64")
+        mask = np.array([v is None for v in values], dtype=bool)
+        data = np.array([0 if v is None else v for v in values], dtype="int64")
+        return pd.arrays.IntegerArray(data, mask)
     return np.array(values, dtype="int64")
 
 
 def _floats(values: list[float | None]) -> Any:
     return np.array([np.nan if v is None else v for v in values], dtype="float64")
+
+
+_TEXT = pd.Series(["text"]).dtype
+"""The dtype pandas gives a column of strings (``str`` from pandas 3, ``object`` before)."""
+_TEXT_IS_OBJECT = _TEXT.kind == "O" and not isinstance(_TEXT, pd.StringDtype)
+
+
+def _texts(columns: dict[str, list[str | None]]) -> dict[str, Any]:
+    """Text columns as pandas would infer them (``object`` when every value is missing).
+
+    The ``str`` columns are made as one array and sliced (no copy): converting
+    each column on its own costs more than the whole rest of the frame.
+    """
+    out: dict[str, Any] = {}
+    typed = [name for name, values in columns.items() if any(v is not None for v in values)]
+    if _TEXT_IS_OBJECT or not typed:
+        typed = []
+    joined: Any = [v for name in typed for v in columns[name]]
+    combined: Any = pd.array(joined, dtype=_TEXT)  # type: ignore[call-overload]
+    start = 0
+    for name, values in columns.items():
+        if name in typed:
+            out[name] = combined[start : start + len(values)]
+            start += len(values)
+        else:
+            out[name] = _objects(values)
+    return out
+
+
+def _objects(values: Sequence[object]) -> Any:
+    """An ``object`` column holding each value as it is (lists stay lists)."""
+    column = np.empty(len(values), dtype=object)
+    for index, value in enumerate(values):
+        column[index] = value
+    return column
 
 
 def models_frame(records: Sequence[ModelRecord]) -> pd.DataFrame:
@@ -55,27 +92,37 @@ def models_frame(records: Sequence[ModelRecord]) -> pd.DataFrame:
     no per-column ``astype`` afterwards): this is most of ``list_models``' cost.
     """
     rs = records
-    data: dict[str, Any] = {
+    if not rs:
+        return _empty(_model_columns(rs), MODEL_COLUMNS)
+    return pd.DataFrame(_model_columns(rs), copy=False)
+
+
+def _model_columns(rs: Sequence[ModelRecord]) -> dict[str, Any]:
+    """Each column of :func:`models_frame` as one typed array."""
+    texts = _texts(
+        {
+            "name": [r.name for r in rs],
+            "version": [r.version for r in rs],
+            "task_type": [r.task_type for r in rs],
+            "status": [r.status for r in rs],
+            "created_at": [r.created_at for r in rs],
+            "checkpoint_path": [r.checkpoint_path for r in rs],
+            "config_hash": [r.config_hash for r in rs],
+        }
+    )
+    columns: dict[str, Any] = {
+        **texts,
         "model_id": np.array([r.model_id for r in rs], dtype="int64"),
-        "name": [r.name for r in rs],
-        "version": [r.version for r in rs],
-        "task_type": [r.task_type for r in rs],
-        "status": [r.status for r in rs],
-        "created_at": [r.created_at for r in rs],
-        "tags": [list(r.tags) for r in rs],
-        "metrics": [dict(r.metrics) for r in rs],
-        "checkpoint_path": [r.checkpoint_path for r in rs],
+        "tags": _objects([list(r.tags) for r in rs]),
+        "metrics": _objects([dict(r.metrics) for r in rs]),
         "parent_model_id": _ints([r.parent_model_id for r in rs]),
         "model_size_mb": _floats([r.model_size_mb for r in rs]),
         "memory_req_gb": _floats([r.memory_req_gb for r in rs]),
-        "config_hash": [r.config_hash for r in rs],
         "training_run_id": _ints([r.training_run_id for r in rs]),
-        "export_formats": [list(r.export_formats) for r in rs],
-        "metadata": [dict(r.metadata) for r in rs],
+        "export_formats": _objects([list(r.export_formats) for r in rs]),
+        "metadata": _objects([dict(r.metadata) for r in rs]),
     }
-    if not rs:
-        return _empty(data, MODEL_COLUMNS)
-    return pd.DataFrame(data, columns=MODEL_COLUMNS)
+    return {name: columns[name] for name in MODEL_COLUMNS}
 
 
 def _empty(data: dict[str, Any], columns: list[str]) -> pd.DataFrame:
@@ -109,13 +156,18 @@ def compare_frame(records: Sequence[ModelRecord], metrics: list[str] | None) -> 
     names = list(dict.fromkeys(names))
     labels = [f"metrics.{n}" if n in COMPARE_COLUMNS else n for n in names]
     rs = records
+    texts = _texts(
+        {
+            "name": [r.name for r in rs],
+            "version": [r.version for r in rs],
+            "task_type": [r.task_type for r in rs],
+            "created_at": [r.created_at for r in rs],
+            "status": [r.status for r in rs],
+        }
+    )
     data: dict[str, Any] = {
         "model_id": np.array([r.model_id for r in rs], dtype="int64"),
-        "name": [r.name for r in rs],
-        "version": [r.version for r in rs],
-        "task_type": [r.task_type for r in rs],
-        "created_at": [r.created_at for r in rs],
-        "status": [r.status for r in rs],
+        **texts,
         "model_size_mb": _floats([r.model_size_mb for r in rs]),
         "memory_req_gb": _floats([r.memory_req_gb for r in rs]),
     }
@@ -124,7 +176,9 @@ def compare_frame(records: Sequence[ModelRecord], metrics: list[str] | None) -> 
     columns = [*COMPARE_COLUMNS, *labels]
     if not rs:
         return _empty(data, columns)
-    return pd.DataFrame(data, columns=columns)
+    if len(data) != len(columns):  # two metrics given the same label
+        return pd.DataFrame(data, columns=columns)
+    return pd.DataFrame(data, copy=False)
 
 
 def _as_float(value: object) -> float:

@@ -72,6 +72,23 @@ CASES = {
     "some nulls": [_record(1), _record(2, parent_model_id=1, config_hash="h", metrics={})],
     "all nulls": [_record(1, memory_req_gb=None, tags=(), export_formats=())],
     "a metric named like a column": [_record(1, metrics={"status": 2.0, "val_loss": 0.1})],
+    "a NaN metric": [_record(1, metrics={"val_loss": float("nan")}), _record(2)],
+    "fifty, nulls scattered": [
+        _record(
+            i,
+            parent_model_id=None if i % 3 else i - 1,
+            training_run_id=None if i % 4 else i,
+            config_hash=None if i % 2 else f"h{i}",
+            model_size_mb=None if i % 5 else i / 2,
+            tags=("a", "b")[: i % 3],
+            metrics={"val_loss": i / 10} if i % 2 else {"accuracy": 0.5},
+        )
+        for i in range(1, 51)
+    ],
+    "every optional set": [
+        _record(i, parent_model_id=1, training_run_id=2, config_hash="h", model_size_mb=1.0)
+        for i in range(1, 4)
+    ],
 }
 
 
@@ -85,3 +102,19 @@ def test_models_frame_matches_rowwise_build(case: str) -> None:
 def test_compare_frame_matches_rowwise_build(case: str) -> None:
     """The comparison frame keeps int64 ids and float64 metrics, NaN where missing."""
     pd.testing.assert_frame_equal(compare_frame(CASES[case], None), _rowwise_compare(CASES[case]))
+
+
+def test_frame_dtypes_are_the_guides() -> None:
+    """Ids are int64 (Int64 when some are missing), sizes float64, lists and dicts objects,
+    and text columns what pandas makes of strings."""
+    text = pd.Series(["x"]).dtype
+    frame = models_frame(CASES["fifty, nulls scattered"])
+    dtypes = {name: str(dtype) for name, dtype in frame.dtypes.items()}
+    assert dtypes["model_id"] == "int64" and dtypes["parent_model_id"] == "Int64"
+    assert dtypes["model_size_mb"] == "float64" and dtypes["training_run_id"] == "Int64"
+    assert frame["name"].dtype == text and frame["config_hash"].dtype == text
+    assert {dtypes[c] for c in ("tags", "metrics", "export_formats", "metadata")} == {"object"}
+    assert frame["tags"].iloc[0] == ["a"] and isinstance(frame["metrics"].iloc[0], dict)
+    full = models_frame(CASES["every optional set"])
+    assert str(full["parent_model_id"].dtype) == "int64"
+    assert str(models_frame(CASES["all nulls"])["config_hash"].dtype) == "object"
