@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 ODD_METRICS = "metrics"
 _FMT = "%Y-%m-%d %H:%M:%S"
+_CANONICAL = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", re.ASCII)
+"""``created_at`` exactly as registry-tui writes it (``_FMT``)."""
 
 
 def short(value: Any) -> str:
@@ -68,6 +71,10 @@ def as_float(value: Any) -> tuple[float | None, str | None]:
 def _json(value: Any) -> tuple[Any, str | None]:
     if value is None or value == "":
         return None, None
+    if value == "{}":  # what most rows hold: no parser needed
+        return {}, None
+    if value == "[]":
+        return [], None
     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
     if not isinstance(text, str):
         return None, f"not JSON text: {short(value)}"
@@ -136,6 +143,12 @@ def as_timestamp(value: Any) -> tuple[str, str | None]:
     """
     if value is None:
         return "", "NULL"
+    if isinstance(value, str) and _CANONICAL.fullmatch(value) and value[0] != "0":
+        try:  # already what this returns (a real date and time, as written here)
+            datetime.fromisoformat(value)
+            return value, None
+        except ValueError:
+            pass
     if isinstance(value, datetime):
         return _utc(value).strftime(_FMT), None
     if isinstance(value, int | float) and not isinstance(value, bool):
