@@ -6,7 +6,7 @@ DataFrame import this module.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -91,36 +91,45 @@ def models_frame(records: Sequence[ModelRecord]) -> pd.DataFrame:
     Built column by column with each column's dtype given once (no row dicts,
     no per-column ``astype`` afterwards): this is most of ``list_models``' cost.
     """
-    rs = records
-    if not rs:
-        return _empty(_model_columns(rs), MODEL_COLUMNS)
-    return pd.DataFrame(_model_columns(rs), copy=False)
+    return _frame(lambda field: [getattr(r, field) for r in records], len(records))
 
 
-def _model_columns(rs: Sequence[ModelRecord]) -> dict[str, Any]:
+def fields_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """:func:`models_frame` of the records these fields make (``ModelRecord`` keywords
+    plus ``model_id``), without making the records."""
+    return _frame(lambda field: [row[field] for row in rows], len(rows))
+
+
+def _frame(values: Callable[[str], list[Any]], size: int) -> pd.DataFrame:
+    """The models frame from ``values(field)``, each field's values in row order."""
+    columns = _model_columns(values)
+    if not size:
+        return _empty(columns, MODEL_COLUMNS)
+    return pd.DataFrame(columns, copy=False)
+
+
+def _model_columns(values: Callable[[str], list[Any]]) -> dict[str, Any]:
     """Each column of :func:`models_frame` as one typed array."""
     texts = _texts(
         {
-            "name": [r.name for r in rs],
-            "version": [r.version for r in rs],
-            "task_type": [r.task_type for r in rs],
-            "status": [r.status for r in rs],
-            "created_at": [r.created_at for r in rs],
-            "checkpoint_path": [r.checkpoint_path for r in rs],
-            "config_hash": [r.config_hash for r in rs],
+            name: values(name)
+            for name in (
+                "name", "version", "task_type", "status", "created_at", "checkpoint_path",
+                "config_hash",
+            )
         }
-    )
+    )  # fmt: skip
     columns: dict[str, Any] = {
         **texts,
-        "model_id": np.array([r.model_id for r in rs], dtype="int64"),
-        "tags": _objects([list(r.tags) for r in rs]),
-        "metrics": _objects([dict(r.metrics) for r in rs]),
-        "parent_model_id": _ints([r.parent_model_id for r in rs]),
-        "model_size_mb": _floats([r.model_size_mb for r in rs]),
-        "memory_req_gb": _floats([r.memory_req_gb for r in rs]),
-        "training_run_id": _ints([r.training_run_id for r in rs]),
-        "export_formats": _objects([list(r.export_formats) for r in rs]),
-        "metadata": _objects([dict(r.metadata) for r in rs]),
+        "model_id": np.array(values("model_id"), dtype="int64"),
+        "tags": _objects([list(tags) for tags in values("tags")]),
+        "metrics": _objects([dict(metrics) for metrics in values("metrics")]),
+        "parent_model_id": _ints(values("parent_model_id")),
+        "model_size_mb": _floats(values("model_size_mb")),
+        "memory_req_gb": _floats(values("memory_req_gb")),
+        "training_run_id": _ints(values("training_run_id")),
+        "export_formats": _objects([list(formats) for formats in values("export_formats")]),
+        "metadata": _objects([dict(metadata) for metadata in values("metadata")]),
     }
     return {name: columns[name] for name in MODEL_COLUMNS}
 

@@ -336,6 +336,13 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         return self._store.select_records(self._checked(query), offset, limit)
 
     @_guard
+    def _query_fields(self, query: ModelQuery, limit: int | None) -> list[dict[str, Any]]:
+        """:meth:`query_models` as the records' fields: what a DataFrame is built from."""
+        if limit is not None:
+            limit = validate.count(limit, "limit")
+        return self._store.select_fields(self._checked(query), 0, limit)
+
+    @_guard
     def count_models(self, query: ModelQuery) -> int:
         """How many models match ``query``."""
         return self._store.count(self._checked(query))
@@ -410,7 +417,7 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
                 this metric, at least ``min_metric_value`` when that is given.
             min_metric_value: see ``metric_name``.
         """
-        from registry_tui.frames import models_frame
+        from registry_tui.frames import fields_frame
 
         conditions = [where] if isinstance(where, str) else list(where or ())
         conditions.extend(_metric_floor(metric_name, min_metric_value))
@@ -422,7 +429,7 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
             where=tuple(conditions),
             order_by=order_by,
         )
-        return models_frame(self.query_models(query, 0, limit))
+        return fields_frame(self._query_fields(query, limit))
 
     # -- tags ------------------------------------------------------------------------------
     @_guard

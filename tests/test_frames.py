@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
+from registry_tui import ModelRegistry
 from registry_tui.frames import COMPARE_COLUMNS, MODEL_COLUMNS, compare_frame, models_frame
 from registry_tui.metrics import metric_union
-from registry_tui.records import ModelRecord
+from registry_tui.records import ModelQuery, ModelRecord
+from tests.legacy import guide_file, insert_model, insert_tag
 
 
 def _rowwise_models(records: Sequence[ModelRecord]) -> pd.DataFrame:
@@ -118,3 +122,43 @@ def test_frame_dtypes_are_the_guides() -> None:
     full = models_frame(CASES["every optional set"])
     assert str(full["parent_model_id"].dtype) == "int64"
     assert str(models_frame(CASES["all nulls"])["config_hash"].dtype) == "object"
+
+
+def _legacy_registry(path: Path) -> Path:
+    """A guide-made file with ordinary and odd rows, as the original module writes them."""
+    conn = guide_file(path)
+    insert_model(
+        conn, "plain", "1.0.0", metrics={"val_loss": 0.4}, created_at="2026-01-02 03:04:05"
+    )
+    insert_model(
+        conn, "odd", "2.0.0", model_size_mb="12.5", memory_req_gb=float("inf"),
+        created_at="2026-01-02T03:04:05+02:00", metrics={"val_loss": 0.3, "note": "text"},
+        export_formats=["onnx", 3], training_run_id="7", config_hash="h",
+    )  # fmt: skip
+    insert_model(conn, "blob", "3.0.0", metadata={"k": [1, 2]}, parent_model_id=1, status="active")
+    insert_tag(conn, 1, "production")
+    insert_tag(conn, 2, "b")
+    insert_tag(conn, 2, "a")
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"status": None}, {"tag": "a"}, {"where": "val_loss < 0.35"}, {"order_by": "-val_loss"}],
+)
+def test_list_models_is_the_frame_of_the_same_records(
+    tmp_path: Path, filters: dict[str, Any]
+) -> None:
+    """list_models (built from the rows' fields) equals models_frame of query_models'
+    records for the same listing, odd legacy values included."""
+    with ModelRegistry(_legacy_registry(tmp_path / "guide.db")) as registry:
+        frame = registry.list_models(**filters)
+        query = ModelQuery(
+            status=filters.get("status", "active"), tag=filters.get("tag"),
+            where=tuple(filter(None, [filters.get("where")])), order_by=filters.get("order_by"),
+        )  # fmt: skip
+        records = registry.query_models(query, 0, 100)
+    assert len(records) == len(frame)
+    pd.testing.assert_frame_equal(frame, models_frame(records))
