@@ -6,6 +6,7 @@ DataFrame import this module.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -105,6 +106,35 @@ def _frame(values: Callable[[str], list[Any]], size: int) -> pd.DataFrame:
     columns = _model_columns(values)
     if not size:
         return _empty(columns, MODEL_COLUMNS)
+    return _assemble(columns, size)
+
+
+_FROM_ARRAYS = getattr(pd.DataFrame, "_from_arrays", None)
+
+
+@functools.lru_cache(maxsize=64)
+def _labels(names: tuple[str, ...]) -> pd.Index:
+    """The column labels as pandas makes them from a dict's keys (an Index is immutable)."""
+    return pd.Index(list(names))
+
+
+def _assemble(columns: dict[str, Any], size: int) -> pd.DataFrame:
+    """A frame of ready-typed columns (unique labels), without pandas re-checking each one.
+
+    ``DataFrame._from_arrays`` is how pandas builds a frame from column arrays it
+    trusts; the public constructor (the fallback, for a pandas without it) would
+    re-infer every column only to keep its dtype.
+    """
+    if _FROM_ARRAYS is not None:
+        try:
+            frame = _FROM_ARRAYS(
+                list(columns.values()), columns=_labels(tuple(columns)),
+                index=pd.RangeIndex(size), verify_integrity=False,
+            )  # fmt: skip
+            if isinstance(frame, pd.DataFrame):
+                return frame
+        except TypeError:
+            pass
     return pd.DataFrame(columns, copy=False)
 
 
@@ -187,7 +217,7 @@ def compare_frame(records: Sequence[ModelRecord], metrics: list[str] | None) -> 
         return _empty(data, columns)
     if len(data) != len(columns):  # two metrics given the same label
         return pd.DataFrame(data, columns=columns)
-    return pd.DataFrame(data, copy=False)
+    return _assemble(data, len(rs))
 
 
 def _as_float(value: object) -> float:

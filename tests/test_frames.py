@@ -162,3 +162,17 @@ def test_list_models_is_the_frame_of_the_same_records(
         records = registry.query_models(query, 0, 100)
     assert len(records) == len(frame)
     pd.testing.assert_frame_equal(frame, models_frame(records))
+
+
+def test_frames_share_nothing_a_caller_can_change() -> None:
+    """Editing one frame (a cell, the labels, a new column) leaves the next frame as it was."""
+    records = CASES["fifty, nulls scattered"]
+    first = models_frame(records)
+    first.loc[0, "name"] = "changed"
+    first.loc[0, "model_size_mb"] = 99.0
+    first["extra"] = 1
+    first.columns = [c.upper() for c in first.columns]
+    second = models_frame(records)
+    assert list(second.columns) == MODEL_COLUMNS
+    assert second.loc[0, "name"] == records[0].name
+    pd.testing.assert_frame_equal(second, _rowwise_models(records))
