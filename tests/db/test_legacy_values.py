@@ -51,3 +51,27 @@ def test_empty_json_columns_are_fresh_objects() -> None:
     assert as_metrics("{}") == ({}, None)
     assert as_dict("[]") == ({}, "not a dict: []")
     assert as_metrics("[]") == ({}, "not a dict: []")
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        ('{"a": 1, "b": 2.5}', ({"a": 1, "b": 2.5}, None)),
+        ('{"a": 1e308, "b": 1e308}', ({"a": 1e308, "b": 1e308}, None)),  # the sum overflows
+        ('{"a": NaN, "b": 1}', ({"b": 1}, "not numbers: a=nan")),
+        ('{"a": Infinity, "b": -Infinity}', ({}, "not numbers: a=inf, b=-inf")),
+        ('{"a": true, "b": 0.5}', ({"b": 0.5}, "not numbers: a=True")),
+        ('{"a": null}', ({}, "not numbers: a=None")),
+        ('{"a": "x", "b": 1}', ({"b": 1}, "not numbers: a='x'")),
+        (
+            '{"a": 1' + "0" * 400 + ', "b": 1.5}',
+            ({"b": 1.5}, "not numbers: a=" + "1" + "0" * 56 + "..."),
+        ),
+    ],
+)
+def test_metrics_of_plain_numbers_pass_and_others_are_sorted_out(
+    stored: str, expected: tuple[dict[str, float], str | None]
+) -> None:
+    """A metrics object of finite numbers is kept whole; NaN, infinities, booleans, nulls,
+    text and numbers too large for a float are set aside and described, as before."""
+    assert as_metrics(stored) == expected
