@@ -55,7 +55,8 @@ def measure(path: Path, models: int, runs: int) -> list[Figure]:
     figures.append(Figure("open the registry (median)", sorted(opens)[len(opens) // 2], 50, "ms"))
     registry = ModelRegistry(path, actor="bench@host")
     rng = random.Random(99)
-    ids = [rng.randrange(51, models) for _ in range(runs + 50)]
+    candidates = (rng.randrange(51, models) for _ in range(10 * (runs + 50)))
+    ids = [i for i in candidates if _active(registry, i)][: runs + 50]  # promotable ones
     names = [registry.find_record(model_id=i) for i in ids[:200]]
     pairs = [(r.name, r.version) for r in names if r is not None]
     chain_end = 50
@@ -105,6 +106,11 @@ def measure(path: Path, models: int, runs: int) -> list[Figure]:
     figures.append(frame_overhead(registry, runs))
     registry.close()
     return figures
+
+
+def _active(registry: ModelRegistry, model_id: int) -> bool:
+    record = registry.find_record(model_id=model_id)
+    return record is not None and record.status == "active"
 
 
 def frame_overhead(registry: ModelRegistry, runs: int) -> Figure:

@@ -151,3 +151,39 @@ def test_plain_text_only_where_rich_would_print_plain(monkeypatch: pytest.Monkey
     monkeypatch.delenv("TTY_COMPATIBLE")
     monkeypatch.setenv("FORCE_COLOR", "1")
     assert not Output(stdout=io.StringIO()).takes_plain_text()
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A registry with more matching models than a capped count reads (1,200)."""
+    path = tmp_path_factory.mktemp("many") / "models.db"
+    with ModelRegistry(path, actor="test@host") as registry, registry.transaction():
+        for i in range(1_200):
+            registry.register_model(
+                f"net-{i}", "1.0.0", "/c.pt", "classification",
+                metrics={"val_loss": i / 1_200}, verify_checkpoint=False,
+            )  # fmt: skip
+    return path
+
+
+def _list(path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    from registry_tui.cli import main
+
+    assert main(["--db", str(path), "list", *args]) == 0
+    return capsys.readouterr().out.splitlines()[-1]
+
+
+def test_list_caption_caps_a_large_count(many: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Under a page of a large listing the count is a lower bound, said as such."""
+    assert (
+        _list(many, capsys, "--limit", "5") == "Showing 5 of 1,000+ models (--limit N to see more)"
+    )
+
+
+def test_exact_count_counts_every_match(many: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--exact-count puts the exact total under the table instead of the capped one."""
+    caption = _list(many, capsys, "--limit", "5", "--exact-count")
+    assert caption == "Showing 5 of 1,200 models (--limit N to see more)"
+    caption = _list(many, capsys, "--limit", "5", "--where", "val_loss<0.5", "--exact-count")
+    assert caption == "Showing 5 of 600 models (--limit N to see more)"
+    assert _list(many, capsys, "--limit", "0") == "1,200 models"

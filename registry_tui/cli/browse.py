@@ -70,6 +70,12 @@ def _add_list(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) ->
         "--limit", type=non_negative_int, default=DEFAULT_LIMIT, help="at most N (0: all)"
     )
     p.add_argument("--verbose", "-v", action="store_true", help="more columns")
+    p.add_argument(
+        "--exact-count",
+        action="store_true",
+        help="count every match under the table (slower on a large registry: by default "
+        "a large count is shown as at least, e.g. '1,000+')",
+    )
     add_format_option(p)
     p.set_defaults(handler=run_list)
 
@@ -135,6 +141,8 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
             records = list(page.records) if page else registry.query_models(query, 0, None)
             total = page.total if page else len(records)
             exact = page.exact if page else True
+            if not exact and args.exact_count:
+                total, exact = registry.count_models(query), True
         else:
             records = registry.query_models(query, 0, limit)
             total, exact = len(records), True
