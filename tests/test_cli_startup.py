@@ -73,10 +73,15 @@ def test_read_commands_on_sqlite_never_import_the_postgres_driver(
 
 @pytest.mark.parametrize(
     "args",
-    [["list", "--limit", "50"], ["list", "--where", "val_loss<0.4"], ["get", "--model-id", "999"]],
+    [
+        ["list", "--limit", "50"],
+        ["list", "--where", "val_loss<0.4"],
+        ["get", "--model-id", "1"],
+        ["get", "--model-id", "999"],
+    ],
 )
-def test_piped_list_and_failed_get_never_import_rich(db: Path, args: list[str]) -> None:
-    """A piped plain listing is written without rich; a lookup that fails never loads it."""
+def test_piped_list_and_get_never_import_rich(db: Path, args: list[str]) -> None:
+    """A piped plain listing or model is written without rich; a failed lookup never loads it."""
     code, modules = _modules(db, *args)
     assert code in (0, 1, None)
     assert "rich" not in modules

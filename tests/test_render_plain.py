@@ -9,9 +9,9 @@ import string
 import pytest
 
 from registry_tui.cli.common import PIPE_WIDTH_LIMIT, Output
-from registry_tui.records import ModelRecord
+from registry_tui.records import ExportRecord, ModelRecord
 from registry_tui.render import models_table
-from registry_tui.render.plain import frequent_metrics, models_table_text
+from registry_tui.render.plain import detail_text, frequent_metrics, models_table_text
 
 
 def _record(i: int, **changes: object) -> ModelRecord:
@@ -115,3 +115,39 @@ def test_plain_table_declines_wide_tables_and_captions() -> None:
     narrow = [_record(1, name="a", version="1", task_type="t", tags=(), created_at="2026")]
     assert models_table_text(narrow, caption="x" * 200, max_width=2000) is None
     assert models_table_text(narrow, caption="1 model", max_width=2000) is not None
+
+
+def _rich_detail(record: ModelRecord) -> str:
+    from registry_tui.render import model_detail_renderable
+
+    out = io.StringIO()
+    Output(stdout=out).emit(model_detail_renderable(record))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_plain_detail_matches_rich_piped_output(seed: int) -> None:
+    """The one-model panel written as plain text is exactly rich's piped panel."""
+    rng = random.Random(seed)
+    record = _random_records(seed)[0]
+    if rng.random() < 0.3:
+        record = _record(record.model_id, metrics={}, name=record.name * rng.randint(1, 4))
+    if rng.random() < 0.2:
+        record = _record(1, name="n" * rng.randint(30, 90), version="1", metrics={"a": 1.0})
+    text = detail_text(record, max_width=PIPE_WIDTH_LIMIT)
+    assert text is not None
+    assert text == _rich_detail(record)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"metadata": {"k": 1}},
+        {"export_formats": ("onnx",), "exports": (ExportRecord(1, 1, "onnx", "/x", "2026", {}),)},
+        {"odd": {"model_size_mb": "stored as text"}},
+        {"name": "模型"},
+    ],
+)
+def test_plain_detail_leaves_the_rest_to_rich(changes: dict[str, object]) -> None:
+    """Exports, metadata, odd values and non-ASCII text are drawn by rich (None here)."""
+    assert detail_text(_record(1, **changes), max_width=PIPE_WIDTH_LIMIT) is None

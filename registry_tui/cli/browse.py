@@ -215,6 +215,13 @@ def run_get(args: argparse.Namespace, out: Output) -> int:
         )
     if record is None:
         raise CommandError(_lookup_description(args))
+    if args.format == "table" and out.takes_plain_text():
+        from registry_tui.render.plain import detail_text
+
+        text = detail_text(record, max_width=PIPE_WIDTH_LIMIT)
+        if text is not None:
+            out.stdout.write(text)
+            return 0
     from registry_tui import render  # only once there is something to show
 
     if args.format == "json":

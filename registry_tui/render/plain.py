@@ -12,10 +12,10 @@ wider than the table (rich would wrap it). The caller then uses rich.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from registry_tui.escapes import visible
-from registry_tui.metrics import format_value
+from registry_tui.metrics import format_value, lower_is_better
 from registry_tui.records import ModelRecord
 
 RULE = "\u2500"
@@ -83,6 +83,66 @@ def _cells(record: ModelRecord, metrics: Sequence[str], verbose: bool) -> list[s
 
 def _optional(value: object) -> str:
     return "-" if value is None else visible(value)
+
+
+def detail_text(record: ModelRecord, *, max_width: int) -> str | None:
+    """The one-model panel (:func:`registry_tui.render.model_detail_renderable`) as
+    text, for a model with no exports, metadata or odd values; else ``None``."""
+    if record.exports or record.metadata or record.odd:
+        return None
+    grid = _field_lines(record)
+    blocks = [grid]
+    if record.metrics:
+        metrics = _metrics_lines(record.metrics)
+        if metrics is None:
+            return None
+        blocks.append(metrics)
+    label = f"{visible(record.name)} {visible(record.version)} #{record.model_id}"
+    if not all(_plain(line) for line in grid) or not _plain(label):  # metrics: checked
+        return None
+    inner = max(len(line) for block in blocks for line in block)
+    width = max(inner + 2, len(label) + 4)  # inside the borders, padding included
+    if width + 2 > max_width:
+        return None
+    top = "╭─" + f" {label} ".ljust(width - 2, RULE) + "─╮"
+    body = [f"│ {line.ljust(width - 2)} │" for block in blocks for line in block]
+    return "".join(line + "\n" for line in [top, *body, "╰" + RULE * width + "╯"])
+
+
+def _field_lines(record: ModelRecord) -> list[str]:
+    """The field grid of the panel: each name, two spaces, the value."""
+    fields = [
+        ("model_id", str(record.model_id)),
+        ("name", visible(record.name)),
+        ("version", visible(record.version)),
+        ("task_type", visible(record.task_type)),
+        ("status", visible(record.status)),
+        ("tags", ", ".join(visible(tag) for tag in record.tags) or "-"),
+        ("created_at", visible(record.created_at)),
+        ("checkpoint_path", visible(record.checkpoint_path)),
+        ("config_hash", _optional(record.config_hash)),
+        ("parent_model_id", _optional(record.parent_model_id)),
+        ("training_run_id", _optional(record.training_run_id)),
+        ("model_size_mb", _size(record.model_size_mb, "MB")),
+        ("memory_req_gb", _size(record.memory_req_gb, "GB")),
+        ("export_formats", visible(", ".join(record.export_formats) or "-")),
+    ]
+    key_width = max(len(key) for key, _ in fields)
+    return [f"{key.ljust(key_width)}  {value}" for key, value in fields]
+
+
+def _size(value: float | None, unit: str) -> str:
+    return "-" if value is None else f"{format_value(value)} {unit}"
+
+
+def _metrics_lines(metrics: Mapping[str, float]) -> list[str] | None:
+    """The panel's metrics table, its title line first."""
+    rows = [
+        [visible(name), format_value(value), "lower" if lower_is_better(name) else "higher"]
+        for name, value in metrics.items()
+    ]
+    text = table_text(("Metric", "Value", "Better"), (False, True, False), rows, None, 10**9)
+    return None if text is None else ["Metrics", *text.splitlines()]
 
 
 def table_text(
