@@ -13,6 +13,7 @@ core API in batched transactions. Exit status 1 when any target is missed.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import random
 import shutil
@@ -67,15 +68,18 @@ def compile_package() -> None:
     compileall.compile_dir(Path(registry_tui.__file__).parent, quiet=1)
 
 
-def time_process(argv: list[str], runs: int) -> list[float]:
-    """Run ``argv`` ``runs`` times (after a warm-up); each run's wall time in seconds."""
+def time_process(argv: list[str], runs: int, status: int = 0) -> list[float]:
+    """Run ``argv`` ``runs`` times (after a warm-up); each run's wall time in seconds.
+
+    Each run must exit with ``status`` (1 for a lookup that finds nothing).
+    """
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "REGISTRY_TUI_DB")}
     samples = []
     for index in range(WARMUP + runs):
         start = time.perf_counter()
         result = subprocess.run(argv, capture_output=True, env=env, check=False)
         elapsed = time.perf_counter() - start
-        if result.returncode != 0:
+        if result.returncode != status:
             error = result.stderr.decode(errors="replace").strip()
             raise SystemExit(f"{' '.join(argv)} failed ({result.returncode}): {error}")
         if index >= WARMUP:
@@ -105,6 +109,11 @@ def measure(path: Path, models: int, runs: int) -> tuple[list[Figure], float]:
         Figure("registry-tui get --model-id N (median, whole process)",
                statistics.median(get_times), TARGET_S, "s")
     )  # fmt: skip
+    missing = time_process([*cli, "get", "--model-id", str(models + 1000)], runs, status=1)
+    figures.append(
+        Figure("registry-tui get --model-id <missing> (median, whole process, exit 1)",
+               statistics.median(missing), TARGET_S, "s")
+    )  # fmt: skip
     help_times = time_process([*command(), "--help"], runs)
     return figures, statistics.median(help_times)
 
@@ -123,7 +132,10 @@ def main() -> int:
         f"registry-tui CLI on SQLite, {args.models:,} models, {args.runs} processes each",
         figures,
     )
-    print(f"{'registry-tui --help (median, for information)':<66} {help_time:>10.3f} s")
+    print(f"{'registry-tui --help (median, for information)':<76} {help_time:>10.3f} s")
+    driver = importlib.util.find_spec("psycopg2") is not None
+    print(f"PostgreSQL driver (psycopg2) installed: {'yes' if driver else 'no'}; load average "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()))  # fmt: skip
     return status
 
 

@@ -6,7 +6,8 @@ DataFrame import this module.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -40,12 +41,49 @@ _NULLABLE_INTS = ("parent_model_id", "training_run_id", "model_id", "previous_mo
 def _ints(values: list[int | None]) -> Any:
     """An ``int64`` column, or pandas' nullable ``Int64`` when a value is missing."""
     if any(v is None for v in values):
-        return pd.array(values, dtype="Int64")
+        mask = np.array([v is None for v in values], dtype=bool)
+        data = np.array([0 if v is None else v for v in values], dtype="int64")
+        return pd.arrays.IntegerArray(data, mask)
     return np.array(values, dtype="int64")
 
 
 def _floats(values: list[float | None]) -> Any:
     return np.array([np.nan if v is None else v for v in values], dtype="float64")
+
+
+_TEXT = pd.Series(["text"]).dtype
+"""The dtype pandas gives a column of strings (``str`` from pandas 3, ``object`` before)."""
+_TEXT_IS_OBJECT = _TEXT.kind == "O" and not isinstance(_TEXT, pd.StringDtype)
+
+
+def _texts(columns: dict[str, list[str | None]]) -> dict[str, Any]:
+    """Text columns as pandas would infer them (``object`` when every value is missing).
+
+    The ``str`` columns are made as one array and sliced (no copy): converting
+    each column on its own costs more than the whole rest of the frame.
+    """
+    out: dict[str, Any] = {}
+    typed = [name for name, values in columns.items() if any(v is not None for v in values)]
+    if _TEXT_IS_OBJECT or not typed:
+        typed = []
+    joined: Any = [v for name in typed for v in columns[name]]
+    combined: Any = pd.array(joined, dtype=_TEXT)  # type: ignore[call-overload]
+    start = 0
+    for name, values in columns.items():
+        if name in typed:
+            out[name] = combined[start : start + len(values)]
+            start += len(values)
+        else:
+            out[name] = _objects(values)
+    return out
+
+
+def _objects(values: Sequence[object]) -> Any:
+    """An ``object`` column holding each value as it is (lists stay lists)."""
+    column = np.empty(len(values), dtype=object)
+    for index, value in enumerate(values):
+        column[index] = value
+    return column
 
 
 def models_frame(records: Sequence[ModelRecord]) -> pd.DataFrame:
@@ -54,28 +92,76 @@ def models_frame(records: Sequence[ModelRecord]) -> pd.DataFrame:
     Built column by column with each column's dtype given once (no row dicts,
     no per-column ``astype`` afterwards): this is most of ``list_models``' cost.
     """
-    rs = records
-    data: dict[str, Any] = {
-        "model_id": np.array([r.model_id for r in rs], dtype="int64"),
-        "name": [r.name for r in rs],
-        "version": [r.version for r in rs],
-        "task_type": [r.task_type for r in rs],
-        "status": [r.status for r in rs],
-        "created_at": [r.created_at for r in rs],
-        "tags": [list(r.tags) for r in rs],
-        "metrics": [dict(r.metrics) for r in rs],
-        "checkpoint_path": [r.checkpoint_path for r in rs],
-        "parent_model_id": _ints([r.parent_model_id for r in rs]),
-        "model_size_mb": _floats([r.model_size_mb for r in rs]),
-        "memory_req_gb": _floats([r.memory_req_gb for r in rs]),
-        "config_hash": [r.config_hash for r in rs],
-        "training_run_id": _ints([r.training_run_id for r in rs]),
-        "export_formats": [list(r.export_formats) for r in rs],
-        "metadata": [dict(r.metadata) for r in rs],
+    return _frame(lambda field: [getattr(r, field) for r in records], len(records))
+
+
+def fields_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """:func:`models_frame` of the records these fields make (``ModelRecord`` keywords
+    plus ``model_id``), without making the records."""
+    return _frame(lambda field: [row[field] for row in rows], len(rows))
+
+
+def _frame(values: Callable[[str], list[Any]], size: int) -> pd.DataFrame:
+    """The models frame from ``values(field)``, each field's values in row order."""
+    columns = _model_columns(values)
+    if not size:
+        return _empty(columns, MODEL_COLUMNS)
+    return _assemble(columns, size)
+
+
+_FROM_ARRAYS = getattr(pd.DataFrame, "_from_arrays", None)
+
+
+@functools.lru_cache(maxsize=64)
+def _labels(names: tuple[str, ...]) -> pd.Index:
+    """The column labels as pandas makes them from a dict's keys (an Index is immutable)."""
+    return pd.Index(list(names))
+
+
+def _assemble(columns: dict[str, Any], size: int) -> pd.DataFrame:
+    """A frame of ready-typed columns (unique labels), without pandas re-checking each one.
+
+    ``DataFrame._from_arrays`` is how pandas builds a frame from column arrays it
+    trusts; the public constructor (the fallback, for a pandas without it) would
+    re-infer every column only to keep its dtype.
+    """
+    if _FROM_ARRAYS is not None:
+        try:
+            frame = _FROM_ARRAYS(
+                list(columns.values()), columns=_labels(tuple(columns)),
+                index=pd.RangeIndex(size), verify_integrity=False,
+            )  # fmt: skip
+            if isinstance(frame, pd.DataFrame):
+                return frame
+        except TypeError:
+            pass
+    return pd.DataFrame(columns, copy=False)
+
+
+def _model_columns(values: Callable[[str], list[Any]]) -> dict[str, Any]:
+    """Each column of :func:`models_frame` as one typed array."""
+    texts = _texts(
+        {
+            name: values(name)
+            for name in (
+                "name", "version", "task_type", "status", "created_at", "checkpoint_path",
+                "config_hash",
+            )
+        }
+    )  # fmt: skip
+    columns: dict[str, Any] = {
+        **texts,
+        "model_id": np.array(values("model_id"), dtype="int64"),
+        "tags": _objects([list(tags) for tags in values("tags")]),
+        "metrics": _objects([dict(metrics) for metrics in values("metrics")]),
+        "parent_model_id": _ints(values("parent_model_id")),
+        "model_size_mb": _floats(values("model_size_mb")),
+        "memory_req_gb": _floats(values("memory_req_gb")),
+        "training_run_id": _ints(values("training_run_id")),
+        "export_formats": _objects([list(formats) for formats in values("export_formats")]),
+        "metadata": _objects([dict(metadata) for metadata in values("metadata")]),
     }
-    if not rs:
-        return _empty(data, MODEL_COLUMNS)
-    return pd.DataFrame(data, columns=MODEL_COLUMNS)
+    return {name: columns[name] for name in MODEL_COLUMNS}
 
 
 def _empty(data: dict[str, Any], columns: list[str]) -> pd.DataFrame:
@@ -109,13 +195,18 @@ def compare_frame(records: Sequence[ModelRecord], metrics: list[str] | None) -> 
     names = list(dict.fromkeys(names))
     labels = [f"metrics.{n}" if n in COMPARE_COLUMNS else n for n in names]
     rs = records
+    texts = _texts(
+        {
+            "name": [r.name for r in rs],
+            "version": [r.version for r in rs],
+            "task_type": [r.task_type for r in rs],
+            "created_at": [r.created_at for r in rs],
+            "status": [r.status for r in rs],
+        }
+    )
     data: dict[str, Any] = {
         "model_id": np.array([r.model_id for r in rs], dtype="int64"),
-        "name": [r.name for r in rs],
-        "version": [r.version for r in rs],
-        "task_type": [r.task_type for r in rs],
-        "created_at": [r.created_at for r in rs],
-        "status": [r.status for r in rs],
+        **texts,
         "model_size_mb": _floats([r.model_size_mb for r in rs]),
         "memory_req_gb": _floats([r.memory_req_gb for r in rs]),
     }
@@ -124,7 +215,9 @@ def compare_frame(records: Sequence[ModelRecord], metrics: list[str] | None) -> 
     columns = [*COMPARE_COLUMNS, *labels]
     if not rs:
         return _empty(data, columns)
-    return pd.DataFrame(data, columns=columns)
+    if len(data) != len(columns):  # two metrics given the same label
+        return pd.DataFrame(data, columns=columns)
+    return _assemble(data, len(rs))
 
 
 def _as_float(value: object) -> float:

@@ -385,6 +385,13 @@ class ModelRegistry:
         return self._store.select_records(self._checked(query), offset, limit)
 
     @_guard
+    def _query_fields(self, query: ModelQuery, limit: int | None) -> list[dict[str, Any]]:
+        """:meth:`query_models` as the records' fields: what a DataFrame is built from."""
+        if limit is not None:
+            limit = validate.count(limit, "limit")
+        return self._store.select_fields(self._checked(query), 0, limit)
+
+    @_guard
     def count_models(self, query: ModelQuery) -> int:
         """How many models match ``query``."""
         return self._store.count(self._checked(query))
@@ -485,7 +492,7 @@ class ModelRegistry:
             ``status``, ``created_at``, ``tags`` (a list), ``metrics`` (a dict) and
             the other columns of the model.
         """
-        from registry_tui.frames import models_frame
+        from registry_tui.frames import fields_frame
 
         conditions = [where] if isinstance(where, str) else list(where or ())
         conditions.extend(_metric_floor(metric_name, min_metric_value))
@@ -497,7 +504,7 @@ class ModelRegistry:
             where=tuple(conditions),
             order_by=order_by,
         )
-        return models_frame(self.query_models(query, 0, limit))
+        return fields_frame(self._query_fields(query, limit))
 
     # -- tags ------------------------------------------------------------------------------
     @_guard

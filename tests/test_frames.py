@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
+from registry_tui import ModelRegistry
 from registry_tui.frames import COMPARE_COLUMNS, MODEL_COLUMNS, compare_frame, models_frame
 from registry_tui.metrics import metric_union
-from registry_tui.records import ModelRecord
+from registry_tui.records import ModelQuery, ModelRecord
+from tests.legacy import guide_file, insert_model, insert_tag
 
 
 def _rowwise_models(records: Sequence[ModelRecord]) -> pd.DataFrame:
@@ -72,6 +76,23 @@ CASES = {
     "some nulls": [_record(1), _record(2, parent_model_id=1, config_hash="h", metrics={})],
     "all nulls": [_record(1, memory_req_gb=None, tags=(), export_formats=())],
     "a metric named like a column": [_record(1, metrics={"status": 2.0, "val_loss": 0.1})],
+    "a NaN metric": [_record(1, metrics={"val_loss": float("nan")}), _record(2)],
+    "fifty, nulls scattered": [
+        _record(
+            i,
+            parent_model_id=None if i % 3 else i - 1,
+            training_run_id=None if i % 4 else i,
+            config_hash=None if i % 2 else f"h{i}",
+            model_size_mb=None if i % 5 else i / 2,
+            tags=("a", "b")[: i % 3],
+            metrics={"val_loss": i / 10} if i % 2 else {"accuracy": 0.5},
+        )
+        for i in range(1, 51)
+    ],
+    "every optional set": [
+        _record(i, parent_model_id=1, training_run_id=2, config_hash="h", model_size_mb=1.0)
+        for i in range(1, 4)
+    ],
 }
 
 
@@ -85,3 +106,73 @@ def test_models_frame_matches_rowwise_build(case: str) -> None:
 def test_compare_frame_matches_rowwise_build(case: str) -> None:
     """The comparison frame keeps int64 ids and float64 metrics, NaN where missing."""
     pd.testing.assert_frame_equal(compare_frame(CASES[case], None), _rowwise_compare(CASES[case]))
+
+
+def test_frame_dtypes_are_the_guides() -> None:
+    """Ids are int64 (Int64 when some are missing), sizes float64, lists and dicts objects,
+    and text columns what pandas makes of strings."""
+    text = pd.Series(["x"]).dtype
+    frame = models_frame(CASES["fifty, nulls scattered"])
+    dtypes = {name: str(dtype) for name, dtype in frame.dtypes.items()}
+    assert dtypes["model_id"] == "int64" and dtypes["parent_model_id"] == "Int64"
+    assert dtypes["model_size_mb"] == "float64" and dtypes["training_run_id"] == "Int64"
+    assert frame["name"].dtype == text and frame["config_hash"].dtype == text
+    assert {dtypes[c] for c in ("tags", "metrics", "export_formats", "metadata")} == {"object"}
+    assert frame["tags"].iloc[0] == ["a"] and isinstance(frame["metrics"].iloc[0], dict)
+    full = models_frame(CASES["every optional set"])
+    assert str(full["parent_model_id"].dtype) == "int64"
+    assert str(models_frame(CASES["all nulls"])["config_hash"].dtype) == "object"
+
+
+def _legacy_registry(path: Path) -> Path:
+    """A guide-made file with ordinary and odd rows, as the original module writes them."""
+    conn = guide_file(path)
+    insert_model(
+        conn, "plain", "1.0.0", metrics={"val_loss": 0.4}, created_at="2026-01-02 03:04:05"
+    )
+    insert_model(
+        conn, "odd", "2.0.0", model_size_mb="12.5", memory_req_gb=float("inf"),
+        created_at="2026-01-02T03:04:05+02:00", metrics={"val_loss": 0.3, "note": "text"},
+        export_formats=["onnx", 3], training_run_id="7", config_hash="h",
+    )  # fmt: skip
+    insert_model(conn, "blob", "3.0.0", metadata={"k": [1, 2]}, parent_model_id=1, status="active")
+    insert_tag(conn, 1, "production")
+    insert_tag(conn, 2, "b")
+    insert_tag(conn, 2, "a")
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"status": None}, {"tag": "a"}, {"where": "val_loss < 0.35"}, {"order_by": "-val_loss"}],
+)
+def test_list_models_is_the_frame_of_the_same_records(
+    tmp_path: Path, filters: dict[str, Any]
+) -> None:
+    """list_models (built from the rows' fields) equals models_frame of query_models'
+    records for the same listing, odd legacy values included."""
+    with ModelRegistry(_legacy_registry(tmp_path / "guide.db")) as registry:
+        frame = registry.list_models(**filters)
+        query = ModelQuery(
+            status=filters.get("status", "active"), tag=filters.get("tag"),
+            where=tuple(filter(None, [filters.get("where")])), order_by=filters.get("order_by"),
+        )  # fmt: skip
+        records = registry.query_models(query, 0, 100)
+    assert len(records) == len(frame)
+    pd.testing.assert_frame_equal(frame, models_frame(records))
+
+
+def test_frames_share_nothing_a_caller_can_change() -> None:
+    """Editing one frame (a cell, the labels, a new column) leaves the next frame as it was."""
+    records = CASES["fifty, nulls scattered"]
+    first = models_frame(records)
+    first.loc[0, "name"] = "changed"
+    first.loc[0, "model_size_mb"] = 99.0
+    first["extra"] = 1
+    first.columns = [c.upper() for c in first.columns]
+    second = models_frame(records)
+    assert list(second.columns) == MODEL_COLUMNS
+    assert second.loc[0, "name"] == records[0].name
+    pd.testing.assert_frame_equal(second, _rowwise_models(records))

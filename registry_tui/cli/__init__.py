@@ -38,6 +38,20 @@ COMMAND_MODULES: tuple[str, ...] = (
     "registry_tui.cli.ops",
     "registry_tui.cli.policies",
 )
+COMMAND_HOMES: dict[str, str] = {
+    **dict.fromkeys(
+        ("list", "get", "compare", "lineage", "config-diff"), "registry_tui.cli.browse"
+    ),
+    **dict.fromkeys(
+        ("register", "retire", "restore", "delete", "export-add"), "registry_tui.cli.lifecycle"
+    ),
+    **dict.fromkeys(("promote", "untag", "rollback", "history"), "registry_tui.cli.tags"),
+    **dict.fromkeys(("tui", "demo"), "registry_tui.cli.terminal_app"),
+    **dict.fromkeys(("check", "upgrade", "backup", "dump", "load"), "registry_tui.cli.ops"),
+    **dict.fromkeys(("metric", "tag-policy"), "registry_tui.cli.policies"),
+}
+"""The module defining each command: a command line naming one of them builds only that
+module's commands (a command missing here still works, through the full parser)."""
 DASH_VALUE_OPTIONS = ("--sort",)
 DESCRIPTION = "A model registry: version, tag, compare and trace checkpoints from a terminal."
 EPILOG = (
@@ -51,7 +65,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print ``prog: error: message (see prog --help)`` and exit with status 2."""
-        from registry_tui.render import visible
+        from registry_tui.escapes import visible
 
         self.exit(2, f"{self.prog}: error: {visible(message)} (see '{self.prog} --help')\n")
 
@@ -81,13 +95,13 @@ def _db_parent() -> argparse.ArgumentParser:
     return parent
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser: global options, then every command of every module."""
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    """The parser: global options, then every command of ``modules`` (default: all)."""
     db_parent = _db_parent()
     parser = Parser(prog=PROG, description=DESCRIPTION, epilog=EPILOG, parents=[db_parent])
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="print the version")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name in COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -127,9 +141,34 @@ def attach_dash_values(argv: Sequence[str]) -> list[str]:
     return result
 
 
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command an argument list names (after any ``--db``), None when it names none."""
+    index = 0
+    while index < len(argv):
+        item = argv[index]
+        if item == "--db":
+            index += 2
+            continue
+        if item.startswith("--db="):
+            index += 1
+            continue
+        return None if item.startswith("-") else item
+    return None
+
+
+def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser for ``argv``: only its command's module when it names a known command.
+
+    Building one module's commands instead of all of them keeps a command's
+    start-up short; help, errors and parsing are the same either way.
+    """
+    home = COMMAND_HOMES.get(command_named(argv) or "")
+    return build_parser((home,) if home in COMMAND_MODULES else COMMAND_MODULES)
+
+
 def _run(argv: Sequence[str] | None, out: Output) -> int:
-    parser = build_parser()
     argv = attach_dash_values(sys.argv[1:] if argv is None else argv)
+    parser = parser_for(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -204,7 +243,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _error(out: Output, message: str) -> None:
-    from registry_tui.render import visible
+    from registry_tui.escapes import visible
 
     out.stderr.write(visible(message) + "\n")
 

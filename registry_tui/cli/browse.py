@@ -10,6 +10,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from registry_tui.cli.common import (
+    PIPE_WIDTH_LIMIT,
     CommandError,
     Output,
     UsageError,
@@ -22,8 +23,6 @@ from registry_tui.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from rich.table import Table
-
     from registry_tui.cli.common import Subparsers
     from registry_tui.records import ModelQuery, ModelRecord
 
@@ -71,6 +70,12 @@ def _add_list(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) ->
         "--limit", type=non_negative_int, default=DEFAULT_LIMIT, help="at most N (0: all)"
     )
     p.add_argument("--verbose", "-v", action="store_true", help="more columns")
+    p.add_argument(
+        "--exact-count",
+        action="store_true",
+        help="count every match under the table (slower on a large registry: by default "
+        "a large count is shown as at least, e.g. '1,000+')",
+    )
     add_format_option(p)
     p.set_defaults(handler=run_list)
 
@@ -136,6 +141,8 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
             records = list(page.records) if page else registry.query_models(query, 0, None)
             total = page.total if page else len(records)
             exact = page.exact if page else True
+            if not exact and args.exact_count:
+                total, exact = registry.count_models(query), True
         else:
             records = registry.query_models(query, 0, limit)
             total, exact = len(records), True
@@ -144,24 +151,40 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
     elif args.format == "csv":
         out.write(render.records_csv(records))
     elif records:
-        out.emit(_list_table(records, total, args.verbose, exact))
+        _emit_list(out, records, total, args.verbose, exact)
     if not records:
         raise CommandError("No models match")
     return 0
 
 
-def _list_table(records: list[ModelRecord], total: int, verbose: bool, exact: bool = True) -> Table:
+def _emit_list(
+    out: Output, records: list[ModelRecord], total: int, verbose: bool, exact: bool
+) -> None:
+    """The list table: plain text when piped and rich can be spared, else through rich."""
+    from registry_tui.render.plain import frequent_metrics, models_table_text
+
+    caption = _list_caption(len(records), total, exact)
+    metrics = [] if verbose else frequent_metrics(records)
+    if out.takes_plain_text():
+        text = models_table_text(
+            records, metrics=metrics, verbose=verbose, caption=caption, max_width=PIPE_WIDTH_LIMIT
+        )
+        if text is not None:
+            out.stdout.write(text)
+            return
     from registry_tui import render
+
+    out.emit(render.models_table(records, metrics=metrics, verbose=verbose, caption=caption))
+
+
+def _list_caption(shown: int, total: int, exact: bool) -> str:
+    """``Showing 50 of 10,000+ models (--limit N to see more)``, or the count alone."""
     from registry_tui.render.counts import count_label
 
-    shown = len(records)
     if shown < total or not exact:
         size = count_label(total, at_least=not exact)
-        caption = f"Showing {shown:,} of {size} (--limit N to see more)"
-    else:
-        caption = count_label(total)
-    metrics = [] if verbose else render.frequent_metrics(records)
-    return render.models_table(records, metrics=metrics, verbose=verbose, caption=caption)
+        return f"Showing {shown:,} of {size} (--limit N to see more)"
+    return count_label(total)
 
 
 # --------------------------------------------------------------------------- get
@@ -185,9 +208,6 @@ def _check_get_args(args: argparse.Namespace) -> None:
 
 def run_get(args: argparse.Namespace, out: Output) -> int:
     """Show one model, found by id, by name and version, or by tag."""
-    from registry_tui import render
-    from registry_tui.metrics import direction_lists
-
     _check_get_args(args)
     with open_registry(args, must_exist=True, reading=True) as registry:
         record = registry.find_record(
@@ -197,12 +217,23 @@ def run_get(args: argparse.Namespace, out: Output) -> int:
         recorded = registry.metric_directions() if shown else {}
     if record is None:
         raise CommandError(_lookup_description(args))
+    from registry_tui.metrics import direction_lists
+
+    lower, higher = direction_lists(recorded)
+    if args.format == "table" and out.takes_plain_text():
+        from registry_tui.render.plain import detail_text
+
+        text = detail_text(record, max_width=PIPE_WIDTH_LIMIT, lower=lower, higher=higher)
+        if text is not None:
+            out.stdout.write(text)
+            return 0
+    from registry_tui import render  # only once there is something to show
+
     if args.format == "json":
         out.write(render.to_json(record.to_dict()))
     elif args.format == "csv":
         out.write(render.records_csv([record], with_exports=True))
     else:
-        lower, higher = direction_lists(recorded)
         out.emit(render.model_detail_renderable(record, lower=lower, higher=higher))
     return 0
 

@@ -185,19 +185,34 @@ class Output:
 
     def say(self, message: str) -> None:
         """A one-line confirmation for people, on stdout, user text made visible."""
-        from registry_tui.render import visible
+        from registry_tui.escapes import visible
 
         self.write(visible(message))
 
     def note(self, message: str) -> None:
         """A side message on stderr (progress, hints), user text made visible."""
-        from registry_tui.render import visible
+        from registry_tui.escapes import visible
 
         self.stderr.write(visible(message) + "\n")
 
     def is_terminal(self) -> bool:
         """True when stdout is a terminal."""
         return _isatty(self.stdout)
+
+    def takes_plain_text(self) -> bool:
+        """True when :meth:`emit` would print without colour at its piped width.
+
+        That is: stdout is not a terminal, and neither the environment
+        (``FORCE_COLOR``, ``TTY_COMPATIBLE``) nor a notebook makes rich treat it as
+        one, and it takes UTF-8 (rich draws ASCII boxes otherwise). A renderer may
+        then write the text itself (see :mod:`registry_tui.render.plain`).
+        """
+        if self._console is not None or self.is_terminal() or "IPython" in sys.modules:
+            return False
+        if os.environ.get("TTY_COMPATIBLE", "") == "1" or os.environ.get("FORCE_COLOR"):
+            return False
+        encoding = getattr(self.stdout, "encoding", None) or "utf-8"
+        return str(encoding).lower().startswith("utf")
 
 
 def _isatty(stream: TextIO) -> bool:

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 ODD_METRICS = "metrics"
 _FMT = "%Y-%m-%d %H:%M:%S"
+_CANONICAL = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", re.ASCII)
+"""``created_at`` exactly as registry-tui writes it (``_FMT``)."""
 
 
 def short(value: Any) -> str:
@@ -68,6 +71,10 @@ def as_float(value: Any) -> tuple[float | None, str | None]:
 def _json(value: Any) -> tuple[Any, str | None]:
     if value is None or value == "":
         return None, None
+    if value == "{}":  # what most rows hold: no parser needed
+        return {}, None
+    if value == "[]":
+        return [], None
     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
     if not isinstance(text, str):
         return None, f"not JSON text: {short(value)}"
@@ -84,6 +91,8 @@ def as_metrics(value: Any) -> tuple[dict[str, float], str | None]:
         return {}, problem
     if not isinstance(data, dict):
         return {}, f"not a dict: {short(data)}"
+    if _all_finite_numbers(data.values()):
+        return data, None  # JSON keys are text already
     kept: dict[str, float] = {}
     dropped: dict[str, Any] = {}
     for key, item in data.items():
@@ -94,6 +103,18 @@ def as_metrics(value: Any) -> tuple[dict[str, float], str | None]:
     if not dropped:
         return kept, None
     return kept, "not numbers: " + ", ".join(f"{k}={short(v)}" for k, v in dropped.items())
+
+
+def _all_finite_numbers(values: Any) -> bool:
+    """True when every value is an int or float (not a bool) and their sum is finite,
+    so each is (a NaN or an infinity makes the sum one). False may be wrong; the
+    caller then checks each value."""
+    if not all(type(v) is float or type(v) is int for v in values):
+        return False
+    try:
+        return math.isfinite(sum(values))
+    except OverflowError:
+        return False
 
 
 def _finite(value: float) -> bool:
@@ -136,6 +157,12 @@ def as_timestamp(value: Any) -> tuple[str, str | None]:
     """
     if value is None:
         return "", "NULL"
+    if isinstance(value, str) and _CANONICAL.fullmatch(value) and value[0] != "0":
+        try:  # already what this returns (a real date and time, as written here)
+            datetime.fromisoformat(value)
+            return value, None
+        except ValueError:
+            pass
     if isinstance(value, datetime):
         return _utc(value).strftime(_FMT), None
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -184,15 +211,7 @@ def clean_model(row: Sequence[Any], separator: str) -> tuple[dict[str, Any], dic
     """One row of the record projection -> (record fields, odd values by field)."""
     odd: dict[str, str] = {}
     fields: dict[str, Any] = {}
-    readers: list[tuple[str, int, Any]] = [
-        ("name", 1, as_text), ("version", 2, as_text), ("checkpoint_path", 3, as_text),
-        ("task_type", 4, as_text), ("training_run_id", 6, as_int),
-        ("parent_model_id", 7, as_int), ("created_at", 8, as_timestamp),
-        ("metrics", 9, as_metrics), ("export_formats", 10, as_list),
-        ("model_size_mb", 11, as_float), ("memory_req_gb", 12, as_float),
-        ("metadata", 13, as_dict), ("status", 14, as_status),
-    ]  # fmt: skip
-    for name, index, reader in readers:
+    for name, index, reader in _READERS:
         fields[name], problem = reader(row[index])
         if problem is not None:
             odd[name] = problem
@@ -204,3 +223,14 @@ def clean_model(row: Sequence[Any], separator: str) -> tuple[dict[str, Any], dic
     if problem is not None:
         odd["tags"] = problem
     return fields, odd
+
+
+_READERS: tuple[tuple[str, int, Any], ...] = (
+    ("name", 1, as_text), ("version", 2, as_text), ("checkpoint_path", 3, as_text),
+    ("task_type", 4, as_text), ("training_run_id", 6, as_int),
+    ("parent_model_id", 7, as_int), ("created_at", 8, as_timestamp),
+    ("metrics", 9, as_metrics), ("export_formats", 10, as_list),
+    ("model_size_mb", 11, as_float), ("memory_req_gb", 12, as_float),
+    ("metadata", 13, as_dict), ("status", 14, as_status),
+)  # fmt: skip
+"""Which reader makes each record field of :func:`clean_model`, from which column."""

@@ -259,6 +259,20 @@ class Store:
         """Records matching ``query`` from ``offset``, at most ``limit``."""
         return [self.to_record(row) for row in self.lister.select(query, offset, limit)]
 
+    def select_fields(
+        self, query: ModelQuery, offset: int, limit: int | None
+    ) -> list[dict[str, Any]]:
+        """:meth:`select_records` as each record's fields (no exports, no ``odd``).
+
+        For the DataFrame of a listing, which needs the values, not the records.
+        """
+        rows = []
+        for row in self.lister.select(query, offset, limit):
+            fields, _ = clean_model(row, TAG_SEPARATOR)
+            fields["model_id"] = int(row[0])
+            rows.append(fields)
+        return rows
+
     # -- lineage ------------------------------------------------------------
     def ancestors(self, model_id: int) -> list[ModelRecord]:
         """The model and its ancestors, root first (one recursive query)."""

@@ -15,6 +15,7 @@ from rich.tree import Tree
 from registry_tui.metrics import lower_is_better
 from registry_tui.records import ExportRecord, ModelRecord
 from registry_tui.render.numbers import exact_value, format_value
+from registry_tui.render.plain import frequent_metrics as frequent_metrics
 from registry_tui.render.text import (
     display_json,
     format_gb,
@@ -30,16 +31,6 @@ from registry_tui.render.text import (
 )
 
 _MAX_METADATA_DEPTH = 6
-
-
-def frequent_metrics(records: Iterable[ModelRecord], limit: int = 3) -> list[str]:
-    """The ``limit`` metric names most records have (first-seen order breaks ties)."""
-    counts: dict[str, int] = {}
-    for record in records:
-        for name in record.metrics:
-            counts[name] = counts.get(name, 0) + 1
-    ranked = sorted(counts, key=lambda name: -counts[name])
-    return ranked[:limit]
 
 
 def models_table(
