@@ -200,7 +200,7 @@ def _indexes(registry: ModelRegistry) -> set[str]:
         sql = "SELECT name FROM sqlite_master WHERE type = 'index'"
     else:
         sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
-    return {str(row[0]) for row in registry.database.execute_sql(sql).fetchall()}
+    return {str(row[0]) for row in registry._storage.db.execute_sql(sql).fetchall()}
 
 
 def test_upgrading_from_schema_6_adds_the_listing_indexes(registry_url: str) -> None:
@@ -212,8 +212,8 @@ def test_upgrading_from_schema_6_adds_the_listing_indexes(registry_url: str) -> 
             wanted.add("idx_model_metrics_model_metric_value")
         assert wanted <= _indexes(registry)
         for name in wanted:
-            registry.database.execute_sql(f"DROP INDEX {name}")
-        registry.database.execute_sql(
+            registry._storage.db.execute_sql(f"DROP INDEX {name}")
+        registry._storage.db.execute_sql(
             "UPDATE registry_meta SET value = '6' WHERE key = 'schema_version'"
         )
     with ModelRegistry(registry_url) as registry:
