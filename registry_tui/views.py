@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from registry_tui import validate
+from registry_tui.db import counts
 from registry_tui.db.guard import guard as _guard
 from registry_tui.db.schema import Tables
 from registry_tui.db.store import Store, format_ts, loads
@@ -224,22 +225,13 @@ class RegistryViews:
     # -- overviews ------------------------------------------------------------------------------
     @_guard
     def facets(self, status: str | None = "active") -> Facets:
-        """Model counts per task type and per tag (for ``status``; None = all)."""
-        m, t = self._tables.models, self._tables.tags
-        count = peewee.fn.COUNT(m.model_id)
-        tasks: Any = m.select(m.task_type, count).group_by(m.task_type).order_by(m.task_type)
-        tags: Any = (
-            t.select(t.tag_name, peewee.fn.COUNT(t.model_id))
-            .join(m, on=(m.model_id == t.model_id))
-            .group_by(t.tag_name)
-            .order_by(t.tag_name)
-        )
-        total: Any = m.select(count)
-        if status is not None:
-            tasks, tags, total = (q.where(m.status == status) for q in (tasks, tags, total))
-        task_rows = tuple((str(a), int(b)) for a, b in tasks.tuples())
-        tag_rows = tuple((str(a), int(b)) for a, b in tags.tuples())
-        return Facets(task_rows, tag_rows, int(total.scalar() or 0))
+        """Model counts per task type and per tag (for ``status``; None = all).
+
+        Read from the trigger-kept count tables (:mod:`registry_tui.db.counts`):
+        a few rows, whatever the size of the registry.
+        """
+        tasks, tags, total = counts.facets(self._store.db, status, self._store.pg)
+        return Facets(tuple(tasks), tuple(tags), total)
 
     @_guard
     def common_metrics(self, limit: int = 3) -> list[str]:

@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 import peewee
 
 from registry_tui import versions
-from registry_tui.db import derived, orphans
+from registry_tui.db import counts, derived, orphans
 from registry_tui.errors import SchemaVersionError
 from registry_tui.metrics import numeric_items
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 log = logging.getLogger("registry_tui")
 
 _SQLITE_GUIDE_TABLES = [
@@ -262,6 +262,11 @@ def _step_6_derived_and_listing_indexes(db: peewee.Database) -> None:
         )
 
 
+def _step_7_count_tables(db: peewee.Database) -> None:
+    """Trigger-kept model counts per status, task type and tag (see :mod:`.counts`)."""
+    counts.install(db)
+
+
 STEPS: list[Callable[[peewee.Database], None]] = [
     _step_1_guide_tables,
     _step_2_registry_tables,
@@ -269,6 +274,7 @@ STEPS: list[Callable[[peewee.Database], None]] = [
     _step_4_policies,
     _step_5_orphans,
     _step_6_derived_and_listing_indexes,
+    _step_7_count_tables,
 ]
 assert len(STEPS) == SCHEMA_VERSION
 
