@@ -34,6 +34,7 @@ from registry_tui.db.guard import storage_error
 from registry_tui.db.listing_sql import COUNT_CAP
 from registry_tui.db.live import Liveness
 from registry_tui.db.schema import bind
+from registry_tui.db.stoppable import stoppable
 from registry_tui.db.store import Store
 from registry_tui.db.writes import Writer
 from registry_tui.errors import (
@@ -336,9 +337,16 @@ class ModelRegistry(RegistryViews, RegistryMaintenance):
         return self._store.select_records(self._checked(query), offset, limit)
 
     @_guard
-    def count_models(self, query: ModelQuery) -> int:
-        """How many models match ``query``."""
-        return self._store.count(self._checked(query))
+    def count_models(self, query: ModelQuery, stop: Callable[[], bool] | None = None) -> int:
+        """How many models match ``query``.
+
+        With ``stop``, a long count on SQLite asks it every few thousand steps and
+        gives up with :class:`~registry_tui.errors.CountStopped` once it says True
+        (the app abandons the exact count of a listing no longer shown).
+        """
+        checked = self._checked(query)
+        with stoppable(self._db, stop):
+            return self._store.count(checked)
 
     @_guard
     def position_of(self, query: ModelQuery, model_id: int) -> int | None:

@@ -202,16 +202,23 @@ class MainScreen(RecordActions):
     def _count_exact(self, generation: int, query: ModelQuery) -> None:
         """The exact size of a listing, off the keystroke's path (may read every match).
 
-        It waits until typing pauses, so a full count never competes with the
-        listings of the next keystrokes.
+        It waits until typing pauses, and gives up when the filter changes, so a
+        full count never competes with the listings of the next keystrokes.
         """
+        worker = get_current_worker()
+
+        def stale() -> bool:
+            return worker.is_cancelled or generation != self.generation
+
         time.sleep(EXACT_COUNT_DELAY_S)
-        if get_current_worker().is_cancelled or generation != self.generation:
+        if stale():
             return
         try:
-            total = self.registry.count_models(query)
+            # Abandoned as soon as the filter changes: a stale count of a million
+            # rows must not take a core from the listings of the next keystrokes.
+            total = self.registry.count_models(query, stop=stale)
         except RegistryError:
-            return  # the capped figure stays shown
+            return  # the capped figure stays shown (or the listing changed)
         self.post_message(self.Counted(generation, total))
 
     def _refused(self, generation: int, exc: RegistryError) -> None:
