@@ -383,7 +383,8 @@ class MainScreen(RecordActions):
         text.append_text(literal(self.registry.location, "dim"))
         if self.read_only:
             text.append("  read-only", style="bold reverse")
-        self.query_one("#status-line", Static).update(text)
+        # One line whatever it says (app.tcss): no layout pass, which would cost a frame.
+        self.query_one("#status-line", Static).update(text, layout=False)
 
     # -- filtering -----------------------------------------------------------------
 

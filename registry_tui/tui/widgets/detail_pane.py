@@ -42,19 +42,38 @@ def detail_renderable(record: ModelRecord) -> RenderableType:
 
 
 class DetailPane(VerticalScroll, can_focus=False):
-    """Shows one model; :meth:`show` replaces it."""
+    """Shows one model; :meth:`show` replaces it.
+
+    The pane is redrawn after the screen's next refresh, once per burst of
+    changes: the table paints its new rows first (laying the pane out again
+    costs a full frame), and holding ``pagedown`` redraws only the last model.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.model_id: int | None = None
+        self._wanted: tuple[ModelRecord | None, bool] = (None, False)
+        self._shown: tuple[ModelRecord | None, bool] | None = None
+        self._scheduled = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-body")
 
     def show(self, record: ModelRecord | None, *, loading: bool = False) -> None:
         """Show ``record``; without one, say whether it is loading or nothing matches."""
-        body = self.query_one("#detail-body", Static)
         self.model_id = record.model_id if record else None
+        self._wanted = (record, loading and record is None)
+        if not self._scheduled:
+            self._scheduled = True
+            self.call_after_refresh(self._draw)
+
+    def _draw(self) -> None:
+        self._scheduled = False
+        if self._wanted == self._shown:
+            return  # the same model again (its full record adds nothing shown)
+        self._shown = self._wanted
+        record, loading = self._wanted
+        body = self.query_one("#detail-body", Static)
         if record is None:
             note = "loading…" if loading else "No model to show: nothing matches the filter"
             body.update(Text(note, style="dim"))
