@@ -29,6 +29,7 @@ from registry_tui.registry import ModelRegistry
 from registry_tui.render.counts import count_label
 from registry_tui.tui.columns import next_sort, toggle_sort
 from registry_tui.tui.messages import RegistryChanged
+from registry_tui.tui.reads import Readers
 from registry_tui.tui.screens.record_actions import RecordActions
 from registry_tui.tui.text import literal, markup
 from registry_tui.tui.widgets.detail_pane import DetailPane
@@ -136,6 +137,8 @@ class MainScreen(RecordActions):
         self.total_exact = True
         """False while the shown total is a capped count (``1,000+``)."""
         self.facets: Facets | None = None
+        self.readers = Readers()
+        """Warm reader threads for listings, pages and details (see :mod:`..reads`)."""
         self._sidebar_wide: bool | None = None
 
     def compose(self) -> ComposeResult:
@@ -153,6 +156,9 @@ class MainScreen(RecordActions):
     def filter_bar(self) -> FilterBar:
         """The filter bar."""
         return self.query_one(FilterBar)
+
+    def on_unmount(self) -> None:
+        self.readers.close()
 
     def on_mount(self) -> None:
         self.table.focus()
@@ -184,14 +190,17 @@ class MainScreen(RecordActions):
         :meth:`_count_exact` brings the exact figure from another worker.
         """
         offset = max(0, (index // PAGE - 1) * PAGE) if keep_id is not None else 0
-        records = self.registry.query_models(query, offset, 3 * PAGE if offset or index else PAGE)
-        count = self.registry.count_capped(query)
+        limit = 3 * PAGE if offset or index else PAGE
+        records, count = self.readers.both(
+            lambda: self.registry.query_models(query, offset, limit),
+            lambda: self.registry.count_capped(query),
+        )
         total, exact = count.value, count.exact
         if not exact:
             total = max(total, offset + len(records))
         elif not records and total and offset:
             offset = max(0, ((total - 1) // PAGE - 1) * PAGE)
-            records = self.registry.query_models(query, offset, 2 * PAGE)
+            records = self.readers.run(lambda: self.registry.query_models(query, offset, 2 * PAGE))
         cursor = next(
             (offset + i for i, r in enumerate(records) if r.model_id == keep_id),
             min(index, max(0, total - 1)),
@@ -246,7 +255,7 @@ class MainScreen(RecordActions):
     @work(thread=True, exclusive=True, group="rows")
     def _fetch_rows(self, generation: int, query: ModelQuery, offset: int, limit: int) -> None:
         try:
-            records = self.registry.query_models(query, offset, limit)
+            records = self.readers.run(lambda: self.registry.query_models(query, offset, limit))
         except RegistryError as exc:
             self._refused(generation, exc)
             return
@@ -265,7 +274,7 @@ class MainScreen(RecordActions):
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, model_id: int) -> None:
         try:
-            record = self.registry.get_record(model_id)
+            record = self.readers.run(lambda: self.registry.get_record(model_id))
         except RegistryError:
             return  # the listing record is still shown; the next poll retries
         if record is not None:
