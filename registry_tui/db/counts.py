@@ -42,63 +42,57 @@ def status_key(status: str) -> str:
     return "S" + status
 
 
+SLOTS = 64
+"""PostgreSQL spreads each count over this many rows (by server process), so that
+concurrent writers seldom wait for the same row; SQLite has one writer and one row."""
+
+
+def _slot(pg: bool) -> str:
+    return f"mod(pg_backend_pid(), {SLOTS})" if pg else "0"
+
+
 def _tables(pg: bool) -> list[str]:
     big = "BIGINT" if pg else "INTEGER"
     rowid = "" if pg else " WITHOUT ROWID"
     return [
         f"""CREATE TABLE IF NOT EXISTS {MODEL_COUNTS} (
-            status_key TEXT NOT NULL, task_type TEXT NOT NULL, n {big} NOT NULL,
-            PRIMARY KEY (status_key, task_type)){rowid}""",
+            status_key TEXT NOT NULL, task_type TEXT NOT NULL, slot INTEGER NOT NULL,
+            n {big} NOT NULL, PRIMARY KEY (status_key, task_type, slot)){rowid}""",
         f"""CREATE TABLE IF NOT EXISTS {TAG_COUNTS} (
             tag_name TEXT NOT NULL, status_key TEXT NOT NULL, task_type TEXT NOT NULL,
-            n {big} NOT NULL, PRIMARY KEY (tag_name, status_key, task_type)){rowid}""",
+            slot INTEGER NOT NULL, n {big} NOT NULL,
+            PRIMARY KEY (tag_name, status_key, task_type, slot)){rowid}""",
     ]
 
 
-# -- the pieces every trigger is made of (``{m}`` is OLD or NEW) --------------------------------
-def _add_model(m: str, sign: str) -> str:
-    if sign == "+":
-        return (
-            f"INSERT INTO {MODEL_COUNTS} (status_key, task_type, n) "
-            f"VALUES ({_key(m + '.status')}, {m}.task_type, 1) "
-            f"ON CONFLICT (status_key, task_type) DO UPDATE SET n = {MODEL_COUNTS}.n + 1;"
-        )
+# -- the pieces every trigger is made of (``m``/``t`` is OLD or NEW) ----------------------------
+# Every change is an upsert of +1 or -1 into this writer's slot (a slot may go
+# below zero; the sum over the slots is the count).
+def _bump(table: str, columns: str, values: str, source: str, sign: str, pg: bool) -> str:
+    keys = columns + ", slot"
     return (
-        f"UPDATE {MODEL_COUNTS} SET n = n - 1 "
-        f"WHERE status_key = {_key(m + '.status')} AND task_type = {m}.task_type;"
+        f"INSERT INTO {table} ({keys}, n) SELECT {values}, {_slot(pg)}, {sign}1 {source} "
+        f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n {sign} 1;"
     )
 
 
-def _add_model_tags(m: str, sign: str) -> str:
+def _add_model(m: str, sign: str, pg: bool) -> str:
+    values = f"{_key(m + '.status')}, {m}.task_type"
+    return _bump(MODEL_COUNTS, "status_key, task_type", values, "WHERE true", sign, pg)
+
+
+def _add_model_tags(m: str, sign: str, pg: bool) -> str:
     """Count (or uncount) every tag row of model ``m`` under its status and task type."""
-    if sign == "+":
-        return (
-            f"INSERT INTO {TAG_COUNTS} (tag_name, status_key, task_type, n) "
-            f"SELECT tag_name, {_key(m + '.status')}, {m}.task_type, 1 FROM model_tags "
-            f"WHERE model_id = {m}.model_id "
-            f"ON CONFLICT (tag_name, status_key, task_type) DO UPDATE SET n = {TAG_COUNTS}.n + 1;"
-        )
-    return (
-        f"UPDATE {TAG_COUNTS} SET n = n - 1 "
-        f"WHERE status_key = {_key(m + '.status')} AND task_type = {m}.task_type "
-        f"AND tag_name IN (SELECT tag_name FROM model_tags WHERE model_id = {m}.model_id);"
-    )
+    values = f"tag_name, {_key(m + '.status')}, {m}.task_type"
+    source = f"FROM model_tags WHERE model_id = {m}.model_id"
+    return _bump(TAG_COUNTS, "tag_name, status_key, task_type", values, source, sign, pg)
 
 
-def _add_tag(t: str, sign: str) -> str:
+def _add_tag(t: str, sign: str, pg: bool) -> str:
     """Count (or uncount) tag row ``t`` under its model's status and task type, if it exists."""
-    model = f"SELECT {_key('m.status')}, m.task_type FROM models m WHERE m.model_id = {t}.model_id"
-    if sign == "+":
-        return (
-            f"INSERT INTO {TAG_COUNTS} (tag_name, status_key, task_type, n) "
-            f"SELECT {t}.tag_name, {_key('m.status')}, m.task_type, 1 FROM models m "
-            f"WHERE m.model_id = {t}.model_id "
-            f"ON CONFLICT (tag_name, status_key, task_type) DO UPDATE SET n = {TAG_COUNTS}.n + 1;"
-        )
-    return (
-        f"UPDATE {TAG_COUNTS} SET n = n - 1 "
-        f"WHERE tag_name = {t}.tag_name AND (status_key, task_type) = ({model});"
-    )
+    values = f"{t}.tag_name, {_key('m.status')}, m.task_type"
+    source = f"FROM models m WHERE m.model_id = {t}.model_id"
+    return _bump(TAG_COUNTS, "tag_name, status_key, task_type", values, source, sign, pg)
 
 
 _CHANGED = (
@@ -110,25 +104,25 @@ _CHANGED = (
 # deletes them runs after the model row is gone, when they no longer count.
 SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER IF NOT EXISTS models_count_insert AFTER INSERT ON models BEGIN
-      {_add_model("NEW", "+")} {_add_model_tags("NEW", "+")}
+      {_add_model("NEW", "+", False)} {_add_model_tags("NEW", "+", False)}
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS models_count_delete BEFORE DELETE ON models BEGIN
-      {_add_model("OLD", "-")} {_add_model_tags("OLD", "-")}
+      {_add_model("OLD", "-", False)} {_add_model_tags("OLD", "-", False)}
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS models_count_update
     AFTER UPDATE OF status, task_type, model_id ON models WHEN {_CHANGED} BEGIN
-      {_add_model("OLD", "-")} {_add_model_tags("OLD", "-")}
-      {_add_model("NEW", "+")} {_add_model_tags("NEW", "+")}
+      {_add_model("OLD", "-", False)} {_add_model_tags("OLD", "-", False)}
+      {_add_model("NEW", "+", False)} {_add_model_tags("NEW", "+", False)}
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS model_tags_count_insert AFTER INSERT ON model_tags BEGIN
-      {_add_tag("NEW", "+")}
+      {_add_tag("NEW", "+", False)}
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS model_tags_count_delete AFTER DELETE ON model_tags BEGIN
-      {_add_tag("OLD", "-")}
+      {_add_tag("OLD", "-", False)}
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS model_tags_count_update
     AFTER UPDATE OF model_id, tag_name ON model_tags BEGIN
-      {_add_tag("OLD", "-")} {_add_tag("NEW", "+")}
+      {_add_tag("OLD", "-", False)} {_add_tag("NEW", "+", False)}
     END""",
 ]
 
@@ -148,21 +142,21 @@ PG_FUNCTIONS = [
     LANGUAGE plpgsql AS $$
     BEGIN
       IF TG_OP = 'DELETE' THEN
-        {_add_model("OLD", "-")} {_add_model_tags("OLD", "-")}
+        {_add_model("OLD", "-", True)} {_add_model_tags("OLD", "-", True)}
         RETURN OLD;
       END IF;
       IF TG_OP = 'UPDATE' THEN
         IF NOT ({_PG_CHANGED}) THEN RETURN NULL; END IF;
-        {_add_model("OLD", "-")} {_add_model_tags("OLD", "-")}
+        {_add_model("OLD", "-", True)} {_add_model_tags("OLD", "-", True)}
       END IF;
-      {_add_model("NEW", "+")} {_add_model_tags("NEW", "+")}
+      {_add_model("NEW", "+", True)} {_add_model_tags("NEW", "+", True)}
       RETURN NULL;
     END $$""",
     f"""CREATE OR REPLACE FUNCTION registry_count_tags() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-      IF TG_OP <> 'INSERT' THEN {_add_tag("OLD", "-")} END IF;
-      IF TG_OP <> 'DELETE' THEN {_add_tag("NEW", "+")} END IF;
+      IF TG_OP <> 'INSERT' THEN {_add_tag("OLD", "-", True)} END IF;
+      IF TG_OP <> 'DELETE' THEN {_add_tag("NEW", "+", True)} END IF;
       RETURN NULL;
     END $$""",
 ]
@@ -189,6 +183,10 @@ def install(db: peewee.Database) -> None:
     between the back-fill and the triggers.
     """
     pg = isinstance(db, peewee.PostgresqlDatabase)
+    for table in (MODEL_COUNTS, TAG_COUNTS):
+        # Derived data only: a table of an earlier layout is made again.
+        if db.table_exists(table) and "slot" not in {c.name for c in db.get_columns(table)}:
+            db.execute_sql(f"DROP TABLE {table}")
     for sql in _tables(pg):
         db.execute_sql(sql)
     if pg:
@@ -210,14 +208,14 @@ def rebuild(db: peewee.Database) -> None:
     """Derive both count tables again from ``models`` and ``model_tags`` (set-wise)."""
     db.execute_sql(f"DELETE FROM {MODEL_COUNTS}")
     db.execute_sql(
-        f"INSERT INTO {MODEL_COUNTS} (status_key, task_type, n) "
-        f"SELECT {_key('status')}, task_type, count(*) FROM models "
+        f"INSERT INTO {MODEL_COUNTS} (status_key, task_type, slot, n) "
+        f"SELECT {_key('status')}, task_type, 0, count(*) FROM models "
         f"WHERE task_type IS NOT NULL GROUP BY {_key('status')}, task_type"
     )
     db.execute_sql(f"DELETE FROM {TAG_COUNTS}")
     db.execute_sql(
-        f"INSERT INTO {TAG_COUNTS} (tag_name, status_key, task_type, n) "
-        f"SELECT t.tag_name, {_key('m.status')}, m.task_type, count(*) "
+        f"INSERT INTO {TAG_COUNTS} (tag_name, status_key, task_type, slot, n) "
+        f"SELECT t.tag_name, {_key('m.status')}, m.task_type, 0, count(*) "
         "FROM model_tags t JOIN models m ON m.model_id = t.model_id "
         f"WHERE t.tag_name IS NOT NULL AND m.task_type IS NOT NULL "
         f"GROUP BY t.tag_name, {_key('m.status')}, m.task_type"

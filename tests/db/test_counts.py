@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -39,9 +40,15 @@ def assert_counts_true(registry: ModelRegistry) -> None:
         "FROM model_tags t JOIN models m ON m.model_id = t.model_id "
         f"GROUP BY t.tag_name, {key.format(s='m.status')}, m.task_type",
     )
-    kept_models = _rows(registry, "SELECT status_key, task_type, n FROM model_counts WHERE n <> 0")
+    kept_models = _rows(
+        registry,
+        "SELECT status_key, task_type, sum(n) FROM model_counts "
+        "GROUP BY status_key, task_type HAVING sum(n) <> 0",
+    )
     kept_tags = _rows(
-        registry, "SELECT tag_name, status_key, task_type, n FROM tag_counts WHERE n <> 0"
+        registry,
+        "SELECT tag_name, status_key, task_type, sum(n) FROM tag_counts "
+        "GROUP BY tag_name, status_key, task_type HAVING sum(n) <> 0",
     )
     assert {(a, b, int(n)) for a, b, n in kept_models} == {(a, b, int(n)) for a, b, n in models}
     assert {(a, b, c, int(n)) for a, b, c, n in kept_tags} == {
@@ -254,3 +261,40 @@ def test_status_task_and_tag_counts_are_exact_past_any_cap(
 
 def _fields(query: ModelQuery) -> dict[str, Any]:
     return {f: getattr(query, f) for f in query.__dataclass_fields__}
+
+
+@pytest.mark.postgres
+def test_concurrent_postgresql_writers_do_not_wait_for_one_count_row(pg_url: str) -> None:
+    """Two open transactions registering models of the same status and task (from server
+    processes in different count slots) both proceed: neither waits for the other's row."""
+    import psycopg2
+
+    ModelRegistry(pg_url).close()
+    base, options = pg_url.split("options=", 1)
+    conns = []
+    slots: set[int] = set()
+    while len(conns) < 2:
+        conn = psycopg2.connect(base.rstrip("?&"), options=unquote(options))
+        slot = conn.get_backend_pid() % counts.SLOTS
+        if slot in slots:
+            conn.close()
+            continue
+        slots.add(slot)
+        conns.append(conn)
+    insert = (
+        "INSERT INTO models (name, version, checkpoint_path, task_type) "
+        "VALUES (%s, '1.0.0', '/c', 'vision')"
+    )
+    first, second = conns
+    with first.cursor() as cursor:
+        cursor.execute(insert, ("first",))  # left uncommitted: it holds its rows
+    with second.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '5s'")
+        cursor.execute(insert, ("second",))  # would time out waiting for a shared row
+    second.commit()
+    first.commit()
+    for conn in conns:
+        conn.close()
+    with ModelRegistry(pg_url) as registry:
+        assert registry.facets(None).task_types == (("vision", 2),)
+        assert_counts_true(registry)
