@@ -222,17 +222,24 @@ def rebuild(db: peewee.Database) -> None:
     )
 
 
-def _status_filter(status: str | None, alias: str) -> tuple[str, list[Any]]:
+def _status_filter(status: str | None, alias: str, pg: bool) -> tuple[str, list[Any]]:
+    # The tables are a few hundred rows: read whole, never through their index, so
+    # SQLite's PRAGMA optimize never wants to analyze them on a reader's close (a
+    # read command must change no byte). PostgreSQL has no unary + on text.
     if status is None:
         return "", []
-    return f" AND {alias}.status_key = ?", [status_key(status)]
+    return f" AND {_plus(pg)}{alias}.status_key = ?", [status_key(status)]
+
+
+def _plus(pg: bool) -> str:
+    return "" if pg else "+"
 
 
 def facets(
     db: peewee.Database, status: str | None, pg: bool
 ) -> tuple[list[tuple[str, int]], list[tuple[str, int]], int]:
     """Models per task type, tag rows per tag (of live models) and the total, for ``status``."""
-    where, params = _status_filter(status, "c")
+    where, params = _status_filter(status, "c", pg)
     mark = "%s" if pg else "?"
 
     def rows(sql: str) -> list[tuple[str, int]]:
@@ -245,7 +252,7 @@ def facets(
     )
     tags = rows(
         f"SELECT c.tag_name, sum(c.n) FROM {TAG_COUNTS} c WHERE 1 = 1{where} "
-        "GROUP BY c.tag_name HAVING sum(c.n) > 0 ORDER BY c.tag_name"
+        f"GROUP BY {_plus(pg)}c.tag_name HAVING sum(c.n) > 0 ORDER BY c.tag_name"
     )
     return tasks, tags, sum(n for _, n in tasks)
 
@@ -258,11 +265,11 @@ def exact_count(
     ``task`` is None or a row check on ``c.task_type`` (an object with ``text``
     and ``params``, as the listing compiler makes them).
     """
-    where, params = _status_filter(status, "c")
+    where, params = _status_filter(status, "c", pg)
     table = MODEL_COUNTS
     if tag is not None:
         table = TAG_COUNTS
-        where += " AND c.tag_name = ?"
+        where += f" AND {_plus(pg)}c.tag_name = ?"
         params.append(tag)
     if task is not None:
         where += f" AND {task.text}"
