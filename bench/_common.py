@@ -195,14 +195,14 @@ def build_sqlite(path: Path, models: int) -> None:
     (as a bulk load should); then the triggers are put back.
     """
     from registry_tui import ModelRegistry
-    from registry_tui.db import derived
+    from registry_tui.db import counts, derived
 
     ModelRegistry(path).close()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-400000")
     conn.execute("BEGIN")
-    for name in derived.SQLITE_TRIGGER_NAMES:
+    for name in derived.SQLITE_TRIGGER_NAMES + counts.SQLITE_TRIGGER_NAMES:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
     marks = ", ".join("?" * 16)
     with progress("building registry", models) as advance:
@@ -228,6 +228,8 @@ def build_sqlite(path: Path, models: int) -> None:
         conn.execute(sql)
     conn.execute("COMMIT")
     conn.close()
+    with ModelRegistry(path) as registry, registry.database.atomic():
+        counts.install(registry.database)  # the count triggers back, the counts set-wise
     finish_sqlite(path)
 
 
@@ -270,49 +272,51 @@ def _chunks(
 
 
 def cached_sqlite(models: int) -> Path:
-    """Path of the cached bench registry of this size, built once when missing."""
+    """Path of the cached bench registry of this size and schema, built once when missing.
+
+    One file per schema version: a file cached by an older schema is never
+    changed; a copy of it is migrated (much quicker than building again).
+    """
+    from registry_tui.db.migrations import SCHEMA_VERSION
+
     directory = Path(tempfile.gettempdir()) / "registry-tui-bench"
     directory.mkdir(exist_ok=True)
-    path = directory / f"registry-v{CACHE_VERSION}-{models}.db"
-    if not path.exists():
-        partial = path.with_suffix(".partial")
-        for leftover in directory.glob(partial.name + "*"):
-            leftover.unlink()
+    path = directory / f"registry-v{CACHE_VERSION}-s{SCHEMA_VERSION}-{models}.db"
+    if path.exists():
+        return path
+    partial = path.with_suffix(".partial")
+    for leftover in directory.glob(partial.name + "*"):
+        leftover.unlink()
+    older = _older_cache(directory, models, SCHEMA_VERSION)
+    if older is not None:
+        eprint(f"migrating a copy of {older} (cached at {path}) ...")
+        _copy_sqlite(older, partial)
+        finish_sqlite(partial)
+    else:
         eprint(f"building {models:,} models (cached at {path}) ...")
         build_sqlite(partial, models)
-        partial.rename(path)
-    return upgraded(path)
+    partial.rename(path)
+    return path
 
 
-def upgraded(path: Path) -> Path:
-    """``path``, or a copy of it migrated to this code's schema (made once, beside it).
+def _older_cache(directory: Path, models: int, schema: int) -> Path | None:
+    """The newest cached file of the same bench data made by an older schema, if any."""
+    for version in range(schema - 1, 5, -1):
+        found = directory / f"registry-v{CACHE_VERSION}-s{version}-{models}.db"
+        if found.exists():
+            return found
+    legacy = directory / f"registry-v{CACHE_VERSION}-{models}.db"  # named before schema 7
+    return legacy if legacy.exists() else None
 
-    A cached registry built by older code is never changed in place (other
-    checkouts may still read it); its upgraded copy is named by schema version
-    and last step, so differing schemas of the same number never share a copy.
-    """
-    import shutil
 
-    from registry_tui.db.migrations import SCHEMA_VERSION, STEPS
-
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        row = conn.execute(
-            "SELECT value FROM registry_meta WHERE key = 'schema_version'"
-        ).fetchone()
-    finally:
-        conn.close()
-    if row is not None and int(row[0]) >= SCHEMA_VERSION:
-        return path
-    last = STEPS[-1].__name__.lstrip("_")
-    target = path.with_name(f"{path.stem}-schema{SCHEMA_VERSION}-{last}.db")
-    if not target.exists():
-        partial = target.with_suffix(".partial")
-        eprint(f"upgrading a copy of {path.name} to schema version {SCHEMA_VERSION} ...")
-        shutil.copyfile(path, partial)
-        finish_sqlite(partial)  # opening it writable migrates it
-        partial.rename(target)
-    return target
+def _copy_sqlite(source: Path, dest: Path) -> None:
+    """A consistent copy through SQLite's backup API (the source is only read)."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(dest)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
 
 
 def cached_pg(url: str, models: int) -> str:

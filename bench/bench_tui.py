@@ -34,7 +34,7 @@ from bench_registry import cached
 
 STARTED = time.perf_counter()
 FIRST_PAINT_S = 1.0
-KEYSTROKE_MS = 150.0
+KEYSTROKE_MS = 100.0
 END_MS = 100.0
 PAGE_MS = 100.0
 MEMORY_MB = 300.0

@@ -89,6 +89,10 @@ class DatabaseLockedError(StorageError, sqlite3.OperationalError):
     """
 
 
+class CountStopped(RegistryError):
+    """A count was abandoned because the caller's ``stop()`` asked for it."""
+
+
 class ConfigNotFoundError(RegistryError, LookupError):
     """No full config is stored for a model (it was registered without ``config=``)."""
 

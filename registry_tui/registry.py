@@ -14,7 +14,7 @@ import getpass
 import logging
 import os
 import socket
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +37,7 @@ from registry_tui.db.guard import guard as _guard
 from registry_tui.db.guard import storage_error
 from registry_tui.db.listing_sql import COUNT_CAP
 from registry_tui.db.live import Liveness
+from registry_tui.db.stoppable import stoppable
 from registry_tui.db.storage import Clock, Storage
 from registry_tui.db.store import Store
 from registry_tui.db.writes import Writer
@@ -392,9 +393,16 @@ class ModelRegistry:
         return self._store.select_fields(self._checked(query), 0, limit)
 
     @_guard
-    def count_models(self, query: ModelQuery) -> int:
-        """How many models match ``query``."""
-        return self._store.count(self._checked(query))
+    def count_models(self, query: ModelQuery, stop: Callable[[], bool] | None = None) -> int:
+        """How many models match ``query``.
+
+        With ``stop``, a long count on SQLite asks it every few thousand steps and
+        gives up with :class:`~registry_tui.errors.CountStopped` once it says True
+        (the app abandons the exact count of a listing no longer shown).
+        """
+        checked = self._checked(query)
+        with stoppable(self._storage.db, stop):
+            return self._store.count(checked)
 
     @_guard
     def position_of(self, query: ModelQuery, model_id: int) -> int | None:

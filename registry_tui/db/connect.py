@@ -184,14 +184,26 @@ class ReadOnlySqlite(peewee.SqliteDatabase):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._opened: list[sqlite3.Connection] = []
+        self._opened: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._opened_lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         connection: sqlite3.Connection = super()._connect()  # type: ignore[misc]
         with self._opened_lock:
-            self._opened.append(connection)
+            # The connections of threads that have ended (each of the app's workers
+            # runs in a thread of its own) are closed now, not kept with their caches.
+            ended = [c for t, c in self._opened if not t.is_alive()]
+            self._opened = [(t, c) for t, c in self._opened if t.is_alive()]
+            self._opened.append((threading.current_thread(), connection))
+        for old in ended:
+            with contextlib.suppress(sqlite3.Error):
+                old.close()
         return connection
+
+    def open_connections(self) -> int:
+        """How many connections are held (one per thread still running, at most)."""
+        with self._opened_lock:
+            return len(self._opened)
 
     def close_all(self) -> None:
         """Close every thread's connection (call when no thread uses the database)."""
@@ -199,7 +211,7 @@ class ReadOnlySqlite(peewee.SqliteDatabase):
             self.close()
         with self._opened_lock:
             opened, self._opened = self._opened, []
-        for connection in opened:
+        for _, connection in opened:
             with contextlib.suppress(sqlite3.Error):
                 connection.close()
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import peewee
 
+from registry_tui.db import counts
 from registry_tui.db.listing_sql import (
     COUNT_BUDGET,
     COUNT_CAP,
@@ -275,6 +276,9 @@ class Lister:
         (or of the status index): exact when those were all the candidates,
         else at least what was found, and never more than ``cap``.
         """
+        known = counts.known_count(self, query)
+        if known is not None:  # status, task and tag only: read from the count tables
+            return Count(known, True)
         plan = self._plan(query, with_sort=False)
         covered = plan.covered()
         if covered is not None or plan.all_ranged():
@@ -325,6 +329,9 @@ class Lister:
 
     def count_exact(self, query: ModelQuery) -> int:
         """The listing's exact size (may read every matching row: off the critical path)."""
+        known = counts.known_count(self, query)
+        if known is not None:
+            return known
         plan = self._plan(query, with_sort=False)
         driver, _ = self._driver(plan)
         return self._scalar(self._counting(driver, plan.checks_besides(driver), None))

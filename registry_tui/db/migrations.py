@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 import peewee
 
 from registry_tui import versions
-from registry_tui.db import derived, orphans
+from registry_tui.db import counts, derived, orphans
 from registry_tui.errors import SchemaVersionError
 from registry_tui.metrics import numeric_items
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 log = logging.getLogger("registry_tui")
 
 _SQLITE_GUIDE_TABLES = [
@@ -285,6 +285,11 @@ def _step_7_name_listing_index(db: peewee.Database) -> None:
         )
 
 
+def _step_8_count_tables(db: peewee.Database) -> None:
+    """Trigger-kept model counts per status, task type and tag (see :mod:`.counts`)."""
+    counts.install(db)
+
+
 STEPS: list[Callable[[peewee.Database], None]] = [
     _step_1_guide_tables,
     _step_2_registry_tables,
@@ -293,6 +298,7 @@ STEPS: list[Callable[[peewee.Database], None]] = [
     _step_5_orphans,
     _step_6_derived_and_listing_indexes,
     _step_7_name_listing_index,
+    _step_8_count_tables,
 ]
 assert len(STEPS) == SCHEMA_VERSION
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import peewee
 
+from registry_tui.db import counts
 from registry_tui.db.store import Store, format_ts, loads
 from registry_tui.errors import ModelNotFoundError
 from registry_tui.records import EventRecord, Facets, ModelRecord
@@ -113,22 +114,13 @@ def change_token(store: Store) -> int:
 
 
 def facets(store: Store, status: str | None) -> Facets:
-    """Model counts per task type and per tag (for ``status``; None = all)."""
-    m, t = store.t.models, store.t.tags
-    count = peewee.fn.COUNT(m.model_id)
-    tasks: Any = m.select(m.task_type, count).group_by(m.task_type).order_by(m.task_type)
-    tags: Any = (
-        t.select(t.tag_name, peewee.fn.COUNT(t.model_id))
-        .join(m, on=(m.model_id == t.model_id))
-        .group_by(t.tag_name)
-        .order_by(t.tag_name)
-    )
-    total: Any = m.select(count)
-    if status is not None:
-        tasks, tags, total = (q.where(m.status == status) for q in (tasks, tags, total))
-    task_rows = tuple((str(a), int(b)) for a, b in tasks.tuples())
-    tag_rows = tuple((str(a), int(b)) for a, b in tags.tuples())
-    return Facets(task_rows, tag_rows, int(total.scalar() or 0))
+    """Model counts per task type and per tag (for ``status``; None = all).
+
+    Read from the trigger-kept count tables (:mod:`registry_tui.db.counts`):
+    a few rows, whatever the size of the registry.
+    """
+    tasks, tags, total = counts.facets(store.db, status, store.pg)
+    return Facets(tuple(tasks), tuple(tags), total)
 
 
 def common_metrics(store: Store, limit: int) -> list[str]:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from registry_tui import ModelRegistry
-from registry_tui.db import listing
-from registry_tui.errors import StorageError
+from registry_tui.db import counts, listing
+from registry_tui.errors import CountStopped, StorageError
 from registry_tui.records import ModelQuery
 from registry_tui.tui.app import RegistryApp
 from registry_tui.tui.screens.main import MainScreen
@@ -61,7 +62,9 @@ def test_a_capped_count_shows_at_once_then_the_exact_figure(
     many: ModelRegistry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each listing shows a capped count ("50+ models") without waiting for an exact count;
-    the exact figure replaces it when a background worker has it; G then reaches the end."""
+    the exact figure replaces it when a background worker has it; G then reaches the end.
+    (The count tables are set aside: they would count this listing exactly at once.)"""
+    monkeypatch.setattr(counts, "known_count", lambda lister, query: None)
     capped, exact = many.count_capped, many.count_models
     monkeypatch.setattr(many, "count_capped", lambda query, cap=50: capped(query, cap=50))
     shown: list[str] = []
@@ -86,6 +89,42 @@ def test_a_capped_count_shows_at_once_then_the_exact_figure(
     assert exact(ModelQuery()) == COUNT - 1
 
 
+def test_the_exact_count_of_a_changed_filter_is_abandoned(
+    many: ModelRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long exact count is told to stop as soon as the filter changes (it would otherwise
+    keep a core busy while the next listings load); the new filter's count still arrives."""
+    capped, exact = many.count_capped, many.count_models
+    monkeypatch.setattr(many, "count_capped", lambda query, cap=50: capped(query, cap=50))
+    monkeypatch.setattr(listing, "PROBE", 0)
+    stopped: list[str | None] = []
+
+    def endless(query: ModelQuery, stop: Callable[[], bool] | None = None) -> int:
+        deadline = time.monotonic() + 5
+        while query.text == "model-0" and time.monotonic() < deadline:
+            if stop is not None and stop():
+                stopped.append(query.text)
+                raise CountStopped("stopped")
+            time.sleep(0.01)
+        return exact(query)
+
+    monkeypatch.setattr(many, "count_models", endless)
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        bar = main_screen(app).filter_bar
+        bar.input.focus()
+        bar.input.value = "model-0"
+        await pilot.press("enter")
+        await pilot.pause(0.6)  # the exact count has started (and would run for seconds)
+        bar.input.value = "model-1"
+        await pilot.press("enter")
+        await settle(pilot, 0.6)
+        assert stopped == ["model-0"]
+        assert status_text(app).startswith("20 models")
+
+    run(many, scenario)
+
+
 def test_an_exact_count_for_an_earlier_filter_is_ignored(
     many: ModelRegistry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -94,7 +133,7 @@ def test_an_exact_count_for_an_earlier_filter_is_ignored(
     monkeypatch.setattr(many, "count_capped", lambda query, cap=50: capped(query, cap=50))
     monkeypatch.setattr(listing, "PROBE", 0)  # no filter is small enough to count at once
 
-    def slow(query: ModelQuery) -> int:
+    def slow(query: ModelQuery, stop: Callable[[], bool] | None = None) -> int:
         if query.text == "model-0":
             time.sleep(0.5)
         return exact(query)

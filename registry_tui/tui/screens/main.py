@@ -31,6 +31,7 @@ from registry_tui.render.text import literal
 from registry_tui.tui.columns import next_sort, toggle_sort
 from registry_tui.tui.markup import markup
 from registry_tui.tui.messages import RegistryChanged
+from registry_tui.tui.reads import Readers
 from registry_tui.tui.screens.record_actions import RecordActions
 from registry_tui.tui.widgets.detail_pane import DetailPane
 from registry_tui.tui.widgets.filter_bar import FilterBar
@@ -137,6 +138,8 @@ class MainScreen(RecordActions):
         self.total_exact = True
         """False while the shown total is a capped count (``1,000+``)."""
         self.facets: Facets | None = None
+        self.readers = Readers()
+        """Warm reader threads for listings, pages and details (see :mod:`..reads`)."""
         self._sidebar_wide: bool | None = None
 
     def compose(self) -> ComposeResult:
@@ -154,6 +157,9 @@ class MainScreen(RecordActions):
     def filter_bar(self) -> FilterBar:
         """The filter bar."""
         return self.query_one(FilterBar)
+
+    def on_unmount(self) -> None:
+        self.readers.close()
 
     def on_mount(self) -> None:
         self.table.focus()
@@ -185,14 +191,17 @@ class MainScreen(RecordActions):
         :meth:`_count_exact` brings the exact figure from another worker.
         """
         offset = max(0, (index // PAGE - 1) * PAGE) if keep_id is not None else 0
-        records = self.registry.query_models(query, offset, 3 * PAGE if offset or index else PAGE)
-        count = self.registry.count_capped(query)
+        limit = 3 * PAGE if offset or index else PAGE
+        records, count = self.readers.both(
+            lambda: self.registry.query_models(query, offset, limit),
+            lambda: self.registry.count_capped(query),
+        )
         total, exact = count.value, count.exact
         if not exact:
             total = max(total, offset + len(records))
         elif not records and total and offset:
             offset = max(0, ((total - 1) // PAGE - 1) * PAGE)
-            records = self.registry.query_models(query, offset, 2 * PAGE)
+            records = self.readers.run(lambda: self.registry.query_models(query, offset, 2 * PAGE))
         cursor = next(
             (offset + i for i, r in enumerate(records) if r.model_id == keep_id),
             min(index, max(0, total - 1)),
@@ -203,16 +212,23 @@ class MainScreen(RecordActions):
     def _count_exact(self, generation: int, query: ModelQuery) -> None:
         """The exact size of a listing, off the keystroke's path (may read every match).
 
-        It waits until typing pauses, so a full count never competes with the
-        listings of the next keystrokes.
+        It waits until typing pauses, and gives up when the filter changes, so a
+        full count never competes with the listings of the next keystrokes.
         """
+        worker = get_current_worker()
+
+        def stale() -> bool:
+            return worker.is_cancelled or generation != self.generation
+
         time.sleep(EXACT_COUNT_DELAY_S)
-        if get_current_worker().is_cancelled or generation != self.generation:
+        if stale():
             return
         try:
-            total = self.registry.count_models(query)
+            # Abandoned as soon as the filter changes: a stale count of a million
+            # rows must not take a core from the listings of the next keystrokes.
+            total = self.registry.count_models(query, stop=stale)
         except RegistryError:
-            return  # the capped figure stays shown
+            return  # the capped figure stays shown (or the listing changed)
         self.post_message(self.Counted(generation, total))
 
     def _refused(self, generation: int, exc: RegistryError) -> None:
@@ -240,7 +256,7 @@ class MainScreen(RecordActions):
     @work(thread=True, exclusive=True, group="rows")
     def _fetch_rows(self, generation: int, query: ModelQuery, offset: int, limit: int) -> None:
         try:
-            records = self.registry.query_models(query, offset, limit)
+            records = self.readers.run(lambda: self.registry.query_models(query, offset, limit))
         except RegistryError as exc:
             self._refused(generation, exc)
             return
@@ -259,7 +275,7 @@ class MainScreen(RecordActions):
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, model_id: int) -> None:
         try:
-            record = self.registry.get_record(model_id)
+            record = self.readers.run(lambda: self.registry.get_record(model_id))
         except RegistryError:
             return  # the listing record is still shown; the next poll retries
         if record is not None:
@@ -377,7 +393,8 @@ class MainScreen(RecordActions):
         text.append_text(literal(self.registry.location, "dim"))
         if self.read_only:
             text.append("  read-only", style="bold reverse")
-        self.query_one("#status-line", Static).update(text)
+        # One line whatever it says (app.tcss): no layout pass, which would cost a frame.
+        self.query_one("#status-line", Static).update(text, layout=False)
 
     # -- filtering -----------------------------------------------------------------
 

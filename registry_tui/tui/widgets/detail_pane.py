@@ -22,12 +22,19 @@ from registry_tui.render import detail_pane_renderable
 
 
 class DetailPane(VerticalScroll, can_focus=False):
-    """Shows one model; :meth:`show` replaces it."""
+    """Shows one model; :meth:`show` replaces it.
+
+    The pane is redrawn after the screen's next refresh, once per burst of
+    changes: the table paints its new rows first (laying the pane out again
+    costs a full frame), and holding ``pagedown`` redraws only the last model.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.model_id: int | None = None
-        self.record: ModelRecord | None = None
+        self._wanted: tuple[ModelRecord | None, bool] = (None, False)
+        self._shown: tuple[ModelRecord | None, bool] | None = None
+        self._scheduled = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-body")
@@ -35,25 +42,34 @@ class DetailPane(VerticalScroll, can_focus=False):
     def on_mount(self) -> None:
         signal = getattr(self.app, "directions_changed_signal", None)
         if signal is not None:
-            signal.subscribe(self, lambda _: self._draw())
+            signal.subscribe(self, lambda _: self._draw(force=True))
+
+    @property
+    def record(self) -> ModelRecord | None:
+        """The model the pane shows (or is about to show)."""
+        return self._wanted[0]
 
     def _directions(self) -> Mapping[str, bool]:
         return getattr(self.app, "metric_directions", {})
 
     def show(self, record: ModelRecord | None, *, loading: bool = False) -> None:
         """Show ``record``; without one, say whether it is loading or nothing matches."""
-        body = self.query_one("#detail-body", Static)
         self.model_id = record.model_id if record else None
-        self.record = record
+        self._wanted = (record, loading and record is None)
+        if not self._scheduled:
+            self._scheduled = True
+            self.call_after_refresh(self._draw)
+
+    def _draw(self, force: bool = False) -> None:
+        self._scheduled = False
+        if self._wanted == self._shown and not force:
+            return  # the same model again (its full record adds nothing shown)
+        self._shown = self._wanted
+        record, loading = self._wanted
+        body = self.query_one("#detail-body", Static)
         if record is None:
             note = "loading…" if loading else "No model to show: nothing matches the filter"
             body.update(Text(note, style="dim"))
-        else:
-            self._draw()
-
-    def _draw(self) -> None:
-        if self.record is None:
             return
         lower, higher = direction_lists(self._directions())
-        renderable = detail_pane_renderable(self.record, lower=lower, higher=higher)
-        self.query_one("#detail-body", Static).update(renderable)
+        body.update(detail_pane_renderable(record, lower=lower, higher=higher))

@@ -154,6 +154,8 @@ class FilterBar(Vertical):
     def clear_error(self) -> None:
         """Hide the error message."""
         error = self.query_one("#filter-error", Static)
+        if not error.display and not self.has_class("-error"):
+            return  # already clear: every listing calls this, and an update lays out the screen
         error.update("")
         error.display = False
         self.remove_class("-error")
