@@ -228,8 +228,8 @@ def build_sqlite(path: Path, models: int) -> None:
         conn.execute(sql)
     conn.execute("COMMIT")
     conn.close()
-    with ModelRegistry(path) as registry, registry.database.atomic():
-        counts.install(registry.database)  # the count triggers back, the counts set-wise
+    with raw_database(path) as db, db.atomic():
+        counts.install(db)  # the count triggers back, the counts set-wise
     finish_sqlite(path)
 
 

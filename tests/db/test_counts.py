@@ -13,8 +13,6 @@ import pytest
 from registry_tui import ModelRegistry
 from registry_tui.db import counts, listing
 from registry_tui.db.migrations import SCHEMA_VERSION, read_version
-from registry_tui.ops.bundle import dump_bundle
-from registry_tui.ops.load import load_bundle
 from registry_tui.records import Count, Facets, ModelQuery
 from tests.conftest import FixedClock
 from tests.legacy import guide_file, insert_model, insert_tag
@@ -23,7 +21,7 @@ TASKS = ["classification", "language_modeling", "vision"]
 
 
 def _rows(registry: ModelRegistry, sql: str) -> set[tuple[Any, ...]]:
-    return {tuple(r) for r in registry.database.execute_sql(sql).fetchall()}
+    return {tuple(r) for r in registry._storage.db.execute_sql(sql).fetchall()}
 
 
 def assert_counts_true(registry: ModelRegistry) -> None:
@@ -101,10 +99,10 @@ def test_counts_follow_a_load(registry_url: str, tmp_path: Path, clock: FixedClo
         _filled(source)
         source.promote_model(3, "production")
         source.retire_model(4)
-        bundle = dump_bundle(source)
+        bundle = source.dump_bundle()
         expected = source.facets(None), source.facets("retired")
     with ModelRegistry(registry_url, clock=clock) as target:
-        load_bundle(target, bundle)
+        target.load(bundle)
         assert_counts_true(target)
         assert (target.facets(None), target.facets("retired")) == expected
 
@@ -145,7 +143,7 @@ def test_counts_follow_a_plain_psycopg2_writer(pg_url: str) -> None:
     """Other code writing with psycopg2 (cascading deletes included) is counted on PostgreSQL."""
     with ModelRegistry(pg_url) as registry:
         ids = _filled(registry)
-        conn = registry.database.connection()
+        conn = registry._storage.db.connection()
         steps = [
             "INSERT INTO models (name, version, checkpoint_path, task_type, status) "
             "VALUES ('raw', '1.0.0', '/c', 'vision', NULL)",
@@ -180,15 +178,15 @@ def test_the_migration_back_fills_and_is_idempotent(tmp_path: Path) -> None:
     path = tmp_path / "guide.db"
     _guide_registry(path)
     with ModelRegistry(path) as registry:
-        assert read_version(registry.database) == SCHEMA_VERSION
+        assert read_version(registry._storage.db) == SCHEMA_VERSION
         assert_counts_true(registry)
         assert registry.facets(None).total == 9
         before = (
             _rows(registry, "SELECT * FROM tag_counts"),
             _rows(registry, "SELECT * FROM model_counts"),
         )
-        counts.install(registry.database)
-        counts.install(registry.database)
+        counts.install(registry._storage.db)
+        counts.install(registry._storage.db)
         after = (
             _rows(registry, "SELECT * FROM tag_counts"),
             _rows(registry, "SELECT * FROM model_counts"),
@@ -204,10 +202,10 @@ def test_the_migration_back_fills_on_postgresql(pg_url: str) -> None:
     and re-created triggers count each write once."""
     with ModelRegistry(pg_url) as registry:
         _filled(registry)
-        registry.database.execute_sql("DELETE FROM model_counts")
-        registry.database.execute_sql("DELETE FROM tag_counts")
-        counts.install(registry.database)
-        counts.install(registry.database)
+        registry._storage.db.execute_sql("DELETE FROM model_counts")
+        registry._storage.db.execute_sql("DELETE FROM tag_counts")
+        counts.install(registry._storage.db)
+        counts.install(registry._storage.db)
         assert_counts_true(registry)
         _register(registry, 100, ["baseline"])
         assert_counts_true(registry)
@@ -215,10 +213,10 @@ def test_the_migration_back_fills_on_postgresql(pg_url: str) -> None:
 
 def _reference_facets(registry: ModelRegistry, status: str | None) -> Facets:
     where = "" if status is None else f" WHERE m.status = '{status}'"
-    tasks = registry.database.execute_sql(
+    tasks = registry._storage.db.execute_sql(
         f"SELECT task_type, count(*) FROM models m{where} GROUP BY task_type ORDER BY task_type"
     ).fetchall()
-    tags = registry.database.execute_sql(
+    tags = registry._storage.db.execute_sql(
         "SELECT t.tag_name, count(*) FROM model_tags t JOIN models m "
         f"ON m.model_id = t.model_id{where} GROUP BY t.tag_name ORDER BY t.tag_name"
     ).fetchall()

@@ -17,7 +17,7 @@ def test_connections_of_ended_threads_are_closed(tmp_path: Path) -> None:
     with ModelRegistry(path) as writer:
         writer.register_model("m", "1.0.0", "/c.pt", "vision", verify_checkpoint=False)
     registry = ModelRegistry(path, read_only=True)
-    db = registry.database
+    db = registry._storage.db
     assert isinstance(db, ReadOnlySqlite)
     results: list[int] = []
     for _ in range(20):

@@ -16,7 +16,7 @@ QUERY = ModelQuery(text="odel")  # a substring: counted by reading every model
 def _many(path: Path, n: int = 3000) -> ModelRegistry:
     registry = ModelRegistry(path)
     with registry.transaction():
-        registry.database.execute_sql(
+        registry._storage.db.execute_sql(
             "WITH RECURSIVE i(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM i WHERE x < ?) "
             "INSERT INTO models (name, version, checkpoint_path, task_type) "
             "SELECT 'model-' || x, '1.0.0', '/c.pt', 'vision' FROM i",
