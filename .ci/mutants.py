@@ -261,25 +261,31 @@ PARENT = (
     _m("dump-drops-parent", "dropped parent on load", "registry_tui/ops/bundle.py",
        "row = dict(zip(spec.columns, values, strict=True))",
        "row = dict(zip(spec.columns, values, strict=True))\n"
-       '        row.pop("parent_model_id", None)'),
+       '        row.pop("parent_model_id", None)',
+       "tests/test_ops_bundle.py::test_round_trip_between_sqlite_files"),
 )
 COUNT = (
     _m("count-ignores-tag", "unfiltered count", LST,
        "plan = self.sql.plan(query, with_sort=False)\n"
        "        driver, small",
        f"plan = self.sql.plan({NO_TAG}, with_sort=False)\n"
-       "        driver, small"),
+       "        driver, small",
+       "tests/test_guarantees.py::test_tag_filtered_counts_of_every_status_in_the_cli",
+       "tests/test_guarantees.py::test_capped_counts_and_page_totals_honour_the_tag"),
     _m("exact-count-ignores-tag", "unfiltered count", LST,
        "plan = self.sql.plan(query, with_sort=False)\n"
        "        driver, _",
        f"plan = self.sql.plan({NO_TAG}, with_sort=False)\n"
-       "        driver, _"),
+       "        driver, _",
+       "tests/test_guarantees.py::test_capped_counts_and_page_totals_honour_the_tag"),
     _m("capped-count-ignores-tag", "unfiltered count", REG,
        "return self._store.count_capped(self._checked(query), cap)",
-       f"return self._store.count_capped(self._checked({NO_TAG}), cap)"),
+       f"return self._store.count_capped(self._checked({NO_TAG}), cap)",
+       "tests/test_guarantees.py::test_capped_counts_and_page_totals_honour_the_tag"),
     _m("app-count-ignores-tag", "unfiltered count", MAIN,
        "count = self.registry.count_capped(query)",
-       f"count = self.registry.count_capped({NO_TAG})"),
+       f"count = self.registry.count_capped({NO_TAG})",
+       "tests/tui/test_main_screen.py::test_the_status_line_counts_only_the_tags_holders"),
 )
 # fmt: on
 MUTANTS = (
