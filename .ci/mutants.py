@@ -218,7 +218,7 @@ MIGRATION = (
     _m("migration-no-advisory-lock", "no migration lock", "registry_tui/db/migrations.py",
        'db.execute_sql("SELECT pg_advisory_xact_lock(727274001)")',
        'db.execute_sql("SELECT 1")',
-       "tests/db/test_migration_lock.py::test_processes_opening_a_fresh_schema_together_all_succeed"),
+       "tests/db/test_migration_lock.py::test_a_migration_waits_for_the_migration_lock"),
     _m("migration-no-reread", "no migration lock", "registry_tui/db/migrations.py",
        "found = read_version(db)  # another process",
        "pass  # another process",
@@ -228,6 +228,7 @@ MIGRATION = (
        "        if _is_pg(db):",
        "if True:\n"
        "        if _is_pg(db):",
+       "tests/db/test_migrations.py::test_a_failed_migration_leaves_the_file_as_it_was",
        "tests/db/test_migration_lock.py::test_processes_opening_a_fresh_schema_together_all_succeed"),
 )
 STALE = (
@@ -422,6 +423,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Unknown mutant(s): {', '.join(unknown)} (see --list)", file=sys.stderr)
         return 2
     chosen = [m for m in MUTANTS if not args.only or m.name in args.only]
+    if not os.environ.get("REGISTRY_TUI_TEST_PG"):
+        print("REGISTRY_TUI_TEST_PG is not set: mutants only PostgreSQL tests see will survive")
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="registry-tui-mutants-") as temp:
         tree = _copy_tree(Path(temp))

@@ -172,3 +172,24 @@ def test_a_migration_finished_meanwhile_is_not_run_again(
         assert real(db) == SCHEMA_VERSION
     finally:
         db.close()
+
+
+def test_a_failed_migration_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The steps of a migration run in one transaction: when the last one fails, the
+    tables the earlier steps created are rolled back with it and no version is written."""
+    import peewee
+
+    from registry_tui.db import migrations
+
+    def broken(db: peewee.Database) -> None:
+        raise RuntimeError("injected failure in the last step")
+
+    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS[:-1], broken])
+    path = tmp_path / "r.db"
+    with pytest.raises(Exception, match="injected"):
+        ModelRegistry(path)
+    with sqlite3.connect(path) as conn:
+        tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert tables == []
