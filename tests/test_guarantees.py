@@ -94,6 +94,27 @@ def test_tag_filtered_counts_in_the_core(registry: ModelRegistry) -> None:
     assert registry.page(ModelQuery(tag="staging"), 0, 1).total == 3
 
 
+def test_capped_counts_and_page_totals_honour_the_tag(registry: ModelRegistry) -> None:
+    """The capped count the faces show and a page's total count a tag's holders only,
+    retired ones included when the status filter allows them, on either backend."""
+    _tagged(registry)
+    assert registry.count_capped(ModelQuery(tag="staging", status=None)).value == 3
+    assert registry.count_capped(ModelQuery(tag="nobody", status=None)).value == 0
+    assert registry.page(ModelQuery(tag="staging", status=None), 0, 1).total == 3
+    assert registry.page(ModelQuery(tag="nobody"), 0, 1).total == 0
+    assert registry.count_models(ModelQuery(tag="staging", status=None)) == 3
+
+
+def test_tag_filtered_counts_of_every_status_in_the_cli(sqlite_registry: ModelRegistry) -> None:
+    """``list --tag --status all`` counts the tag's holders, not every model."""
+    _tagged(sqlite_registry)
+    out = io.StringIO()
+    args = ["--db", sqlite_registry.location, "list", "--tag", "staging", "--status", "all"]
+    with contextlib.redirect_stdout(out):
+        code = main([*args, "--limit", "1"])
+    assert code == 0 and "Showing 1 of 3 models" in out.getvalue()
+
+
 def test_tag_filtered_counts_in_the_cli(sqlite_registry: ModelRegistry) -> None:
     """``list --tag`` reports the tag's count, not the registry's."""
     _tagged(sqlite_registry)

@@ -13,6 +13,7 @@ import pytest
 from registry_tui import ModelRegistry
 from registry_tui.db.migrations import SCHEMA_VERSION
 from registry_tui.ops import BUNDLE_FORMAT_VERSION, BundleConflictError, BundleError
+from registry_tui.ops import load as load_module
 from registry_tui.records import ModelQuery
 from tests.conftest import FixedClock
 from tests.faults.test_fault_schema import make_guide_database
@@ -121,6 +122,29 @@ def test_a_conflicting_load_writes_nothing(source: ModelRegistry, tmp_path: Path
         assert "model id 1 is taken (the bundle's is 'gpt-small' version '1.0.0')" in conflicts
         assert "model_tags tag_id 1 already exists" not in conflicts
         assert other.dump_bundle() == before
+
+
+def test_a_load_that_fails_midway_writes_nothing(
+    source: ModelRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure after the models are inserted (while the tags go in) rolls the whole
+    load back: the target holds exactly what it held, and the same load then succeeds."""
+    bundle = source.dump_bundle()
+    real = load_module._insert_rows
+
+    def failing(model: Any, stage: str, rows: list[dict[str, Any]], progress: Any) -> None:
+        if stage == "model_tags":
+            raise RuntimeError("injected failure while loading tags")
+        real(model, stage, rows, progress)
+
+    with ModelRegistry(tmp_path / "target.db") as target:
+        before = target.dump_bundle()
+        monkeypatch.setattr(load_module, "_insert_rows", failing)
+        with pytest.raises(RuntimeError, match="injected"):
+            target.load(bundle)
+        assert target.dump_bundle() == before
+        monkeypatch.setattr(load_module, "_insert_rows", real)
+        assert target.load(bundle).models == 2
 
 
 def _sample(change: str | None = None) -> dict[str, Any]:

@@ -248,6 +248,26 @@ def test_compute_config_hash_matches_the_guide() -> None:
     assert ModelRegistry.compute_config_hash(CONFIG) == expected
 
 
+def test_a_failed_batch_keeps_none_of_its_writes(registry: ModelRegistry) -> None:
+    """An error inside ``transaction()`` rolls back every write of the block (models,
+    tags, history), not only the one that failed; a batch that ends well keeps them all."""
+    kept = reg(registry, "kept")
+    events = len(registry.events(limit=None))
+    with pytest.raises(RuntimeError, match="abandoned"), registry.transaction():
+        first = reg(registry, "batch-a", tags=["production"])
+        registry.promote_model(kept, "staging")
+        assert registry.get_model(model_id=first) is not None  # visible inside the block
+        raise RuntimeError("batch abandoned")
+    assert registry.count_models(ModelQuery(status=None)) == 1
+    assert registry.get_model(tag="production") is None
+    assert registry.get_model(tag="staging") is None
+    assert len(registry.events(limit=None)) == events
+    with registry.transaction():
+        reg(registry, "batch-a")
+        reg(registry, "batch-b")
+    assert registry.count_models(ModelQuery(status=None)) == 3
+
+
 # -- listing ------------------------------------------------------------------------
 
 

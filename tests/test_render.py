@@ -15,6 +15,7 @@ from rich.text import Text
 
 from registry_tui import render
 from registry_tui.records import ConfigChange, EventRecord, ExportRecord, ModelRecord
+from registry_tui.render import lineage
 
 INJECT = "\x1b]0;pwned\x07\x1b[2J"
 
@@ -275,6 +276,25 @@ def test_delta_text_colours_improvement_and_regression() -> None:
     assert render.delta_text("x", None, 1.0, lower_better=False).plain == "x - → 1"
 
 
+def test_lineage_node_delta_follows_the_forced_direction() -> None:
+    """A node of the app's lineage tree colours its metric's change by the direction it
+    is given: a rise in ``bleu_time`` (lower by its name) is red by default and green
+    when the metric is forced higher-is-better; a fall is the opposite."""
+    parent = make(1, metrics={"bleu_time": 10.0})
+    rose = make(2, parent_model_id=1, metrics={"bleu_time": 12.0})
+
+    def colours(label: Text) -> set[str]:
+        return {str(s.style) for s in label.spans if str(s.style) in ("green", "red")}
+
+    node = lineage.node_label
+    assert colours(node(rose, parent, "bleu_time", current=False)) == {"red"}
+    assert colours(node(rose, parent, "bleu_time", current=False, higher=["bleu_time"])) == {
+        "green"
+    }
+    fell = make(3, parent_model_id=1, metrics={"bleu_time": 8.0})
+    assert colours(node(fell, parent, "bleu_time", current=False, higher=["bleu_time"])) == {"red"}
+
+
 def test_lineage_tree_of_a_family_branches() -> None:
     """A family (root plus descendants) becomes a branching tree."""
     family = [
@@ -417,3 +437,14 @@ def test_config_and_history_sections_say_when_there_is_nothing() -> None:
     assert "#3: no stored config to compare" in out
     assert "[red]bert 1.0.0 #4" in out and "0.1" in out and "0.2" in out
     assert plain(render.history_section([])).split() == ["History", "no", "events"]
+
+
+def test_every_user_string_of_the_full_detail_keeps_markup_literal() -> None:
+    """Rich markup in an export's format, path or time and in the model's own strings is
+    printed as typed by the full detail view, never interpreted (nor swallowed)."""
+    tag = "[bold red]x[/]"
+    export = ExportRecord(3, 1, f"onnx{tag}", f"exports/{tag}.onnx", f"2026{tag}", {})
+    record = make(name=f"gpt{tag}", version="1.0.0", tags=(f"t{tag}",), exports=(export,))
+    shown = plain(render.full_detail_renderable(record))
+    for text in (f"gpt{tag}", f"t{tag}", f"onnx{tag}", f"exports/{tag}.onnx", f"2026{tag}"):
+        assert text in shown, text

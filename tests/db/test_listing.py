@@ -252,3 +252,28 @@ def test_capped_counts_are_exact_when_small_and_lower_bounds_when_large(
     )
     assert filled.count_models(ModelQuery()) == active
     assert filled.page(ModelQuery(), 0, 5).total == active
+
+
+def test_short_windows_across_the_missing_keys_and_near_the_end(
+    filled: ModelRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A window of 3 rows that starts just before the models lacking the sort key (read in
+    a second phase) or a few rows before the end of a deep listing (read backwards from the
+    end) holds exactly 3 rows, the reference's, in every shape."""
+    records = _every(filled)
+    monkeypatch.setattr(listing, "DEEP_OFFSET", 4)
+    for lister in _shapes(filled, monkeypatch):
+        for sort in ("-accuracy", "accuracy", "version", "-version", None):
+            query = ModelQuery(status=None, order_by=sort)
+            expected = _reference(records, query)
+            field = "accuracy" if sort and "accuracy" in sort else None
+            if sort is None:
+                have = len(expected)
+            elif field:
+                have = sum(1 for r in records if field in r.metrics)
+            else:
+                have = sum(1 for r in records if sort_key_or_none(r.version) is not None)
+            assert 3 < have <= len(expected) - 3 or sort is None, (sort, have)
+            for offset in (have - 2, have - 1, have, len(expected) - 6, len(expected) - 4):
+                window = [int(r[0]) for r in lister.select(query, offset, 3)]
+                assert window == expected[offset : offset + 3], (sort, offset, listing.PROBE)

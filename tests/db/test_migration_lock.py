@@ -52,3 +52,52 @@ def test_processes_opening_a_fresh_schema_together_all_succeed(pg_url: str, tmp_
         ).fetchall()
         assert rows == [(str(SCHEMA_VERSION),)]
         registry.register_model("a", "1.0.0", "a.pt", verify_checkpoint=False, task_type="lm")
+
+
+@pytest.mark.postgres
+def test_a_migration_waits_for_the_migration_lock(pg_url: str) -> None:
+    """Opening a fresh schema takes the migration's advisory lock before creating
+    anything: while another session holds that lock the opening waits on it (seen in
+    pg_stat_activity), and it completes, migrated, once the lock is released."""
+    import threading
+
+    import psycopg2
+
+    from tests.conftest import PG_URL
+
+    holder = psycopg2.connect(PG_URL)
+    errors: list[BaseException] = []
+
+    def open_registry() -> None:
+        try:
+            ModelRegistry(pg_url).close()
+        except BaseException as exc:  # reported by the test's thread
+            errors.append(exc)
+
+    opener = threading.Thread(target=open_registry)
+    try:
+        with holder.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(727274001)")
+            opener.start()
+            waited = False
+            for _ in range(3000):  # until the opener waits on the lock, or finishes
+                cur.execute("SELECT pg_stat_clear_snapshot()")  # a fresh view each time
+                cur.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND wait_event = 'advisory' AND pid <> pg_backend_pid()"
+                )
+                waited = cur.fetchone()[0] > 0
+                if waited or not opener.is_alive():
+                    break
+                time.sleep(0.01)
+            assert waited and opener.is_alive(), "the migration did not wait for its lock"
+    finally:
+        holder.rollback()
+        holder.close()
+        opener.join(timeout=60)
+    assert errors == []
+    with ModelRegistry(pg_url) as registry:
+        rows = registry._storage.db.execute_sql(
+            "SELECT value FROM registry_meta WHERE key = 'schema_version'"
+        ).fetchall()
+        assert rows == [(str(SCHEMA_VERSION),)]

@@ -140,3 +140,56 @@ def test_newer_schema_refused_on_postgres(pg_url: str) -> None:
     reg.close()
     with pytest.raises(SchemaVersionError):
         ModelRegistry(pg_url)
+
+
+def test_a_migration_finished_meanwhile_is_not_run_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``migrate`` reads the version again once it holds the write lock: when another
+    process finished the migration between the first read and the lock (simulated by a
+    first read that still says version 0), no step runs a second time."""
+    import peewee
+
+    from registry_tui.db import migrations
+
+    path = tmp_path / "r.db"
+    ModelRegistry(path).close()
+    real = migrations.read_version
+    reads: list[int] = []
+
+    def stale_first(db: peewee.Database) -> int:
+        reads.append(1)
+        return 0 if len(reads) == 1 else real(db)
+
+    ran: list[int] = []
+    steps = [lambda db, n=n: ran.append(n) for n in range(1, SCHEMA_VERSION + 1)]
+    monkeypatch.setattr(migrations, "read_version", stale_first)
+    monkeypatch.setattr(migrations, "STEPS", steps)
+    db = peewee.SqliteDatabase(str(path))
+    try:
+        migrations.migrate(db)
+        assert ran == [] and len(reads) >= 2
+        assert real(db) == SCHEMA_VERSION
+    finally:
+        db.close()
+
+
+def test_a_failed_migration_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The steps of a migration run in one transaction: when the last one fails, the
+    tables the earlier steps created are rolled back with it and no version is written."""
+    import peewee
+
+    from registry_tui.db import migrations
+
+    def broken(db: peewee.Database) -> None:
+        raise RuntimeError("injected failure in the last step")
+
+    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS[:-1], broken])
+    path = tmp_path / "r.db"
+    with pytest.raises(Exception, match="injected"):
+        ModelRegistry(path)
+    with sqlite3.connect(path) as conn:
+        tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert tables == []

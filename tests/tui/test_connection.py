@@ -232,6 +232,33 @@ def test_a_stale_listing_result_is_ignored(seeded: tuple[ModelRegistry, dict[str
     run_fixed(registry, scenario)
 
 
+def test_a_stale_count_or_rows_result_is_ignored(
+    seeded: tuple[ModelRegistry, dict[str, int]],
+) -> None:
+    """An exact count or a window of rows posted for an older listing changes neither the
+    shown total, its exactness nor the rows; the same count for the listing shown is taken."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        screen, grid = main_screen(app), table(app)
+        total = grid.total
+        shown = [grid.record_at(i) for i in range(total)]
+        old = registry.query_models(screen.query_model.__class__(status="retired"))
+        screen.total_exact = False
+        screen.post_message(MainScreen.Counted(screen.generation - 1, total + 50))
+        screen.post_message(MainScreen.RowsLoaded(screen.generation - 1, 0, old))
+        await settle(pilot)
+        assert (grid.total, screen.total_exact) == (total, False)
+        assert [grid.record_at(i) for i in range(grid.total)] == shown
+        grid.set_total(grid.generation - 1, total + 50)
+        assert grid.total == total
+        screen.post_message(MainScreen.Counted(screen.generation, total))
+        await settle(pilot)
+        assert screen.total_exact and ids["old"] not in [r.model_id for r in shown if r]
+
+    run_fixed(registry, scenario)
+
+
 def test_marks_on_a_model_deleted_elsewhere_are_dropped(
     seeded: tuple[ModelRegistry, dict[str, int]],
 ) -> None:

@@ -429,3 +429,17 @@ def test_typing_a_jump_is_not_a_filter(seeded: Seeded) -> None:
         assert screen.generation == generation and table(app).total == 4
 
     run(registry, scenario)
+
+
+def test_the_status_line_counts_only_the_tags_holders(seeded: Seeded) -> None:
+    """Filtering on a tag makes the status line count that tag's holders (one here), not
+    every model of the registry."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await submit(pilot, app, "tag:staging")
+        await settle(pilot, 0.1)
+        assert table(app).total == 1 and table(app).record_at(0).model_id == ids["v12"]  # type: ignore[union-attr]
+        assert status_text(app).startswith("1 model · row 1")
+
+    run(registry, scenario)
