@@ -121,9 +121,13 @@ LIMIT = (
        "count = min(limit + 1, total - offset)",
        "tests/db/test_listing.py::test_short_windows_across_the_missing_keys_and_near_the_end"),
     _m("core-limit-plus-one", "off-by-one limit", REG,
-       'limit = validate.count(limit, "limit")',
-       'limit = validate.count(limit, "limit") + 1',
+       'limit = validate.count(limit, "limit")\n        return self._store.select_fields',
+       'limit = validate.count(limit, "limit") + 1\n        return self._store.select_fields',
        "tests/test_registry.py::test_list_models_filters[sqlite]"),
+    _m("records-limit-plus-one", "off-by-one limit", REG,
+       'limit = validate.count(limit, "limit")\n        offset = validate.count',
+       'limit = validate.count(limit, "limit") + 1\n        offset = validate.count',
+       "tests/test_registry.py::test_record_api_pages_and_counts[sqlite]"),
     _m("history-limit-plus-one", "off-by-one limit", REG,
        'count = None if limit is None else validate.count(limit, "limit")',
        'count = None if limit is None else validate.count(limit, "limit") + 1',
@@ -267,25 +271,32 @@ PARENT = (
 )
 COUNT = (
     _m("count-ignores-tag", "unfiltered count", LST,
-       "plan = self.sql.plan(query, with_sort=False)\n"
-       "        driver, small",
-       f"plan = self.sql.plan({NO_TAG}, with_sort=False)\n"
-       "        driver, small",
+       "plan = self._plan(query, with_sort=False)\n"
+       "        covered = plan.covered()",
+       f"plan = self._plan({NO_TAG}, with_sort=False)\n"
+       "        covered = plan.covered()",
+       "tests/test_guarantees.py::test_tag_counts_combined_with_filters_the_count_tables_cannot_answer",
        "tests/test_guarantees.py::test_tag_filtered_counts_of_every_status_in_the_cli",
        "tests/test_guarantees.py::test_capped_counts_and_page_totals_honour_the_tag"),
     _m("exact-count-ignores-tag", "unfiltered count", LST,
-       "plan = self.sql.plan(query, with_sort=False)\n"
+       "plan = self._plan(query, with_sort=False)\n"
        "        driver, _",
-       f"plan = self.sql.plan({NO_TAG}, with_sort=False)\n"
+       f"plan = self._plan({NO_TAG}, with_sort=False)\n"
        "        driver, _",
+       "tests/test_guarantees.py::test_tag_counts_combined_with_filters_the_count_tables_cannot_answer",
        "tests/test_guarantees.py::test_capped_counts_and_page_totals_honour_the_tag"),
+    _m("count-tables-ignore-tag", "unfiltered count", "registry_tui/db/counts.py",
+       "return exact_count(lister.db, lister.pg, query.status, query.tag, task)",
+       "return exact_count(lister.db, lister.pg, query.status, None, task)",
+       "tests/test_guarantees.py::test_capped_counts_and_page_totals_honour_the_tag",
+       "tests/db/test_counts.py"),
     _m("capped-count-ignores-tag", "unfiltered count", REG,
        "return self._store.count_capped(self._checked(query), cap)",
        f"return self._store.count_capped(self._checked({NO_TAG}), cap)",
        "tests/test_guarantees.py::test_capped_counts_and_page_totals_honour_the_tag"),
     _m("app-count-ignores-tag", "unfiltered count", MAIN,
-       "count = self.registry.count_capped(query)",
-       f"count = self.registry.count_capped({NO_TAG})",
+       "lambda: self.registry.count_capped(query),",
+       f"lambda: self.registry.count_capped({NO_TAG}),",
        "tests/tui/test_main_screen.py::test_the_status_line_counts_only_the_tags_holders"),
 )
 # fmt: on

@@ -12,7 +12,7 @@ import pytest
 
 from registry_tui import ModelRegistry
 from registry_tui.cli import main
-from registry_tui.records import ModelQuery
+from registry_tui.records import Count, ModelQuery
 from tests.querycount import assert_query_count, statements
 
 COMMON: dict[str, Any] = {"verify_checkpoint": False, "task_type": "lm"}
@@ -103,6 +103,28 @@ def test_capped_counts_and_page_totals_honour_the_tag(registry: ModelRegistry) -
     assert registry.page(ModelQuery(tag="staging", status=None), 0, 1).total == 3
     assert registry.page(ModelQuery(tag="nobody"), 0, 1).total == 0
     assert registry.count_models(ModelQuery(tag="staging", status=None)) == 3
+
+
+def test_tag_counts_combined_with_filters_the_count_tables_cannot_answer(
+    registry: ModelRegistry,
+) -> None:
+    """A tag beside a name glob or a metric condition (counted by the listing planner,
+    not the trigger-kept count tables) still counts the tag's holders only: capped,
+    exact and page totals alike."""
+    for n in "efgh":
+        model_id = registry.register_model(
+            n, "1.0.0", f"{n}.pt", metrics={"accuracy": 0.5}, **COMMON
+        )
+        if n != "h":
+            registry.promote_model(model_id, "staging", remove_from_others=False)
+    for query in (
+        ModelQuery(tag="staging", name="?", status=None),
+        ModelQuery(tag="staging", where=("accuracy > 0",), status=None),
+    ):
+        assert registry.count_capped(query) == Count(3, True), query
+        assert registry.count_models(query) == 3, query
+        assert registry.page(query, 0, 1).total == 3, query
+    assert registry.count_models(ModelQuery(name="?", status=None)) == 4
 
 
 def test_tag_filtered_counts_of_every_status_in_the_cli(sqlite_registry: ModelRegistry) -> None:
