@@ -22,13 +22,13 @@ def test_the_detail_pane_draws_once_per_burst_and_not_twice_the_same(
     showing the model already drawn (its full record adds nothing) draws nothing."""
     registry, _ = seeded
     drawn: list[int] = []
-    real = detail_pane.detail_renderable
+    real = detail_pane.detail_pane_renderable
 
-    def counting(record):  # type: ignore[no-untyped-def]
+    def counting(record, **directions):  # type: ignore[no-untyped-def]
         drawn.append(record.model_id)
-        return real(record)
+        return real(record, **directions)
 
-    monkeypatch.setattr(detail_pane, "detail_renderable", counting)
+    monkeypatch.setattr(detail_pane, "detail_pane_renderable", counting)
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         pane = main_screen(app).query_one(DetailPane)
