@@ -299,6 +299,39 @@ def cached_sqlite(models: int) -> Path:
     return path
 
 
+def warm_sqlite(path: Path) -> None:
+    """Read the file (and its WAL) once, so the OS page cache holds it, as it holds a
+    registry in use. Without this the first listing of each value pays disk reads:
+    an exact-name listing reads its 50 rows from 50 scattered pages (about 10 ms
+    from disk here, about 1 ms from the page cache)."""
+    total = 0
+    for part in (path, path.with_name(path.name + "-wal")):
+        if part.exists():
+            with part.open("rb") as handle:
+                while chunk := handle.read(8 << 20):
+                    total += len(chunk)
+    eprint(f"read {total / 1e6:,.0f} MB of {path.name} into the OS page cache")
+
+
+def warm_pg(url: str) -> None:
+    """Read every table and index of the registry's schema into the OS page cache
+    (``pg_prewarm`` in ``read`` mode); a one-line notice when the extension is missing."""
+    with raw_database(url) as db:
+        try:
+            db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            row = db.execute_sql(
+                "SELECT count(*), coalesce(sum(pg_prewarm(c.oid, 'read')), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')"
+            ).fetchone()
+        except Exception as exc:  # a bench notice, not an error
+            eprint(f"not prewarmed (pg_prewarm unavailable: {str(exc).splitlines()[0]})")
+            return
+    eprint(
+        f"read {int(row[1]) * 8192 / 1e6:,.0f} MB of {int(row[0])} relations into the OS page cache"
+    )
+
+
 def _older_cache(directory: Path, models: int, schema: int) -> Path | None:
     """The newest cached file of the same bench data made by an older schema, if any."""
     for version in range(schema - 1, 5, -1):
