@@ -7,6 +7,7 @@ only on how many models each filter matches; those probe results are cached
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -31,6 +32,8 @@ from registry_tui.db.listing_sql import (
 from registry_tui.records import Count, ModelQuery
 
 Row = Sequence[Any]
+_COLUMN_REF = re.compile(r"\bm\.(\w+)")
+_INDEX_COLUMNS = {"model_id", "name", "status", "created_at"}  # the covering name index
 _Order = list[tuple[str, bool, str]]  # (expression, descending, "" | "LAST" | "FIRST")
 
 
@@ -315,6 +318,9 @@ class Lister:
     def _counting(
         self, driver: Driver | None, checks: list[Sql], cap: int | None, narrow: bool = False
     ) -> Sql:
+        if driver is not None and driver.covered is not None and cap is not None and not narrow:
+            # A covered driver beside other checks (``narrow``: the index answers all).
+            return self._budgeted(driver, checks, cap)
         if driver is not None and driver.covered is None and cap is not None:
             driver = Driver(
                 Sql(f"{driver.ids.text} LIMIT {self.budget()}", driver.ids.params),
@@ -326,6 +332,23 @@ class Lister:
             return concat(Sql("SELECT count(*)"), source)
         inner = concat(Sql("SELECT 1"), source)
         return Sql(f"SELECT count(*) FROM ({inner.text} LIMIT {cap}) AS n", inner.params)
+
+    def _budgeted(self, driver: Driver, checks: list[Sql], cap: int) -> Sql:
+        """A capped count over a covered name driver that reads at most :meth:`budget`
+        of its index entries, so a check that few of them pass (a metric condition
+        beside a common name) never walks every model of the names."""
+        covered = driver.covered
+        assert covered is not None
+        index_only = all(set(_COLUMN_REF.findall(c.text)) <= _INDEX_COLUMNS for c in checks)
+        columns = "m.model_id, m.name, m.status, m.created_at" if index_only else "m.*"
+        source = self.sql.source(driver)
+        inner = Sql(
+            f"SELECT {columns} {source.text} WHERE {covered.text} LIMIT {self.budget()}",
+            [*source.params, *covered.params],
+        )
+        where = self.sql.where(checks)
+        body = Sql(f"SELECT 1 FROM ({inner.text}) AS m{where.text}", [*inner.params, *where.params])
+        return Sql(f"SELECT count(*) FROM ({body.text} LIMIT {cap}) AS n", body.params)
 
     def count_exact(self, query: ModelQuery) -> int:
         """The listing's exact size (may read every matching row: off the critical path)."""

@@ -247,3 +247,25 @@ def test_conditions_on_the_sorted_metric_are_ranges_of_its_index(
         scans = [s.text for s in seen if "FROM model_metrics s " in s.text]
         assert scans, query
         assert all(text.count("w.metric = ?") == len(others) for text in scans), query
+
+
+def test_a_name_beside_a_metric_condition_counts_within_the_budget(
+    filled: ModelRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A common name set beside a metric condition (no filter small enough to drive) is
+    counted from at most the budget's index entries: a true lower bound, said to be one
+    when entries were left unread; exact once the budget covers every entry."""
+    monkeypatch.setattr(listing, "PROBE", 0)
+    records = _every(filled)
+    store = filled._store
+    query = ModelQuery(text="a", name="*a*", where=("val_loss < 0.9",), status=None)
+    total = len(_reference(records, query))
+    assert total > 3
+    monkeypatch.setattr(listing, "COUNT_BUDGET", 9)  # 9 index entries (3 on PostgreSQL)
+    lister = Lister(store.db, store.pg, store.has_name_index())
+    seen = _recording(lister)
+    small = lister.count(query, cap=1000)
+    assert not small.exact and 0 < small.value <= lister.budget() < total
+    assert any(f"LIMIT {lister.budget()}) AS m" in s.text for s in seen)
+    monkeypatch.setattr(listing, "COUNT_BUDGET", 10_000)
+    assert Lister(store.db, store.pg, store.has_name_index()).count(query) == Count(total, True)
