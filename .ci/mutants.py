@@ -269,6 +269,15 @@ PARENT = (
        '        row.pop("parent_model_id", None)',
        "tests/test_ops_bundle.py::test_round_trip_between_sqlite_files"),
 )
+IDS = (
+    _m("plain-table-id-unclaimed", "reused id", "registry_tui/db/sequences.py",
+       "+ 1, not automatic", "+ 1, False",
+       "tests/test_legacy_ids.py::test_ids_of_deleted_models_are_never_handed_out_again"),
+    _m("registration-skips-orphans", "reused id", "registry_tui/db/orphans.py",
+       "return db.execute_sql(f\"SELECT EXISTS ({probe})\", args).fetchone()[0] in (1, True)",
+       "return False",
+       "tests/test_legacy_ids.py::test_orphans_written_after_migration_are_not_inherited"),
+)
 COUNT = (
     _m("count-ignores-tag", "unfiltered count", LST,
        "plan = self._plan(query, with_sort=False)\n"
@@ -301,7 +310,17 @@ COUNT = (
 )
 # fmt: on
 MUTANTS = (
-    EXCLUSIVE + TRANSACTION + LIMIT + BEST + MARKUP + LIKE + MIGRATION + STALE + PARENT + COUNT
+    EXCLUSIVE
+    + TRANSACTION
+    + LIMIT
+    + BEST
+    + MARKUP
+    + LIKE
+    + MIGRATION
+    + STALE
+    + PARENT
+    + IDS
+    + COUNT
 )
 
 

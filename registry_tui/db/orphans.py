@@ -44,6 +44,8 @@ def set_aside_orphans(db: peewee.Database, model_id: int | None, at: str) -> int
     """Move orphan rows into ``legacy_orphans``: those of ``model_id``, or (None) every
     row whose model is missing. Runs inside the caller's transaction; returns the count."""
     param = "%s" if isinstance(db, peewee.PostgresqlDatabase) else "?"
+    if model_id is not None and not _has_children(db, model_id, param):
+        return 0  # every registration asks; almost always there is nothing to move
     moved = 0
     for table, columns in GUIDE_CHILDREN.items():
         args: tuple[int, ...] = ()
@@ -67,6 +69,15 @@ def set_aside_orphans(db: peewee.Database, model_id: int | None, at: str) -> int
             db.execute_sql(f"DELETE FROM {table} WHERE {columns[0]} = {param}", (row[0],))
             moved += 1
     return moved
+
+
+def _has_children(db: peewee.Database, model_id: int, param: str) -> bool:
+    """Whether any guide child table holds a row of ``model_id`` (one statement)."""
+    probe = " UNION ALL ".join(
+        f"SELECT 1 FROM {table} WHERE model_id = {param}" for table in GUIDE_CHILDREN
+    )
+    args = (model_id,) * len(GUIDE_CHILDREN)
+    return db.execute_sql(f"SELECT EXISTS ({probe})", args).fetchone()[0] in (1, True)
 
 
 def count_orphans(db: peewee.Database) -> dict[str, int]:

@@ -66,10 +66,25 @@ def raise_sequences(db: peewee.Database, wanted: dict[str, int]) -> None:
                 )
 
 
-def next_model_id(db: peewee.Database) -> int:
-    """The id the next registration takes (inside the caller's write transaction)."""
-    highest = db.execute_sql("SELECT MAX(model_id) FROM models").fetchone()[0] or 0
-    return max(int(highest), _counter(db, "models")) + 1
+def next_model_id(db: peewee.Database) -> tuple[int, bool]:
+    """The id the next registration takes (inside the caller's write transaction), and
+    whether :func:`claim_model_id` must raise the counter after the insert.
+
+    On SQLite this is one statement. An ``AUTOINCREMENT`` table needs no claim:
+    inserting an explicit id raises ``sqlite_sequence`` by itself. A guide table
+    declared with a plain ``INTEGER PRIMARY KEY`` has no counter of its own, so
+    the registry keeps one there by hand.
+    """
+    if isinstance(db, peewee.PostgresqlDatabase):
+        highest = db.execute_sql("SELECT MAX(model_id) FROM models").fetchone()[0] or 0
+        return max(int(highest), _counter(db, "models")) + 1, True
+    highest, counter, automatic = db.execute_sql(
+        "SELECT (SELECT MAX(model_id) FROM models), "
+        "(SELECT MAX(seq) FROM sqlite_sequence WHERE name = 'models'), "
+        "(SELECT instr(upper(sql), 'AUTOINCREMENT') > 0 FROM sqlite_master "
+        "WHERE type = 'table' AND name = 'models')"
+    ).fetchone()
+    return max(int(highest or 0), int(counter or 0)) + 1, not automatic
 
 
 def claim_model_id(db: peewee.Database, model_id: int) -> None:

@@ -48,6 +48,14 @@ class NewModel:
     config_json: str | None
 
 
+_INSERTED = (
+    "name", "version", "version_key", "checkpoint_path", "task_type", "config_hash",
+    "training_run_id", "parent_model_id", "created_at", "metrics", "export_formats",
+    "model_size_mb", "memory_req_gb", "metadata", "status",
+)  # fmt: skip
+"""The ``models`` columns a registration writes besides the id (compiled once)."""
+
+
 class Writer:
     """Transactional building blocks of every change, each recording its event."""
 
@@ -148,30 +156,32 @@ class Writer:
                 self.status_of(new.parent_model_id)
             except ModelNotFoundError:
                 raise UnknownParentError(new.parent_model_id) from None
-        model_id = sequences.next_model_id(self.store.db)
+        model_id, claim = sequences.next_model_id(self.store.db)
         set_aside_orphans(self.store.db, model_id, at)
-        row = {
-            m.model_id: model_id,
-            m.name: new.name,
-            m.version: new.version,
-            m.version_key: new.version_key,
-            m.checkpoint_path: new.checkpoint_path,
-            m.task_type: new.task_type,
-            m.config_hash: new.config_hash
-            if new.config_hash is not None or not legacy_not_null_hash
-            else "",
-            m.training_run_id: new.training_run_id,
-            m.parent_model_id: new.parent_model_id,
-            m.created_at: at,
-            m.metrics: json.dumps(new.metrics),
-            m.export_formats: json.dumps(new.export_formats),
-            m.model_size_mb: new.model_size_mb,
-            m.memory_req_gb: new.memory_req_gb,
-            m.metadata: new.metadata_json,
-            m.status: "active",
-        }
+        hash_value = new.config_hash
+        if hash_value is None and legacy_not_null_hash:
+            hash_value = ""
         try:
-            m.insert(row).execute()
+            self.store.run(
+                "insert_model",
+                lambda: m.insert({m.model_id: P("id")} | {getattr(m, f): P(f) for f in _INSERTED}),
+                id=model_id,
+                name=new.name,
+                version=new.version,
+                version_key=new.version_key,
+                checkpoint_path=new.checkpoint_path,
+                task_type=new.task_type,
+                config_hash=hash_value,
+                training_run_id=new.training_run_id,
+                parent_model_id=new.parent_model_id,
+                created_at=at,
+                metrics=json.dumps(new.metrics),
+                export_formats=json.dumps(new.export_formats),
+                model_size_mb=new.model_size_mb,
+                memory_req_gb=new.memory_req_gb,
+                metadata=new.metadata_json,
+                status="active",
+            )
         except peewee.IntegrityError as exc:
             text = str(exc).lower()
             if "unique" in text or "duplicate" in text:
@@ -181,7 +191,8 @@ class Writer:
         self.event(at, "register", model_id, details={"name": new.name, "version": new.version})
         for tag in new.tags:
             self._tag_new_model(model_id, tag, at)
-        sequences.claim_model_id(self.store.db, model_id)
+        if claim:
+            sequences.claim_model_id(self.store.db, model_id)
         return model_id
 
     def _refuse_duplicate(self, new: NewModel) -> None:
