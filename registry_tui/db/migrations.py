@@ -25,7 +25,7 @@ from registry_tui.db import counts, derived, orphans
 from registry_tui.errors import SchemaVersionError
 from registry_tui.metrics import numeric_items
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 log = logging.getLogger("registry_tui")
 
 _SQLITE_GUIDE_TABLES = [
@@ -290,6 +290,40 @@ def _step_8_count_tables(db: peewee.Database) -> None:
     counts.install(db)
 
 
+_NARROWED_TABLES = ("models", "model_tags", "model_exports", "model_metrics", "registry_events")
+
+
+def _plain_columns(db: peewee.Database, index: peewee.IndexMetadata) -> tuple[str, ...] | None:
+    """An index's columns when it is a whole-table B-tree on plain columns, else None."""
+    sql = (index.sql or "").upper()
+    if " WHERE " in sql or (_is_pg(db) and " USING BTREE " not in sql):
+        return None
+    columns = tuple(index.columns or ())
+    if not columns or any(not c or not c.isidentifier() for c in columns):
+        return None
+    return columns
+
+
+def _step_9_drop_covered_indexes(db: peewee.Database) -> None:
+    """Drop the indexes that a wider index of the same table already serves.
+
+    An index on ``(status)`` is never needed beside one on ``(status,
+    created_at, model_id)``: every lookup it serves, the wider one serves from
+    the same first column. Each redundant index was one more B-tree written by
+    every registration and tag move. Unique indexes stay (they are
+    constraints); so does an index on a guide table without the ``UNIQUE``
+    the guide's DDL declares, where no wider index exists.
+    """
+    for table in _NARROWED_TABLES:
+        indexes = [(i, _plain_columns(db, i)) for i in db.get_indexes(table)]
+        wide = [cols for _, cols in indexes if cols is not None]
+        for index, cols in indexes:
+            if cols is None or index.unique:
+                continue
+            if any(len(other) > len(cols) and other[: len(cols)] == cols for other in wide):
+                db.execute_sql(f'DROP INDEX IF EXISTS "{index.name}"')
+
+
 STEPS: list[Callable[[peewee.Database], None]] = [
     _step_1_guide_tables,
     _step_2_registry_tables,
@@ -299,6 +333,7 @@ STEPS: list[Callable[[peewee.Database], None]] = [
     _step_6_derived_and_listing_indexes,
     _step_7_name_listing_index,
     _step_8_count_tables,
+    _step_9_drop_covered_indexes,
 ]
 assert len(STEPS) == SCHEMA_VERSION
 

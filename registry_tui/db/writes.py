@@ -130,6 +130,14 @@ class Writer:
         ).fetchall()
         return [int(r[0]) for r in rows]
 
+    def is_exclusive(self, tag: str) -> bool:
+        """True when ``tag`` may have one holder only (see :mod:`.policies`)."""
+        p = self.t.policies
+        row = self.store.run(
+            "tag_policy", lambda: p.select(p.exclusive).where(p.tag == P("tag")), tag=tag
+        ).fetchone()
+        return policies.exclusive_given(tag, row)
+
     def lock_tag(self, tag: str) -> None:
         """Serialise writers of one tag on PostgreSQL (SQLite's BEGIN IMMEDIATE already does)."""
         if self.store.pg:
@@ -210,7 +218,7 @@ class Writer:
         """Record a registration's tag; an exclusive tag moves from its holders (a promotion)."""
         details: dict[str, Any] = {"exclusive": False}
         previous = None
-        if policies.is_exclusive(self.t, tag):
+        if self.is_exclusive(tag):
             self.lock_tag(tag)
             others = policies.holders_with_tag(self.t, tag, model_id)
             details = {"exclusive": True}
@@ -224,11 +232,8 @@ class Writer:
     def _insert_children(self, model_id: int, new: NewModel, at: str) -> None:
         # model_metrics rows are derived from models.metrics by a trigger
         # (registry_tui.db.derived), whoever writes the row.
-        if new.tags:
-            self.t.tags.insert_many(
-                [(model_id, tag, at) for tag in new.tags],
-                fields=[self.t.tags.model_id, self.t.tags.tag_name, self.t.tags.created_at],
-            ).execute()
+        for tag in new.tags:  # rarely more than one or two: one compiled insert each
+            self.add_tag(model_id, tag, at)
         if new.config_json is not None and new.config_hash:
             c = self.t.configs
             c.insert(
@@ -240,7 +245,7 @@ class Writer:
         """Give ``tag`` to the model; return whether anything changed and the ids it was
         taken from. A tag the registry marks exclusive is always taken from the others."""
         self.lock_tag(tag)
-        exclusive = exclusive or policies.is_exclusive(self.t, tag)
+        exclusive = exclusive or self.is_exclusive(tag)
         if self.status_of(model_id) != "active":
             raise ModelStateError(
                 f"Model {model_id} is retired; only active models can be promoted"

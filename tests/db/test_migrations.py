@@ -193,3 +193,59 @@ def test_a_failed_migration_leaves_the_file_as_it_was(
     with sqlite3.connect(path) as conn:
         tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
     assert tables == []
+
+
+COVERED = {"idx_models_task_type", "idx_models_status", "idx_model_tags_tag_name"}
+
+
+def _sqlite_indexes(path: Path) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    finally:
+        conn.close()
+
+
+def test_indexes_a_wider_index_serves_are_dropped(tmp_path: Path) -> None:
+    """The guide's single-column indexes go once a wider index starts with the same
+    column; unique ones and those without a wider twin stay, and filters still work."""
+    path = tmp_path / "models.db"
+    make_guide_db(path)
+    assert _sqlite_indexes(path) >= COVERED
+    with ModelRegistry(path) as registry:
+        assert set(registry.list_models(task_type="language_modeling")["model_id"]) == {1, 2, 3}
+        assert list(registry.list_models(tag="production")["model_id"]) == [2]
+    left = _sqlite_indexes(path)
+    assert not COVERED & left
+    assert "idx_model_tags_model" not in left  # UNIQUE(model_id, tag_name) serves it
+    assert {"idx_models_config_hash", "sqlite_autoindex_models_1"} <= left
+    assert {"idx_models_status_created", "idx_models_task_status_created"} <= left
+
+
+def test_a_guide_tags_table_without_its_unique_keeps_its_model_index(tmp_path: Path) -> None:
+    """Where the guide table lacks UNIQUE(model_id, tag_name), nothing wider serves
+    lookups by model, so ``idx_model_tags_model`` stays."""
+    path = tmp_path / "models.db"
+    ddl = GUIDE_DDL.replace("    UNIQUE(model_id, tag_name),\n", "")
+    assert ddl != GUIDE_DDL
+    conn = sqlite3.connect(path)
+    conn.executescript(ddl)
+    conn.close()
+    ModelRegistry(path).close()
+    left = _sqlite_indexes(path)
+    assert "idx_model_tags_model" in left
+    assert "idx_model_tags_tag_name" not in left
+
+
+def test_covered_indexes_dropped_on_postgres_trigram_index_kept(pg_url: str) -> None:
+    """On PostgreSQL the same B-tree indexes go; the trigram (GIN) index on names,
+    whose first column is also ``name``, is not a B-tree and stays."""
+    with ModelRegistry(pg_url) as registry:
+        rows = registry._storage.db.execute_sql(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+        ).fetchall()
+    names = {r[0] for r in rows}
+    assert not COVERED & names
+    assert "idx_models_status_created" in names
+    trigram = [name for name, sql in rows if "gin" in sql.lower()]
+    assert trigram, "the pg_trgm index is expected on the test server"
