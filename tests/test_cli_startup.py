@@ -87,6 +87,28 @@ def test_piped_list_and_get_never_import_rich(db: Path, args: list[str]) -> None
     assert "rich" not in modules
 
 
+@pytest.mark.parametrize("args", [["list", "--limit", "50"], ["get", "--model-id", "1"]])
+def test_read_commands_never_import_shutil_and_its_compressors(db: Path, args: list[str]) -> None:
+    """argparse's own help sizing imports shutil, and with it zlib, bz2 and lzma: the
+    CLI's parser is sized without it, so a read command loads none of them."""
+    code, modules = _modules(db, *args)
+    assert code in (0, None)
+    assert not {"shutil", "bz2", "lzma"} & set(modules)
+
+
+@pytest.mark.parametrize(("columns", "width"), [("60", 58), ("200", 198)])
+def test_help_is_wrapped_to_the_columns_variable(columns: str, width: int) -> None:
+    """Help text is wrapped at ``COLUMNS`` (less two, as argparse does) without shutil."""
+    env = {**os.environ, "COLUMNS": columns}
+    done = subprocess.run(
+        [sys.executable, "-m", "registry_tui", "list", "--help"],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert max(len(line) for line in lines) > width - 20
+
+
 def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
