@@ -25,10 +25,11 @@ unbound; :func:`bind` makes a set bound to one database, so several registries
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import peewee
+
+M = TypeVar("M", bound=peewee.Model)
 
 
 class LegacyTextField(peewee.TextField):
@@ -197,42 +198,49 @@ class LegacyOrphans(_Base):
         table_name = "legacy_orphans"
 
 
-@dataclass(frozen=True)
+class _Bound(Generic[M]):
+    """A :class:`Tables` attribute: ``model`` bound to the tables' database, made on first use.
+
+    Binding makes a peewee subclass (its fields deep-copied); a CLI command
+    reads two or three of the eleven tables, so each is made when first asked for.
+    """
+
+    def __init__(self, model: type[M]) -> None:
+        self.model = model
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, tables: Tables, owner: type | None = None) -> type[M]:
+        bound = tables.__dict__.get(self.name)
+        if bound is None:
+            meta = type(
+                "Meta", (), {"database": tables.database, "table_name": self.model._meta.table_name}
+            )  # type: ignore[attr-defined]
+            bound = type(self.model.__name__, (self.model,), {"Meta": meta, "__module__": __name__})
+            tables.__dict__[self.name] = bound
+        return bound  # type: ignore[no-any-return]
+
+
 class Tables:
-    """The model classes bound to one database."""
+    """The model classes bound to one database (the originals stay unbound)."""
 
-    models: type[Models]
-    tags: type[ModelTags]
-    exports: type[ModelExports]
-    metrics: type[ModelMetrics]
-    configs: type[ModelConfigs]
-    events: type[RegistryEvents]
-    hashes: type[CheckpointHashes]
-    meta: type[RegistryMeta]
-    directions: type[MetricDirections]
-    policies: type[TagPolicies]
-    orphans: type[LegacyOrphans]
+    models = _Bound(Models)
+    tags = _Bound(ModelTags)
+    exports = _Bound(ModelExports)
+    metrics = _Bound(ModelMetrics)
+    configs = _Bound(ModelConfigs)
+    events = _Bound(RegistryEvents)
+    hashes = _Bound(CheckpointHashes)
+    meta = _Bound(RegistryMeta)
+    directions = _Bound(MetricDirections)
+    policies = _Bound(TagPolicies)
+    orphans = _Bound(LegacyOrphans)
 
-
-_ALL = (
-    Models,
-    ModelTags,
-    ModelExports,
-    ModelMetrics,
-    ModelConfigs,
-    RegistryEvents,
-    CheckpointHashes,
-    RegistryMeta,
-    MetricDirections,
-    TagPolicies,
-    LegacyOrphans,
-)
+    def __init__(self, database: peewee.Database) -> None:
+        self.database = database
 
 
 def bind(database: peewee.Database) -> Tables:
-    """Return subclasses of every model bound to ``database`` (the originals stay unbound)."""
-    bound = []
-    for model in _ALL:
-        meta = type("Meta", (), {"database": database, "table_name": model._meta.table_name})
-        bound.append(type(model.__name__, (model,), {"Meta": meta, "__module__": __name__}))
-    return Tables(*bound)
+    """Every model bound to ``database``, each made when first used."""
+    return Tables(database)
