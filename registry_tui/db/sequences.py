@@ -76,8 +76,11 @@ def next_model_id(db: peewee.Database) -> tuple[int, bool]:
     the registry keeps one there by hand.
     """
     if isinstance(db, peewee.PostgresqlDatabase):
-        highest = db.execute_sql("SELECT MAX(model_id) FROM models").fetchone()[0] or 0
-        return max(int(highest), _counter(db, "models")) + 1, True
+        highest, counter = db.execute_sql(
+            "SELECT (SELECT MAX(model_id) FROM models), pg_sequence_last_value("
+            "pg_get_serial_sequence('models', 'model_id')::regclass)"
+        ).fetchone()
+        return max(int(highest or 0), int(counter or 0)) + 1, True
     highest, counter, automatic = db.execute_sql(
         "SELECT (SELECT MAX(model_id) FROM models), "
         "(SELECT MAX(seq) FROM sqlite_sequence WHERE name = 'models'), "
