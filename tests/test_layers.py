@@ -2,7 +2,8 @@
 
 The data layer and the maintenance operations never import rich or textual,
 renderers never import ``db/``, the faces (``cli/``, ``tui/``) never import
-``db/`` themselves, and ``ops/`` never imports the registry (no cycle).
+``db/`` themselves, ``ops/`` never imports the registry (no cycle), and
+``ops/`` never imports a database driver or peewee: its queries live in ``db/``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ CONTRACTS = {
     "Renderers never read the database",
     "The faces ask the core, never the data layer",
     "Maintenance operations sit below the registry",
+    "Maintenance operations leave the queries to the data layer",
 }
 
 

@@ -51,25 +51,27 @@ def _exclusive(details: Any) -> bool:
     return isinstance(data, dict) and data.get("exclusive") is True
 
 
-def active_holders(store: Store, tag: str) -> list[int]:
-    """Ids of the active models holding ``tag``."""
+def active_holders(store: Store, tags: Iterable[str]) -> dict[str, set[int]]:
+    """Ids of the active models holding each of ``tags``, in one statement."""
+    wanted = sorted(set(tags))
+    if not wanted:
+        return {}
     t, m = store.t.tags, store.t.models
     rows: Any = (
-        t.select(t.model_id)
+        t.select(t.tag_name, t.model_id)
         .join(m, on=(m.model_id == t.model_id))
-        .where((t.tag_name == tag) & ((m.status == "active") | m.status.is_null()))
+        .where(t.tag_name.in_(wanted) & ((m.status == "active") | m.status.is_null()))
         .tuples()
     )
-    return [int(r[0]) for r in rows]
+    holders: dict[str, set[int]] = {tag: set() for tag in wanted}
+    for tag, model_id in rows:
+        holders.setdefault(str(tag), set()).add(int(model_id))
+    return holders
 
 
 def children(store: Store, model_id: int) -> tuple[ModelRecord, ...]:
     """The models whose parent is ``model_id``, by id."""
-    m = store.t.models
-    rows: Any = m.select(m.model_id).where(m.parent_model_id == model_id).tuples()
-    ids = sorted(int(r[0]) for r in rows)
-    found = store.many(ids)
-    return tuple(found[i] for i in ids if i in found)
+    return tuple(store.children(model_id))
 
 
 def plan(store: Store, model_id: int, action: str, tag: str | None = None) -> ChangePlan:
@@ -90,9 +92,8 @@ def plan(store: Store, model_id: int, action: str, tag: str | None = None) -> Ch
         tags = record.tags
     exclusive = exclusive_tags(store, tags)
     active = record.status == "active"
-    orphaned = tuple(
-        t for t in tags if t in exclusive and active and set(active_holders(store, t)) <= {model_id}
-    )
+    holders = active_holders(store, (t for t in tags if t in exclusive)) if active else {}
+    orphaned = tuple(t for t in tags if t in holders and holders[t] <= {model_id})
     if action == "retire":
         return ChangePlan(
             action, record, tags, _ordered(tags, exclusive),

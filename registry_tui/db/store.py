@@ -205,6 +205,19 @@ class Store:
                 out[record.model_id] = record
         return out
 
+    def children(self, model_id: int) -> list[ModelRecord]:
+        """The models whose parent is ``model_id`` (no exports), by id: one statement,
+        however many there are."""
+        m = self.t.models
+        rows = self.run(
+            "children",
+            lambda: (
+                m.select(*self.columns()).where(m.parent_model_id == P("id")).order_by(m.model_id)
+            ),
+            id=model_id,
+        ).fetchall()
+        return [self.to_record(row) for row in rows]
+
     # -- listings -----------------------------------------------------------
     @property
     def lister(self) -> Lister:

@@ -3,7 +3,8 @@
 The same code serves the Python API (``ModelRegistry.check()``, ``.backup()``,
 ``.dump()``, ``.load()``, which delegate here) and the CLI (``registry-tui
 check``, ``backup``, ``dump``, ``load``). Each operation takes the registry's
-storage handle (:class:`~registry_tui.db.storage.Storage`), never the registry.
+storage handle (:class:`~registry_tui.db.storage.Storage`), never the registry,
+and leaves every query to ``db/`` (``check_rows``, ``bundle_rows``, ``sqlite_copy``).
 Reports are frozen dataclasses; long operations accept a ``progress(stage,
 done, total)`` callback and never import rich themselves.
 """

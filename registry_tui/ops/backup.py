@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from registry_tui.db.sqlite_copy import copy_database
 from registry_tui.errors import StorageError
 from registry_tui.ops.progress import Progress, or_silent
 
 if TYPE_CHECKING:
     from registry_tui.db.storage import Storage
-
-BUSY_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +67,7 @@ def backup(
     os.close(fd)  # mkstemp made it 0600; SQLite writes the copy into it
     temp = Path(temp_name)
     try:
-        models = _copy(source, temp, report)
+        models = copy_database(source, temp, lambda done, total: report("copying", done, total))
         os.chmod(temp, 0o600)
         os.replace(temp, target)
     except BaseException:
@@ -96,33 +94,3 @@ def _destination(source: Path, dest: Path, overwrite: bool) -> Path:
         if not overwrite:
             raise StorageError(f"Backup destination {dest} exists (use --force to replace it)")
     return dest
-
-
-def _copy(source: str, temp: Path, progress: Progress) -> int:
-    """Copy in one step (a consistent snapshot), verify, return the number of models."""
-    try:
-        src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_S)
-    except sqlite3.Error as exc:
-        raise StorageError(f"Cannot read {source}: {exc}") from None
-    try:
-        dst = sqlite3.connect(temp, timeout=BUSY_TIMEOUT_S)
-        try:
-            progress("copying", 0, 1)
-            # pages=-1: the whole database in one step, under one read transaction.
-            # Stepping would restart whenever another process commits meanwhile.
-            src.backup(dst, pages=-1)
-            progress("copying", 1, 1)
-            dst.execute("PRAGMA journal_mode=DELETE")
-            verdict = [str(r[0]) for r in dst.execute("PRAGMA integrity_check(20)").fetchall()]
-            if verdict != ["ok"]:
-                raise StorageError(
-                    f"The backup of {source} failed integrity_check: {'; '.join(verdict)}; "
-                    "run registry-tui check on the registry"
-                )
-            return int(dst.execute("SELECT COUNT(*) FROM models").fetchone()[0])
-        finally:
-            dst.close()
-    except sqlite3.Error as exc:
-        raise StorageError(f"Backup of {source} failed: {exc}") from None
-    finally:
-        src.close()

@@ -34,12 +34,12 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from registry_tui.db.bundle_rows import snapshot, table_rows
 from registry_tui.db.migrations import SCHEMA_VERSION
 from registry_tui.db.store import format_ts
 from registry_tui.errors import RegistryError
@@ -183,18 +183,6 @@ TABLES: tuple[TableSpec, ...] = (
 SPECS: dict[str, TableSpec] = {spec.key: spec for spec in TABLES}
 
 
-@contextmanager
-def snapshot(storage: Storage) -> Iterator[None]:
-    """A read transaction: every query inside sees one consistent state, writers carry on."""
-    db = storage.db
-    if storage.backend == "sqlite":
-        with db.transaction(lock_type="DEFERRED"):
-            yield
-    else:
-        with db.transaction(isolation_level="REPEATABLE READ"):
-            yield
-
-
 def dump_bundle(storage: Storage, progress: Progress | None = None) -> dict[str, Any]:
     """The whole registry as a bundle dict (see the module docstring)."""
     report = or_silent(progress)
@@ -211,13 +199,9 @@ def dump_bundle(storage: Storage, progress: Progress | None = None) -> dict[str,
 
 
 def _read_table(storage: Storage, spec: TableSpec, progress: Progress) -> list[dict[str, Any]]:
-    model = getattr(storage.tables, spec.attr)
-    total = int(model.select().count())
-    query = model.select(*[getattr(model, c) for c in spec.columns]).order_by(
-        getattr(model, spec.order)
-    )
+    total, values_of_rows = table_rows(storage.tables, spec.attr, spec.columns, spec.order)
     rows = []
-    for done, values in enumerate(query.tuples().iterator(), 1):
+    for done, values in enumerate(values_of_rows, 1):
         row = dict(zip(spec.columns, values, strict=True))
         for column in spec.times:
             row[column] = format_ts(row[column]) if row[column] is not None else None

@@ -15,13 +15,9 @@ A problem never raises: each becomes a :class:`Problem` in the
 from __future__ import annotations
 
 import os
-import sqlite3
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import peewee
-
-from registry_tui.db import migrations
+from registry_tui.db import check_rows, migrations
 from registry_tui.db.connect import Target
 from registry_tui.errors import RegistryError
 from registry_tui.ops.files import checkpoints, exports
@@ -46,6 +42,7 @@ _TABLES = (
     "checkpoint_hashes",
     "registry_meta",
 )
+_CHILD_WORDS = {"tags": "tag", "exports": "export", "metrics": "metric", "hashes": "hash"}
 _CHECKED_REFERENCES = (
     "models",
     "model_tags",
@@ -106,13 +103,12 @@ def _schema(run: CheckRun) -> None:
             "database",
             f"schema version {version}, expected {migrations.SCHEMA_VERSION}",
         )
-    for table in _TABLES:
-        if not run.db.table_exists(table):
-            run.problem("schema", "database", f"table {table} is missing")
+    for table in check_rows.missing_tables(run.db, _TABLES):
+        run.problem("schema", "database", f"table {table} is missing")
 
 
 def _sqlite_integrity(run: CheckRun) -> None:
-    rows = run.db.execute_sql(f"PRAGMA integrity_check({INTEGRITY_LIMIT})").fetchall()
+    rows = check_rows.integrity_rows(run.db, INTEGRITY_LIMIT)
     problems = _integrity_problems(rows)
     if problems:
         run.problems.extend(problems)
@@ -138,38 +134,22 @@ def _integrity_problems(rows: list[tuple[Any, ...]]) -> list[Problem]:
 
 
 def _sqlite_foreign_keys(run: CheckRun) -> None:
-    for table, rowid, parent, _ in run.db.execute_sql("PRAGMA foreign_key_check").fetchall():
+    for table, rowid, parent, _ in check_rows.foreign_key_rows(run.db):
         if table not in _CHECKED_REFERENCES:  # those get a clearer message from _orphans
             run.problem("foreign_key", f"{table} row {rowid}", f"refers to a missing {parent} row")
 
 
 def _postgres_server(run: CheckRun) -> None:
-    row = run.db.execute_sql("SELECT version()").fetchone()
-    run.notes.append("connected: " + str(row[0]).split(" on ")[0])
+    run.notes.append("connected: " + check_rows.server_version(run.db).split(" on ")[0])
 
 
 def _orphans(run: CheckRun) -> None:
     """Rows whose model is gone (possible in a SQLite file written without foreign keys)."""
-    m, t = run.t.models, run.t
-    run.counts["models"] = int(m.select(peewee.fn.COUNT(m.model_id)).scalar() or 0)
-    pairs: Any = ((t.tags, "tag"), (t.exports, "export"), (t.metrics, "metric"), (t.hashes, "hash"))
-    for table, what in pairs:
-        rows: Any = (
-            table.select(table.model_id, peewee.fn.COUNT(table.model_id))
-            .where(table.model_id.not_in(m.select(m.model_id)))
-            .group_by(table.model_id)
-            .tuples()
-        )
-        for model_id, count in rows:
-            run.problem("orphan", f"model {model_id}", f"{count} {what}(s) of a missing model")
-    parent = m.alias("parent")
-    dangling: Any = (
-        m.select(m.model_id, m.parent_model_id)
-        .join(parent, peewee.JOIN.LEFT_OUTER, on=(parent.model_id == m.parent_model_id))
-        .where(m.parent_model_id.is_null(False) & parent.model_id.is_null())
-        .tuples()
-    )
-    for model_id, parent_id in dangling:
+    run.counts["models"] = check_rows.count_models(run.t)
+    for table, model_id, count in check_rows.rows_of_missing_models(run.t):
+        what = _CHILD_WORDS[table]
+        run.problem("orphan", f"model {model_id}", f"{count} {what}(s) of a missing model")
+    for model_id, parent_id in check_rows.dangling_parents(run.t):
         run.problem("parent", f"model {model_id}", f"parent model {parent_id} does not exist")
 
 
@@ -179,13 +159,10 @@ def _orphans(run: CheckRun) -> None:
 def _raw_integrity(path: str) -> list[Problem]:
     """SQLite's own verdict on a file, read with plain sqlite3 (no registry code)."""
     try:
-        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error as exc:
-        return [Problem("integrity", "database", first_line(exc))]
-    try:
-        rows = conn.execute(f"PRAGMA integrity_check({INTEGRITY_LIMIT})").fetchall()
-    except sqlite3.Error as exc:
-        return [Problem("integrity", "database", f"integrity_check failed: {first_line(exc)}")]
-    finally:
-        conn.close()
+        rows = check_rows.file_integrity(path, INTEGRITY_LIMIT)
+    except check_rows.FileUnreadable as exc:
+        detail = first_line(exc.error)
+        if exc.checking:
+            detail = f"integrity_check failed: {detail}"
+        return [Problem("integrity", "database", detail)]
     return _integrity_problems(rows)

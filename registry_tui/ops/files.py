@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from registry_tui.db import check_rows
 from registry_tui.ops.findings import CheckRun
 
 SIZE_TOLERANCE = 0.005
@@ -17,18 +17,14 @@ HASH_CHUNK = 1 << 20
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-def _models(run: CheckRun) -> Iterator[tuple[int, str, str, str, float | None]]:
-    m = run.t.models
-    query = m.select(m.model_id, m.name, m.version, m.checkpoint_path, m.model_size_mb)
-    yield from query.order_by(m.model_id).tuples().iterator()
-
-
 def checkpoints(run: CheckRun, hashes: bool) -> None:
     """Every checkpoint present and of its recorded size; with ``hashes``, unchanged."""
-    known = _recorded_hashes(run) if hashes else {}
+    known = check_rows.recorded_hashes(run.t) if hashes else {}
     total = run.counts.get("models", 0)
     pending: list[tuple[int, str, int]] = []
-    for done, (model_id, name, version, path, size_mb) in enumerate(_models(run), 1):
+    for done, (model_id, name, version, path, size_mb) in enumerate(
+        check_rows.checkpoint_rows(run.t), 1
+    ):
         subject = f"model {model_id} ({name} {version})"
         if done % 100 == 0 or done == total:
             run.progress("checkpoints", done, total)
@@ -70,12 +66,6 @@ def _compare_size(
             f"checkpoint is {actual_mb:.6g} MB ({size:,} bytes); {recorded_mb:.6g} MB recorded",
             model_id,
         )
-
-
-def _recorded_hashes(run: CheckRun) -> dict[int, tuple[str, int, str]]:
-    h = run.t.hashes
-    rows: Any = h.select(h.model_id, h.sha256, h.size_bytes, h.recorded_at).tuples()
-    return {int(r[0]): (str(r[1]), int(r[2]), str(r[3])[:19]) for r in rows}
 
 
 def _verify_hash(
@@ -127,21 +117,13 @@ def _record_hashes(run: CheckRun, rows: list[tuple[int, str, int]]) -> None:
     if run.storage.read_only:
         run.notes.append(f"{len(rows)} checkpoint hash(es) not recorded: registry is read-only")
         return
-    h = run.t.hashes
-    at = run.storage.now()
-    with run.db.atomic():
-        for start in range(0, len(rows), 500):
-            chunk = [(mid, digest, size, at) for mid, digest, size in rows[start : start + 500]]
-            h.insert_many(chunk, fields=[h.model_id, h.sha256, h.size_bytes, h.recorded_at])\
-                .on_conflict_ignore().execute()  # fmt: skip
+    check_rows.record_hashes(run.storage, rows, run.storage.now())
     run.counts["recorded"] = len(rows)
 
 
 def exports(run: CheckRun) -> None:
     """Every export path present (remote URLs are counted, not checked)."""
-    e = run.t.exports
-    query = e.select(e.export_id, e.model_id, e.export_format, e.export_path).order_by(e.export_id)
-    for export_id, model_id, export_format, path in query.tuples().iterator():
+    for export_id, model_id, export_format, path in check_rows.export_rows(run.t):
         if not path or _REMOTE.match(path):
             run.count("remote")
             continue

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import peewee
-
+from registry_tui.db.check_rows import database_errors
 from registry_tui.ops.progress import Progress
 
 if TYPE_CHECKING:
@@ -88,11 +85,9 @@ class CheckRun:
 
     def stage(self, what: str, step: Callable[[], None]) -> None:
         """Run one step; a database error becomes a problem instead of ending the check."""
-        psycopg2 = sys.modules.get("psycopg2")
-        driver = (psycopg2.Error,) if psycopg2 is not None else ()
         try:
             step()
-        except (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error, *driver) as exc:
+        except database_errors() as exc:
             message = self.storage.target.redact(first_line(exc))
             self.problem("integrity", "database", f"{what} failed: {message}")
 

@@ -18,9 +18,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import peewee
-
 from registry_tui import versions
+from registry_tui.db.bundle_rows import Table, insert_rows, lock_id_tables
 from registry_tui.db.orphans import raise_orphan_counter
 from registry_tui.metrics import numeric_items
 from registry_tui.ops.bundle import (
@@ -34,12 +33,11 @@ from registry_tui.ops.bundle import (
 from registry_tui.ops.load_checks import check_values
 from registry_tui.ops.load_conflicts import conflicts
 from registry_tui.ops.progress import Progress, or_silent
-from registry_tui.ops.sequences import ID_COLUMNS, raise_sequences
+from registry_tui.ops.sequences import raise_sequences
 
 if TYPE_CHECKING:
     from registry_tui.db.storage import Storage
 
-MAX_PARAMETERS = 900  # per statement; old SQLite builds allow 999
 _KEYS = {"model_tags": ("model_id", "tag_name"), "model_configs": ("config_hash",)}
 
 
@@ -78,7 +76,7 @@ def load_bundle(
     with db.atomic():
         if storage.backend == "postgresql":
             # Writers elsewhere wait until commit, then take ids after the loaded ones.
-            db.execute_sql(f"LOCK TABLE {', '.join(ID_COLUMNS)} IN EXCLUSIVE MODE")
+            lock_id_tables(db)
         skip = conflicts(storage, tables)
         _insert(storage, tables, skip, report)
         raise_sequences(db, dict(bundle.get("sequences") or {}))
@@ -279,23 +277,11 @@ def _insert(
         _insert_rows(getattr(t, spec.attr), spec.key, rows, progress)
 
 
-def _insert_rows(
-    model: type[peewee.Model], stage: str, rows: list[dict[str, Any]], progress: Progress
-) -> None:
-    """Multi-row INSERTs; the SQL of a chunk size is built by peewee once, then reused."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    fields = [getattr(model, c) for c in columns]
-    size = max(1, MAX_PARAMETERS // len(columns))
-    compiled: dict[int, str] = {}
-    for start in range(0, len(rows), size):
-        chunk = [
-            tuple(encode(r[c]) if isinstance(r[c], dict | list) else r[c] for c in columns)
-            for r in rows[start : start + size]
-        ]
-        sql = compiled.get(len(chunk))
-        if sql is None:
-            sql = compiled[len(chunk)] = model.insert_many(chunk, fields=fields).sql()[0]
-        model._meta.database.execute_sql(sql, [value for row in chunk for value in row])
-        progress(f"loading {stage}", min(start + size, len(rows)), len(rows))
+def _insert_rows(model: Table, stage: str, rows: list[dict[str, Any]], progress: Progress) -> None:
+    """Insert ``rows`` into ``model``'s table, JSON values as their column text."""
+    insert_rows(
+        model,
+        rows,
+        lambda value: encode(value) if isinstance(value, dict | list) else value,
+        lambda done, total: progress(f"loading {stage}", done, total),
+    )

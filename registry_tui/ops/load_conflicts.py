@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from registry_tui.db.bundle_rows import existing, pairs
 from registry_tui.ops.bundle import SPECS, BundleConflictError, TableSpec, encode
 
 if TYPE_CHECKING:
@@ -19,13 +20,7 @@ if TYPE_CHECKING:
 
 
 def _existing(storage: Storage, attr: str, column: str, values: list[Any]) -> set[Any]:
-    model = getattr(storage.tables, attr)
-    field = getattr(model, column)
-    found: set[Any] = set()
-    for start in range(0, len(values), 500):
-        chunk = values[start : start + 500]
-        found.update(r[0] for r in model.select(field).where(field.in_(chunk)).tuples())
-    return found
+    return existing(storage.tables, attr, column, values)
 
 
 def conflicts(storage: Storage, tables: dict[str, list[dict[str, Any]]]) -> dict[str, set[Any]]:
@@ -58,14 +53,10 @@ def conflicts(storage: Storage, tables: dict[str, list[dict[str, Any]]]) -> dict
 
 
 def _existing_name_versions(storage: Storage, models: list[dict[str, Any]]) -> set[tuple[str, str]]:
-    m = storage.tables.models
     wanted = {(r["name"], r["version"]) for r in models}
     names = sorted({name for name, _ in wanted})
-    found: set[tuple[str, str]] = set()
-    for start in range(0, len(names), 500):
-        query: Any = m.select(m.name, m.version).where(m.name.in_(names[start : start + 500]))
-        found.update((str(n), str(v)) for n, v in query.tuples() if (n, v) in wanted)
-    return found
+    held = pairs(storage.tables, "models", "name", "version", names)
+    return {(str(n), str(v)) for n, v in held if (n, v) in wanted}
 
 
 def _missing_models(storage: Storage, tables: dict[str, list[dict[str, Any]]]) -> list[str]:
@@ -95,19 +86,14 @@ def _same_configs(
     storage: Storage, configs: list[dict[str, Any]], conflicts: list[str]
 ) -> set[str]:
     """Configs the registry already has: identical ones are skipped, different ones conflict."""
-    c = storage.tables.configs
     wanted = {r["config_hash"]: r["config"] for r in configs}
-    hashes = sorted(wanted)
     skip: set[str] = set()
-    for start in range(0, len(hashes), 500):
-        query: Any = c.select(c.config_hash, c.config).where(
-            c.config_hash.in_(hashes[start : start + 500])
-        )
-        for config_hash, text in query.tuples():
-            if encode(wanted[config_hash]) == text or _parsed(text) == wanted[config_hash]:
-                skip.add(config_hash)
-            else:
-                conflicts.append(f"config {config_hash[:12]}... exists with different contents")
+    held = pairs(storage.tables, "configs", "config_hash", "config", sorted(wanted))
+    for config_hash, text in held:
+        if encode(wanted[config_hash]) == text or _parsed(text) == wanted[config_hash]:
+            skip.add(config_hash)
+        else:
+            conflicts.append(f"config {config_hash[:12]}... exists with different contents")
     return skip
 
 
@@ -121,17 +107,12 @@ def _same_settings(
     """Directions or policies the registry already records: the same ones are skipped,
     different ones conflict."""
     wanted = {r[spec.order]: r[value] for r in rows}
-    model = getattr(storage.tables, spec.attr)
-    key, setting = getattr(model, spec.order), getattr(model, value)
-    names = sorted(wanted)
     skip: set[str] = set()
-    for start in range(0, len(names), 500):
-        query: Any = model.select(key, setting).where(key.in_(names[start : start + 500]))
-        for name, held in query.tuples():
-            if bool(held) == wanted[name]:
-                skip.add(name)
-            else:
-                conflicts.append(f"{spec.key} {name!r} is recorded with {value} {bool(held)}")
+    for name, held in pairs(storage.tables, spec.attr, spec.order, value, sorted(wanted)):
+        if bool(held) == wanted[name]:
+            skip.add(name)
+        else:
+            conflicts.append(f"{spec.key} {name!r} is recorded with {value} {bool(held)}")
     return skip
 
 
