@@ -164,3 +164,17 @@ def test_delete_of_a_model_holding_several_exclusive_tags(
     registry.load(_family(2000, 3, tags))
     assert set(registry.delete_plan(2000).orphaned_tags) == set(tags)
     _delete_statements(registry, monkeypatch, 2000)
+
+
+def test_register_model(registry: ModelRegistry, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registration is five statements on SQLite (duplicate check, next id, orphan
+    probe, model insert, event) and seven on PostgreSQL (its id lock and sequence
+    claim besides); a shared tag adds its insert, its policy read and its event."""
+    _models(registry)
+    pg = registry._storage.target.backend == "postgresql"
+    with statements(registry, monkeypatch) as seen:
+        registry.register_model("r", "1.0.0", "r.pt", metrics={"loss": 0.1}, **COMMON)
+    assert seen.count == (7 if pg else 5), seen.sql
+    with statements(registry, monkeypatch) as seen:
+        registry.register_model("r", "1.1.0", "r.pt", tags=["nightly"], **COMMON)
+    assert seen.count == (10 if pg else 8), seen.sql
