@@ -37,18 +37,13 @@ from registry_tui.query import (
     parse_conditions,
     parse_sort,
 )
-from registry_tui.records import ModelQuery
+from registry_tui.records import RECORD_COLUMNS, ModelQuery
 
 PROBE = 4000
 COUNT_CAP = 1000
 COUNT_BUDGET = 1500  # driver rows a capped count reads at most
 DEEP_OFFSET = 5000
 _OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "!="}
-_COLUMNS = (
-    "m.model_id, m.name, m.version, m.checkpoint_path, m.task_type, m.config_hash, "
-    "m.training_run_id, m.parent_model_id, m.created_at, m.metrics, m.export_formats, "
-    "m.model_size_mb, m.memory_req_gb, m.metadata, m.status"
-)
 
 
 @dataclass
@@ -117,10 +112,7 @@ class Compiler:
     def __init__(self, pg: bool, trigram: bool) -> None:
         self.pg = pg
         self.trigram = trigram
-        agg = "string_agg(rt.tag_name, chr(31))" if pg else "group_concat(rt.tag_name, char(31))"
-        self.projection = (
-            f"{_COLUMNS}, (SELECT {agg} FROM model_tags rt WHERE rt.model_id = m.model_id)"
-        )
+        self.projection = _projection(pg)
         self.like = "ILIKE" if pg else "LIKE"
         # Models read through the covering name index (its pages serve the probe and the listing).
         self.by_name = "models" + ("" if pg else f" INDEXED BY {NAME_LISTING_INDEX}")
@@ -366,6 +358,13 @@ class Compiler:
             checks = [driver.covered, *checks]
         where = self.where(checks, ids=ids_of(driver))
         return concat(source, joins or Sql(""), where)
+
+
+def _projection(pg: bool) -> str:
+    """The columns every listing selects: :data:`RECORD_COLUMNS`, in order, as the store's."""
+    agg = "string_agg(rt.tag_name, chr(31))" if pg else "group_concat(rt.tag_name, char(31))"
+    tags = f"(SELECT {agg} FROM model_tags rt WHERE rt.model_id = m.model_id)"
+    return ", ".join(tags if c.kind == "tags" else f"m.{c.name}" for c in RECORD_COLUMNS)
 
 
 def ids_of(driver: Driver | None) -> str:
