@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from registry_tui.query import Condition, SortKey
+
     ColumnKind = Literal[
         "id", "int", "float", "text", "optional_text", "time", "status", "metrics", "object",
         "list", "tags",
@@ -198,6 +200,12 @@ class ModelQuery:
     the name literally (ignoring case). ``where`` holds conditions such as
     ``"val_loss < 0.4"`` or ``"created_at > 7d"``; ``order_by`` a sort key such
     as ``"-accuracy"``.
+
+    ``where`` and ``order_by`` keep the text as given (the filter bar shows it
+    back). They are parsed when the query is made (the parse is remembered by
+    text) and read as ``conditions`` and ``sort``, which is what listings and
+    counts use. Text that does not parse raises
+    :class:`~registry_tui.errors.ValidationError` here, before any SQL.
     """
 
     task_type: str | None = None
@@ -207,6 +215,34 @@ class ModelQuery:
     text: str | None = None
     where: tuple[str, ...] = ()
     order_by: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.where == () and self.order_by is None:
+            return
+        where: Any = self.where
+        if isinstance(where, str | list):  # one condition as a string, or a list of them
+            object.__setattr__(self, "where", (where,) if isinstance(where, str) else tuple(where))
+        _parse(self.where, self.order_by)  # refused here: before any SQL
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        """``where`` parsed, in order (see :func:`registry_tui.query.parse_condition`)."""
+        return _parse(self.where, self.order_by)[0] if self.where else ()
+
+    @property
+    def sort(self) -> SortKey | None:
+        """``order_by`` parsed; None for the default order (newest first)."""
+        return None if self.order_by is None else _parse(self.where, self.order_by)[1]
+
+
+def _parse(
+    where: tuple[str, ...], order_by: str | None
+) -> tuple[tuple[Condition, ...], SortKey | None]:
+    """:func:`registry_tui.query.parse_query` (which builds on this module, so is
+    imported only when a query has conditions or a sort key)."""
+    from registry_tui.query import parse_query
+
+    return parse_query(where, order_by)
 
 
 @dataclass(frozen=True, slots=True)

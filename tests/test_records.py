@@ -1,4 +1,5 @@
-"""One definition of a model's columns: every list of them follows ``RECORD_COLUMNS``."""
+"""The records every face receives: one definition of a model's columns
+(``RECORD_COLUMNS``, which every list of them follows) and queries parsed once."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ import dataclasses
 from typing import Any
 
 import peewee
+import pytest
 
-from registry_tui import ModelRegistry
+from registry_tui import ModelRegistry, ValidationError
 from registry_tui.db.legacy import TAG_SEPARATOR, clean_model
 from registry_tui.db.listing_sql import Compiler
 from registry_tui.db.schema import Models
 from registry_tui.frames import COMPARE_COLUMNS, MODEL_COLUMNS
 from registry_tui.ops.bundle import SPECS
-from registry_tui.records import RECORD_COLUMNS, ModelRecord
+from registry_tui.query import Condition, SortKey
+from registry_tui.records import RECORD_COLUMNS, Count, ModelQuery, ModelRecord
 from registry_tui.render.serialise import MODEL_FIELDS
 
 NAMES = [c.name for c in RECORD_COLUMNS]
@@ -105,3 +108,59 @@ def test_peewee_model_and_guide_table_hold_the_defined_columns(registry: ModelRe
     assert columns == STORED
     required = [name for name, not_null in rows if not_null]
     assert required == [c.name for c in RECORD_COLUMNS if c.required]
+
+
+def test_a_query_is_parsed_when_it_is_made() -> None:
+    """ModelQuery keeps the text as given and carries its parse: typed conditions and
+    sort key, a single string taken as one condition."""
+    query = ModelQuery(where=("val_loss < 0.4", "created_at > 7d"), order_by="-accuracy")
+    assert query.where == ("val_loss < 0.4", "created_at > 7d")
+    assert query.conditions == (Condition("val_loss", "<", 0.4), Condition("created_at", ">", "7d"))
+    assert query.sort == SortKey("accuracy", descending=True)
+    assert ModelQuery().conditions == () and ModelQuery().sort is None
+    one: Any = "accuracy >= 0.8"
+    assert ModelQuery(where=one).conditions == (Condition("accuracy", ">=", 0.8),)
+    assert ModelQuery(where=one) == ModelQuery(where=("accuracy >= 0.8",))
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"where": ("val_loss <",)}, "Invalid condition 'val_loss <': the right side"),
+        ({"where": (5,)}, "A condition must be a string like 'val_loss < 0.4', not 5"),
+        ({"where": 5}, "where must be a string or a list of strings, not 5"),
+        ({"order_by": "-"}, "Invalid sort key '-'"),
+        ({"where": ("a < 1",) * 25}, "Too many conditions (25)"),
+    ],
+)
+def test_a_bad_query_is_refused_when_it_is_made(fields: dict[str, Any], problem: str) -> None:
+    """Text that does not parse is a one-line ValidationError at construction, worded as
+    the parser words it, before any registry (or SQL) sees the query."""
+    with pytest.raises(ValidationError) as caught:
+        ModelQuery(**fields)
+    assert str(caught.value).startswith(problem) and "\n" not in str(caught.value)
+
+
+def test_listings_and_counts_read_the_parse_without_parsing_again(
+    registry: ModelRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a query is made, its listing, its counts and its position parse nothing:
+    the listing SQL takes the parsed conditions and sort key."""
+    for index in range(3):
+        registry.register_model(
+            f"m{index}", "1.0.0", "ck.pt", "lm", verify_checkpoint=False,
+            metrics={"val_loss": 0.1 * index, "accuracy": 0.5 + 0.1 * index},
+        )  # fmt: skip
+    query = ModelQuery(where=("val_loss < 0.15",), order_by="-accuracy")
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("parsed again")
+
+    for name in ("parse_condition", "parse_conditions", "parse_sort"):
+        monkeypatch.setattr(f"registry_tui.query.{name}", refuse)
+    assert [r.name for r in registry.query_models(query)] == ["m1", "m0"]
+    assert registry.count_models(query) == 2
+    assert registry.count_capped(query) == Count(2, True)
+    assert (
+        registry.position_of(query, registry.get_model(name="m0", version="1.0.0")["model_id"]) == 1
+    )

@@ -34,8 +34,6 @@ from registry_tui.query import (
     escape_like,
     glob_to_like,
     is_glob,
-    parse_conditions,
-    parse_sort,
 )
 from registry_tui.records import RECORD_COLUMNS, ModelQuery
 
@@ -127,7 +125,7 @@ class Compiler:
         ``task_types``: the task types that ``query.task_type`` matches (see
         :meth:`task_types`), when known; they are then compared exactly.
         """
-        plan = Plan([], [], parse_sort(query.order_by) if with_sort else None)
+        plan = Plan([], [], query.sort if with_sort else None)
         plus = self.unindexed(plan.sort)
         if query.status is not None:
             plan.status = Sql(f"{plus}m.status = ?", [query.status])
@@ -156,7 +154,7 @@ class Compiler:
         # A listing in the default order reads a date range straight from the
         # created_at indexes, so a date condition drives only counts and sorts.
         dates_drive = plan.sort is not None or not with_sort
-        for cond in parse_conditions(list(query.where)):
+        for cond in query.conditions:
             self._condition(cond, plan, dates_drive)
         return plan
 
