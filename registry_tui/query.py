@@ -50,7 +50,6 @@ _DATE_CONDITION = re.compile(rf"^\s*(created_at)\s*({_OP})\s*({_DATE}|{_AGE})\s*
 _DATE_FIELD = re.compile(r"^\s*created_at\s*[<>=!]")
 _AGE_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 _HAS_OPERATOR = re.compile(r"[<>=!]")
-_OPERATOR_ONLY = re.compile(rf"^(?:{_OP})$")
 _JUMP = re.compile(r"^[#:](\d{1,18})$")
 _FILTER_KEYS = {"tag": "tag", "task": "task_type", "task_type": "task_type", "status": "status"}
 
@@ -94,6 +93,10 @@ class SortKey:
     def is_column(self) -> bool:
         """True when sorting by a column rather than a metric."""
         return self.field in COLUMN_SORTS
+
+
+Parsed = tuple[tuple[Condition, ...], SortKey | None]
+"""A query's ``where`` and ``order_by``, parsed (see :func:`parse_query`)."""
 
 
 def parse_condition(text: str) -> Condition:
@@ -216,17 +219,10 @@ def parse_sort(text: str | None) -> SortKey | None:
     return SortKey(field, descending)
 
 
-def parse_query(
-    where: tuple[str, ...], order_by: str | None
-) -> tuple[tuple[Condition, ...], SortKey | None]:
-    """The conditions and the sort key of a :class:`ModelQuery`, parsed.
-
-    Remembered by text, so the listing and the count of one query, and a
-    script that lists with the same conditions in a loop, parse them once.
-
-    Raises:
-        ValidationError: for the first condition (or the sort key) that does not parse.
-    """
+def parse_query(where: tuple[str, ...], order_by: str | None) -> Parsed:
+    """A :class:`ModelQuery`'s conditions and sort key, parsed (a ValidationError when
+    one does not parse); remembered by text, so the listing and the counts of one
+    query, or a script's loop over the same conditions, parse them once."""
     texts = isinstance(where, tuple) and all(isinstance(w, str) for w in where)
     if texts and isinstance(order_by, str | None):
         return _parse_query(where, order_by)
@@ -234,9 +230,7 @@ def parse_query(
 
 
 @functools.lru_cache(maxsize=256)
-def _parse_query(
-    where: tuple[str, ...], order_by: str | None
-) -> tuple[tuple[Condition, ...], SortKey | None]:
+def _parse_query(where: tuple[str, ...], order_by: str | None) -> Parsed:
     return tuple(parse_conditions(where)), parse_sort(order_by)
 
 
@@ -283,11 +277,6 @@ def is_glob(pattern: str) -> bool:
 def escape_like(text: str) -> str:
     """Escape LIKE wildcards so ``text`` matches literally."""
     return re.sub(r"([%_\\])", r"\\\1", text)
-
-
-def text_patterns(text: str | None) -> list[str]:
-    """LIKE patterns for the free words of a filter: each word, literally, anywhere in a name."""
-    return ["%" + escape_like(word) + "%" for word in (text or "").split()]
 
 
 def jump_target(text: str) -> int | None:

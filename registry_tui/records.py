@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from registry_tui.query import Condition, SortKey
+    from registry_tui.query import Condition, Parsed, SortKey
 
     ColumnKind = Literal[
         "id", "int", "float", "text", "optional_text", "time", "status", "metrics", "object",
@@ -235,9 +235,7 @@ class ModelQuery:
         return None if self.order_by is None else _parse(self.where, self.order_by)[1]
 
 
-def _parse(
-    where: tuple[str, ...], order_by: str | None
-) -> tuple[tuple[Condition, ...], SortKey | None]:
+def _parse(where: tuple[str, ...], order_by: str | None) -> Parsed:
     """:func:`registry_tui.query.parse_query` (which builds on this module, so is
     imported only when a query has conditions or a sort key)."""
     from registry_tui.query import parse_query
