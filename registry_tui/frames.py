@@ -14,26 +14,13 @@ import numpy as np
 import pandas as pd
 
 from registry_tui.metrics import metric_union
-from registry_tui.records import EVENT_FIELDS, EventRecord, ModelRecord
+from registry_tui.records import EVENT_FIELDS, RECORD_COLUMNS, EventRecord, ModelRecord
 
-MODEL_COLUMNS = [
-    "model_id",
-    "name",
-    "version",
-    "task_type",
-    "status",
-    "created_at",
-    "tags",
-    "metrics",
-    "checkpoint_path",
-    "parent_model_id",
-    "model_size_mb",
-    "memory_req_gb",
-    "config_hash",
-    "training_run_id",
-    "export_formats",
-    "metadata",
-]
+_FRAME_ORDER = sorted(RECORD_COLUMNS, key=lambda column: column.frame)
+MODEL_COLUMNS = [column.name for column in _FRAME_ORDER]
+"""The ``list_models`` DataFrame's columns, in order (see :class:`ModelColumn`)."""
+_KINDS = {column.name: column.kind for column in RECORD_COLUMNS}
+_TEXT_KINDS = ("text", "optional_text", "time", "status")
 HISTORY_COLUMNS = list(EVENT_FIELDS)
 _NULLABLE_INTS = ("parent_model_id", "training_run_id", "model_id", "previous_model_id")
 
@@ -138,30 +125,27 @@ def _assemble(columns: dict[str, Any], size: int) -> pd.DataFrame:
     return pd.DataFrame(columns, copy=False)
 
 
-def _model_columns(values: Callable[[str], list[Any]]) -> dict[str, Any]:
-    """Each column of :func:`models_frame` as one typed array."""
-    texts = _texts(
-        {
-            name: values(name)
-            for name in (
-                "name", "version", "task_type", "status", "created_at", "checkpoint_path",
-                "config_hash",
-            )
-        }
-    )  # fmt: skip
-    columns: dict[str, Any] = {
-        **texts,
-        "model_id": np.array(values("model_id"), dtype="int64"),
-        "tags": _objects([list(tags) for tags in values("tags")]),
-        "metrics": _objects([dict(metrics) for metrics in values("metrics")]),
-        "parent_model_id": _ints(values("parent_model_id")),
-        "model_size_mb": _floats(values("model_size_mb")),
-        "memory_req_gb": _floats(values("memory_req_gb")),
-        "training_run_id": _ints(values("training_run_id")),
-        "export_formats": _objects([list(formats) for formats in values("export_formats")]),
-        "metadata": _objects([dict(metadata) for metadata in values("metadata")]),
-    }
-    return {name: columns[name] for name in MODEL_COLUMNS}
+def _model_columns(
+    values: Callable[[str], list[Any]], names: Sequence[str] = MODEL_COLUMNS
+) -> dict[str, Any]:
+    """The columns ``names`` of :func:`models_frame`, each as one array typed by its kind."""
+    texts = _texts({name: values(name) for name in names if _KINDS[name] in _TEXT_KINDS})
+    return {name: texts[name] if name in texts else _typed_column(name, values(name))
+            for name in names}  # fmt: skip
+
+
+def _typed_column(name: str, values: list[Any]) -> Any:
+    """One column that is not text, as its kind (:class:`ModelColumn`) makes it."""
+    kind = _KINDS[name]
+    if kind == "id":
+        return np.array(values, dtype="int64")
+    if kind == "int":
+        return _ints(values)
+    if kind == "float":
+        return _floats(values)
+    if kind in ("metrics", "object"):
+        return _objects([dict(value) for value in values])
+    return _objects([list(value) for value in values])  # a list of names, or the tags
 
 
 def _empty(data: dict[str, Any], columns: list[str]) -> pd.DataFrame:
@@ -195,21 +179,7 @@ def compare_frame(records: Sequence[ModelRecord], metrics: list[str] | None) -> 
     names = list(dict.fromkeys(names))
     labels = [f"metrics.{n}" if n in COMPARE_COLUMNS else n for n in names]
     rs = records
-    texts = _texts(
-        {
-            "name": [r.name for r in rs],
-            "version": [r.version for r in rs],
-            "task_type": [r.task_type for r in rs],
-            "created_at": [r.created_at for r in rs],
-            "status": [r.status for r in rs],
-        }
-    )
-    data: dict[str, Any] = {
-        "model_id": np.array([r.model_id for r in rs], dtype="int64"),
-        **texts,
-        "model_size_mb": _floats([r.model_size_mb for r in rs]),
-        "memory_req_gb": _floats([r.memory_req_gb for r in rs]),
-    }
+    data = _model_columns(lambda field: [getattr(r, field) for r in rs], COMPARE_COLUMNS)
     for name, label in zip(names, labels, strict=True):
         data[label] = np.array([_as_float(r.metrics.get(name)) for r in rs], dtype="float64")
     columns = [*COMPARE_COLUMNS, *labels]

@@ -13,6 +13,7 @@ one-line filter::
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Sequence
@@ -49,7 +50,6 @@ _DATE_CONDITION = re.compile(rf"^\s*(created_at)\s*({_OP})\s*({_DATE}|{_AGE})\s*
 _DATE_FIELD = re.compile(r"^\s*created_at\s*[<>=!]")
 _AGE_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 _HAS_OPERATOR = re.compile(r"[<>=!]")
-_OPERATOR_ONLY = re.compile(rf"^(?:{_OP})$")
 _JUMP = re.compile(r"^[#:](\d{1,18})$")
 _FILTER_KEYS = {"tag": "tag", "task": "task_type", "task_type": "task_type", "status": "status"}
 
@@ -93,6 +93,10 @@ class SortKey:
     def is_column(self) -> bool:
         """True when sorting by a column rather than a metric."""
         return self.field in COLUMN_SORTS
+
+
+Parsed = tuple[tuple[Condition, ...], SortKey | None]
+"""A query's ``where`` and ``order_by``, parsed (see :func:`parse_query`)."""
 
 
 def parse_condition(text: str) -> Condition:
@@ -150,12 +154,12 @@ def date_bound(cond: Condition, now: datetime) -> Condition:
 
 def resolve_dates(query: ModelQuery, now: datetime) -> ModelQuery:
     """``query`` with every ``created_at`` condition made absolute against ``now``."""
-    if not any(_DATE_FIELD.match(w) for w in query.where):
+    if not any(cond.is_date for cond in query.conditions):
         return query
-    where = []
-    for text in query.where:
-        cond = parse_condition(text)
-        where.append(str(date_bound(cond, now)) if cond.is_date else text)
+    where = (
+        str(date_bound(cond, now)) if cond.is_date else text
+        for cond, text in zip(query.conditions, query.where, strict=True)
+    )
     return replace(query, where=tuple(where))
 
 
@@ -215,10 +219,25 @@ def parse_sort(text: str | None) -> SortKey | None:
     return SortKey(field, descending)
 
 
+def parse_query(where: tuple[str, ...], order_by: str | None) -> Parsed:
+    """A :class:`ModelQuery`'s conditions and sort key, parsed (a ValidationError when
+    one does not parse); remembered by text, so the listing and the counts of one
+    query, or a script's loop over the same conditions, parse them once."""
+    texts = isinstance(where, tuple) and all(isinstance(w, str) for w in where)
+    if texts and isinstance(order_by, str | None):
+        return _parse_query(where, order_by)
+    return tuple(parse_conditions(where)), parse_sort(order_by)  # raises: not text
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_query(where: tuple[str, ...], order_by: str | None) -> Parsed:
+    return tuple(parse_conditions(where)), parse_sort(order_by)
+
+
 def metrics_named(query: ModelQuery) -> tuple[list[str], str | None]:
     """Metric names ``query`` uses: those of its conditions, and its sort metric (or None)."""
-    conditions = [c.field for c in parse_conditions(list(query.where)) if not c.is_column]
-    sort = parse_sort(query.order_by)
+    conditions = [c.field for c in query.conditions if not c.is_column]
+    sort = query.sort
     return list(dict.fromkeys(conditions)), (
         sort.field if sort is not None and not sort.is_column else None
     )
@@ -258,11 +277,6 @@ def is_glob(pattern: str) -> bool:
 def escape_like(text: str) -> str:
     """Escape LIKE wildcards so ``text`` matches literally."""
     return re.sub(r"([%_\\])", r"\\\1", text)
-
-
-def text_patterns(text: str | None) -> list[str]:
-    """LIKE patterns for the free words of a filter: each word, literally, anywhere in a name."""
-    return ["%" + escape_like(word) + "%" for word in (text or "").split()]
 
 
 def jump_target(text: str) -> int | None:
@@ -331,9 +345,7 @@ def parse_filter(text: str, base: ModelQuery | None = None) -> ModelQuery:
             words.append(token)
     if len(words) > MAX_WORDS:
         raise ValidationError(f"Too many words ({len(words)}): a filter takes at most {MAX_WORDS}")
-    where = [*query.where, *where]
-    parse_conditions(where)
-    return replace(query, text=" ".join(words) or None, where=tuple(where))
+    return replace(query, text=" ".join(words) or None, where=(*query.where, *where))
 
 
 def _apply_key(query: ModelQuery, key: str, value: str, token: str) -> ModelQuery:
@@ -352,8 +364,7 @@ def _apply_key(query: ModelQuery, key: str, value: str, token: str) -> ModelQuer
     if key == "name":
         return replace(query, name=value)
     if key == "sort":
-        parse_sort(value)
-        return replace(query, order_by=value)
+        return replace(query, order_by=value)  # parsed as the query is made
     raise ValidationError(
         f"Unknown filter {token!r}: use tag:, task:, status:, name:, sort: "
         "or a condition like val_loss<0.4"

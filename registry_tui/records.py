@@ -8,10 +8,62 @@ with :meth:`ModelRecord.to_dict` and friends.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from registry_tui.query import Condition, Parsed, SortKey
+
+    ColumnKind = Literal[
+        "id", "int", "float", "text", "optional_text", "time", "status", "metrics", "object",
+        "list", "tags",
+    ]  # fmt: skip
 
 STATUSES: tuple[str, ...] = ("active", "retired")
+
+
+class ModelColumn:
+    """One column of a model: a :class:`ModelRecord` field and what each layer must know of it.
+
+    Every list of a model's columns (the store's projection, the listing SQL,
+    the ``list_models`` DataFrame, the JSON/CSV forms, the bundle) is derived
+    from :data:`RECORD_COLUMNS`, which is read off the record's fields. (A plain
+    class: a dataclass would cost the CLI's start-up a millisecond.)
+
+    Attributes:
+        name: the record field, and the column of the guide's ``models`` table.
+        kind: what it holds, which decides how it is read, typed and written:
+            ``id`` (the model's id), ``int`` and ``float`` (numbers that may be
+            missing), ``text`` (required text), ``optional_text``, ``time``
+            (``created_at``), ``status``, ``metrics`` (a JSON object of numbers),
+            ``object`` (any JSON object), ``list`` (a JSON list of names), and
+            ``tags`` (read from ``model_tags``: not a column of ``models``).
+        frame: its position among the columns of the ``list_models`` DataFrame.
+        required: a bundle row must give it (the guide's ``NOT NULL`` columns).
+        stored: a column of the ``models`` table (every one but ``tags``).
+        plain: what the dict form makes of the value, ``dict`` or ``list``, or
+            None to keep it as it is.
+    """
+
+    __slots__ = ("frame", "kind", "name", "plain", "required", "stored")
+
+    def __init__(self, name: str, kind: ColumnKind, frame: int, required: bool = False) -> None:
+        self.name = name
+        self.kind: ColumnKind = kind
+        self.frame = frame
+        self.required = required
+        self.stored = kind != "tags"
+        self.plain: type[dict[Any, Any]] | type[list[Any]] | None = (
+            dict if kind in ("metrics", "object") else list if kind in ("list", "tags") else None
+        )
+
+    def __repr__(self) -> str:
+        return f"ModelColumn({self.name!r}, {self.kind!r}, frame={self.frame})"
+
+
+def _column(kind: ColumnKind, frame: int, *, required: bool = False) -> dict[str, Any]:
+    """The facts of a :class:`ModelRecord` field that make it a :class:`ModelColumn`."""
+    return {"kind": kind, "frame": frame, "required": required}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,28 +93,31 @@ class ExportRecord:
 class ModelRecord:
     """A registered model: every column of the guide's ``models`` table, plus tags.
 
+    The fields up to ``tags`` are the model's columns, in the guide's table
+    order; each carries its :class:`ModelColumn` facts (see :data:`RECORD_COLUMNS`).
+
     ``created_at`` is UTC text, ``YYYY-MM-DD HH:MM:SS``, as SQLite's
     ``CURRENT_TIMESTAMP`` writes it (a legacy time with a UTC offset is
     converted). ``exports`` is filled only by single-model reads (``get``), not
     by listings.
     """
 
-    model_id: int
-    name: str
-    version: str
-    checkpoint_path: str
-    task_type: str
-    config_hash: str | None
-    training_run_id: int | None
-    parent_model_id: int | None
-    created_at: str
-    metrics: Mapping[str, float]
-    export_formats: tuple[str, ...]
-    model_size_mb: float | None
-    memory_req_gb: float | None
-    metadata: Mapping[str, Any]
-    status: str
-    tags: tuple[str, ...] = ()
+    model_id: int = field(metadata=_column("id", 0, required=True))
+    name: str = field(metadata=_column("text", 1, required=True))
+    version: str = field(metadata=_column("text", 2, required=True))
+    checkpoint_path: str = field(metadata=_column("text", 8, required=True))
+    task_type: str = field(metadata=_column("text", 3, required=True))
+    config_hash: str | None = field(metadata=_column("optional_text", 12))
+    training_run_id: int | None = field(metadata=_column("int", 13))
+    parent_model_id: int | None = field(metadata=_column("int", 9))
+    created_at: str = field(metadata=_column("time", 5))
+    metrics: Mapping[str, float] = field(metadata=_column("metrics", 7))
+    export_formats: tuple[str, ...] = field(metadata=_column("list", 14))
+    model_size_mb: float | None = field(metadata=_column("float", 10))
+    memory_req_gb: float | None = field(metadata=_column("float", 11))
+    metadata: Mapping[str, Any] = field(metadata=_column("object", 15))
+    status: str = field(metadata=_column("status", 4))
+    tags: tuple[str, ...] = field(default=(), metadata=_column("tags", 6))
     exports: tuple[ExportRecord, ...] = ()
     odd: Mapping[str, str] = field(default_factory=dict)
     """Legacy values that did not fit their field, by field name: what was stored.
@@ -78,27 +133,21 @@ class ModelRecord:
 
     def to_dict(self, *, with_exports: bool = True) -> dict[str, Any]:
         """The guide's dict form: JSON columns decoded, tags and exports added."""
-        data: dict[str, Any] = {
-            "model_id": self.model_id,
-            "name": self.name,
-            "version": self.version,
-            "checkpoint_path": self.checkpoint_path,
-            "task_type": self.task_type,
-            "config_hash": self.config_hash,
-            "training_run_id": self.training_run_id,
-            "parent_model_id": self.parent_model_id,
-            "created_at": self.created_at,
-            "metrics": dict(self.metrics),
-            "export_formats": list(self.export_formats),
-            "model_size_mb": self.model_size_mb,
-            "memory_req_gb": self.memory_req_gb,
-            "metadata": dict(self.metadata),
-            "status": self.status,
-            "tags": list(self.tags),
-        }
+        data: dict[str, Any] = {}
+        for name, plain in _DICT_FORM:
+            value = getattr(self, name)
+            data[name] = value if plain is None else plain(value)
         if with_exports:
             data["exports"] = [e.to_dict() for e in self.exports]
         return data
+
+
+RECORD_COLUMNS: tuple[ModelColumn, ...] = tuple(
+    ModelColumn(f.name, **f.metadata) for f in fields(ModelRecord) if f.metadata
+)
+"""A model's columns, in the guide's table order, then ``tags``: the one definition
+that the store, the listing SQL, the DataFrames, the JSON/CSV forms and bundles follow."""
+_DICT_FORM = tuple((c.name, c.plain) for c in RECORD_COLUMNS)
 
 
 EVENT_FIELDS: tuple[str, ...] = (
@@ -151,6 +200,12 @@ class ModelQuery:
     the name literally (ignoring case). ``where`` holds conditions such as
     ``"val_loss < 0.4"`` or ``"created_at > 7d"``; ``order_by`` a sort key such
     as ``"-accuracy"``.
+
+    ``where`` and ``order_by`` keep the text as given (the filter bar shows it
+    back). They are parsed when the query is made (the parse is remembered by
+    text) and read as ``conditions`` and ``sort``, which is what listings and
+    counts use. Text that does not parse raises
+    :class:`~registry_tui.errors.ValidationError` here, before any SQL.
     """
 
     task_type: str | None = None
@@ -160,6 +215,32 @@ class ModelQuery:
     text: str | None = None
     where: tuple[str, ...] = ()
     order_by: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.where == () and self.order_by is None:
+            return
+        where: Any = self.where
+        if isinstance(where, str | list):  # one condition as a string, or a list of them
+            object.__setattr__(self, "where", (where,) if isinstance(where, str) else tuple(where))
+        _parse(self.where, self.order_by)  # refused here: before any SQL
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        """``where`` parsed, in order (see :func:`registry_tui.query.parse_condition`)."""
+        return _parse(self.where, self.order_by)[0] if self.where else ()
+
+    @property
+    def sort(self) -> SortKey | None:
+        """``order_by`` parsed; None for the default order (newest first)."""
+        return None if self.order_by is None else _parse(self.where, self.order_by)[1]
+
+
+def _parse(where: tuple[str, ...], order_by: str | None) -> Parsed:
+    """:func:`registry_tui.query.parse_query` (which builds on this module, so is
+    imported only when a query has conditions or a sort key)."""
+    from registry_tui.query import parse_query
+
+    return parse_query(where, order_by)
 
 
 @dataclass(frozen=True, slots=True)

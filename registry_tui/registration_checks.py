@@ -25,12 +25,30 @@ def config_hash_of(config: dict[str, Any]) -> str:
 
 
 def new_model(
-    name: Any, version: Any, checkpoint_path: Any, task_type: Any, config_hash: Any,
-    metrics: Any, export_formats: Any, model_size_mb: Any, memory_req_gb: Any,
-    training_run_id: Any, parent_model_id: Any, metadata: Any, tags: Any, config: Any,
-    verify_checkpoint: bool,
-) -> NewModel:  # fmt: skip
-    """Validate every argument of ``register_model``; nothing is written yet."""
+    *,
+    name: str,
+    version: str,
+    checkpoint_path: str | os.PathLike[str],
+    task_type: str,
+    config_hash: str | None = None,
+    metrics: dict[str, float] | None = None,
+    export_formats: list[str] | None = None,
+    model_size_mb: float | None = None,
+    memory_req_gb: float | None = None,
+    training_run_id: int | None = None,
+    parent_model_id: int | None = None,
+    metadata: dict[str, Any] | None = None,
+    tags: list[str] | None = None,
+    config: dict[str, Any] | None = None,
+    verify_checkpoint: bool = True,
+) -> NewModel:
+    """Validate every argument of ``register_model``; nothing is written yet.
+
+    Keyword-only and typed as ``register_model`` is, so a call names each
+    value and two of one type (the two sizes, the two ids) cannot be swapped
+    unnoticed. The types say what callers should pass; every value is still
+    checked, since scripts pass whatever they have.
+    """
     validate.name(name)
     version_key = versions.sort_key(version)
     path = validate.text(os.fspath(checkpoint_path) if checkpoint_path else "", "checkpoint_path")

@@ -314,9 +314,11 @@ class ModelRegistry:
                 ``verify_checkpoint=False``).
         """
         new = new_model(
-            name, version, checkpoint_path, task_type, config_hash, metrics, export_formats,
-            model_size_mb, memory_req_gb, training_run_id, parent_model_id, metadata, tags,
-            config, verify_checkpoint,
+            name=name, version=version, checkpoint_path=checkpoint_path, task_type=task_type,
+            config_hash=config_hash, metrics=metrics, export_formats=export_formats,
+            model_size_mb=model_size_mb, memory_req_gb=memory_req_gb,
+            training_run_id=training_run_id, parent_model_id=parent_model_id,
+            metadata=metadata, tags=tags, config=config, verify_checkpoint=verify_checkpoint,
         )  # fmt: skip
         legacy = self._storage.legacy_not_null_hash()
         with self._write():

@@ -133,9 +133,9 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
     """List models; exit status 1 when nothing matches."""
     from registry_tui import render
 
-    query = list_query(args)
     limit = args.limit or None
     with open_registry(args, must_exist=True, reading=True) as registry:
+        query = list_query(args)  # a bad --where or --sort is reported once the file is found
         if args.format == "table":
             page = registry.page(query, 0, limit) if limit else None
             records = list(page.records) if page else registry.query_models(query, 0, None)

@@ -287,7 +287,7 @@ def known_count(lister: Lister, query: ModelQuery) -> int | None:
     They know it when the filter names nothing but a status, a task type
     (matched as the listing matches it) and a tag.
     """
-    if query.name or (query.text or "").split() or query.where:
+    if query.name or (query.text or "").split() or query.conditions:
         return None
     task = None
     if query.task_type is not None:

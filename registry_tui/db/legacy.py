@@ -16,9 +16,16 @@ import math
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from registry_tui.records import RECORD_COLUMNS
+
+if TYPE_CHECKING:
+    from registry_tui.records import ColumnKind
 
 ODD_METRICS = "metrics"
+TAG_SEPARATOR = "\x1f"
+"""Between the tag names that the record projection aggregates into one text."""
 _FMT = "%Y-%m-%d %H:%M:%S"
 _CANONICAL = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", re.ASCII)
 """``created_at`` exactly as registry-tui writes it (``_FMT``)."""
@@ -39,6 +46,19 @@ def as_text(value: Any) -> tuple[str, str | None]:
     if value is None:
         return "", "NULL"
     return str(value), f"stored as {type(value).__name__}: {short(value)}"
+
+
+def as_optional_text(value: Any) -> tuple[str | None, str | None]:
+    """Text that may be missing (``config_hash``): NULL and empty text are None."""
+    if value is None:
+        return None, None
+    text, problem = as_text(value)
+    return text or None, problem
+
+
+def as_id(value: Any) -> tuple[int, str | None]:
+    """The model's id: an integer primary key, on every writer."""
+    return int(value), None
 
 
 def as_int(value: Any) -> tuple[int | None, str | None]:
@@ -196,41 +216,39 @@ def as_status(value: Any) -> tuple[str, str | None]:
     return (text or "NULL"), f"not active or retired: {short(value)}"
 
 
-def as_tags(tag_list: str | None, separator: str) -> tuple[tuple[str, ...], str | None]:
+def as_tags(tag_list: str | None) -> tuple[tuple[str, ...], str | None]:
     """The aggregated tag names, sorted; duplicate rows collapse, reported."""
     if not tag_list:
         return (), None
-    names = tag_list.split(separator)
+    names = tag_list.split(TAG_SEPARATOR)
     unique = tuple(sorted(set(names)))
     if len(unique) == len(names):
         return unique, None
     return unique, f"duplicate tag rows: {', '.join(sorted(names))}"
 
 
-def clean_model(row: Sequence[Any], separator: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """One row of the record projection -> (record fields, odd values by field)."""
+def clean_model(row: Sequence[Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """One row of the record projection -> (record fields, odd values by field).
+
+    The row holds :data:`~registry_tui.records.RECORD_COLUMNS` in order (the
+    projection is built from them), so each value is read by its column's kind.
+    """
     odd: dict[str, str] = {}
     fields: dict[str, Any] = {}
     for name, index, reader in _READERS:
         fields[name], problem = reader(row[index])
         if problem is not None:
             odd[name] = problem
-    config_hash, problem = as_text(row[5]) if row[5] is not None else (None, None)
-    fields["config_hash"] = config_hash or None
-    if problem is not None:
-        odd["config_hash"] = problem
-    fields["tags"], problem = as_tags(row[15], separator)
-    if problem is not None:
-        odd["tags"] = problem
     return fields, odd
 
 
-_READERS: tuple[tuple[str, int, Any], ...] = (
-    ("name", 1, as_text), ("version", 2, as_text), ("checkpoint_path", 3, as_text),
-    ("task_type", 4, as_text), ("training_run_id", 6, as_int),
-    ("parent_model_id", 7, as_int), ("created_at", 8, as_timestamp),
-    ("metrics", 9, as_metrics), ("export_formats", 10, as_list),
-    ("model_size_mb", 11, as_float), ("memory_req_gb", 12, as_float),
-    ("metadata", 13, as_dict), ("status", 14, as_status),
-)  # fmt: skip
+_READER_OF: dict[ColumnKind, Any] = {
+    "id": as_id, "int": as_int, "float": as_float, "text": as_text,
+    "optional_text": as_optional_text, "time": as_timestamp, "status": as_status,
+    "metrics": as_metrics, "object": as_dict, "list": as_list, "tags": as_tags,
+}  # fmt: skip
+"""How a value of each kind of column is read (see :class:`~registry_tui.records.ModelColumn`)."""
+_READERS: tuple[tuple[str, int, Any], ...] = tuple(
+    (column.name, index, _READER_OF[column.kind]) for index, column in enumerate(RECORD_COLUMNS)
+)
 """Which reader makes each record field of :func:`clean_model`, from which column."""

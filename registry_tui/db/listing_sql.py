@@ -34,21 +34,14 @@ from registry_tui.query import (
     escape_like,
     glob_to_like,
     is_glob,
-    parse_conditions,
-    parse_sort,
 )
-from registry_tui.records import ModelQuery
+from registry_tui.records import RECORD_COLUMNS, ModelQuery
 
 PROBE = 4000
 COUNT_CAP = 1000
 COUNT_BUDGET = 1500  # driver rows a capped count reads at most
 DEEP_OFFSET = 5000
 _OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "!="}
-_COLUMNS = (
-    "m.model_id, m.name, m.version, m.checkpoint_path, m.task_type, m.config_hash, "
-    "m.training_run_id, m.parent_model_id, m.created_at, m.metrics, m.export_formats, "
-    "m.model_size_mb, m.memory_req_gb, m.metadata, m.status"
-)
 
 
 @dataclass
@@ -117,10 +110,7 @@ class Compiler:
     def __init__(self, pg: bool, trigram: bool) -> None:
         self.pg = pg
         self.trigram = trigram
-        agg = "string_agg(rt.tag_name, chr(31))" if pg else "group_concat(rt.tag_name, char(31))"
-        self.projection = (
-            f"{_COLUMNS}, (SELECT {agg} FROM model_tags rt WHERE rt.model_id = m.model_id)"
-        )
+        self.projection = _projection(pg)
         self.like = "ILIKE" if pg else "LIKE"
         # Models read through the covering name index (its pages serve the probe and the listing).
         self.by_name = "models" + ("" if pg else f" INDEXED BY {NAME_LISTING_INDEX}")
@@ -135,7 +125,7 @@ class Compiler:
         ``task_types``: the task types that ``query.task_type`` matches (see
         :meth:`task_types`), when known; they are then compared exactly.
         """
-        plan = Plan([], [], parse_sort(query.order_by) if with_sort else None)
+        plan = Plan([], [], query.sort if with_sort else None)
         plus = self.unindexed(plan.sort)
         if query.status is not None:
             plan.status = Sql(f"{plus}m.status = ?", [query.status])
@@ -164,7 +154,7 @@ class Compiler:
         # A listing in the default order reads a date range straight from the
         # created_at indexes, so a date condition drives only counts and sorts.
         dates_drive = plan.sort is not None or not with_sort
-        for cond in parse_conditions(list(query.where)):
+        for cond in query.conditions:
             self._condition(cond, plan, dates_drive)
         return plan
 
@@ -366,6 +356,13 @@ class Compiler:
             checks = [driver.covered, *checks]
         where = self.where(checks, ids=ids_of(driver))
         return concat(source, joins or Sql(""), where)
+
+
+def _projection(pg: bool) -> str:
+    """The columns every listing selects: :data:`RECORD_COLUMNS`, in order, as the store's."""
+    agg = "string_agg(rt.tag_name, chr(31))" if pg else "group_concat(rt.tag_name, char(31))"
+    tags = f"(SELECT {agg} FROM model_tags rt WHERE rt.model_id = m.model_id)"
+    return ", ".join(tags if c.kind == "tags" else f"m.{c.name}" for c in RECORD_COLUMNS)
 
 
 def ids_of(driver: Driver | None) -> str:

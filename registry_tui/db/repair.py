@@ -27,12 +27,10 @@ from registry_tui.db.schema import Tables
 from registry_tui.db.store import Store
 from registry_tui.db.writes import Writer
 from registry_tui.errors import ValidationError
-from registry_tui.records import ModelQuery, ModelRecord
+from registry_tui.records import RECORD_COLUMNS, ModelQuery, ModelRecord
 
-_SIMPLE = (
-    "name", "version", "checkpoint_path", "task_type", "training_run_id", "parent_model_id",
-    "model_size_mb", "memory_req_gb",
-)  # fmt: skip
+_SIMPLE = tuple(c.name for c in RECORD_COLUMNS if c.kind in ("text", "int", "float"))
+"""Fields normalised by storing the record's value (text, or a number or NULL)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,14 +15,13 @@ from typing import Any
 import peewee
 
 from registry_tui.db.derived import NAME_INDEX
-from registry_tui.db.legacy import as_timestamp, clean_model
+from registry_tui.db.legacy import TAG_SEPARATOR, as_timestamp, clean_model
 from registry_tui.db.listing import Lister
 from registry_tui.db.listing_sql import COUNT_CAP
 from registry_tui.db.schema import Tables
-from registry_tui.records import Count, ExportRecord, ModelQuery, ModelRecord
+from registry_tui.records import RECORD_COLUMNS, Count, ExportRecord, ModelQuery, ModelRecord
 
 fn = peewee.fn
-TAG_SEPARATOR = "\x1f"
 
 
 class Param:
@@ -92,25 +91,15 @@ class Store:
         )
 
     def columns(self) -> list[Any]:
-        """The projection every record query selects, in :meth:`to_record` order."""
+        """The projection every record query selects: :data:`RECORD_COLUMNS`, in order.
+
+        Rows are read back by :func:`~registry_tui.db.legacy.clean_model` in the
+        same order, so neither side counts positions by hand.
+        """
         m = self.t.models
         return [
-            m.model_id,
-            m.name,
-            m.version,
-            m.checkpoint_path,
-            m.task_type,
-            m.config_hash,
-            m.training_run_id,
-            m.parent_model_id,
-            m.created_at,
-            m.metrics,
-            m.export_formats,
-            m.model_size_mb,
-            m.memory_req_gb,
-            m.metadata,
-            m.status,
-            self._tags_column(),
+            self._tags_column() if column.kind == "tags" else getattr(m, column.name)
+            for column in RECORD_COLUMNS
         ]
 
     @staticmethod
@@ -120,8 +109,8 @@ class Store:
         Odd legacy values are made into the record's types and described in
         ``ModelRecord.odd`` (see :mod:`registry_tui.db.legacy`).
         """
-        fields, odd = clean_model(row, TAG_SEPARATOR)
-        return ModelRecord(model_id=int(row[0]), exports=exports, odd=odd, **fields)
+        fields, odd = clean_model(row)
+        return ModelRecord(exports=exports, odd=odd, **fields)
 
     # -- single models ----------------------------------------------------
     def by_id(self, model_id: int, with_exports: bool = True) -> ModelRecord | None:
@@ -279,12 +268,7 @@ class Store:
 
         For the DataFrame of a listing, which needs the values, not the records.
         """
-        rows = []
-        for row in self.lister.select(query, offset, limit):
-            fields, _ = clean_model(row, TAG_SEPARATOR)
-            fields["model_id"] = int(row[0])
-            rows.append(fields)
-        return rows
+        return [clean_model(row)[0] for row in self.lister.select(query, offset, limit)]
 
     # -- lineage ------------------------------------------------------------
     def ancestors(self, model_id: int) -> list[ModelRecord]:

@@ -46,6 +46,7 @@ from registry_tui.errors import RegistryError
 from registry_tui.jsontext import to_json
 from registry_tui.ops.progress import Progress, or_silent
 from registry_tui.ops.sequences import read_sequences
+from registry_tui.records import RECORD_COLUMNS
 
 if TYPE_CHECKING:
     from registry_tui.db.storage import Storage
@@ -88,21 +89,20 @@ class TableSpec:
     bools: tuple[str, ...] = ()
 
 
+_MODEL_COLUMNS = tuple(c for c in RECORD_COLUMNS if c.stored)
+"""The columns of ``models`` a bundle row holds (see :class:`ModelColumn`)."""
+
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "models",
         "models",
-        (
-            "model_id", "name", "version", "checkpoint_path", "task_type", "config_hash",
-            "training_run_id", "parent_model_id", "created_at", "metrics", "export_formats",
-            "model_size_mb", "memory_req_gb", "metadata", "status",
-        ),
+        tuple(c.name for c in _MODEL_COLUMNS),
         order="model_id",
-        required=("model_id", "name", "version", "checkpoint_path", "task_type"),
-        ints=("model_id", "training_run_id", "parent_model_id"),
-        floats=("model_size_mb", "memory_req_gb"),
-        times=("created_at",),
-        json={"metrics": dict, "export_formats": list, "metadata": dict},
+        required=tuple(c.name for c in _MODEL_COLUMNS if c.required),
+        ints=tuple(c.name for c in _MODEL_COLUMNS if c.kind in ("id", "int")),
+        floats=tuple(c.name for c in _MODEL_COLUMNS if c.kind == "float"),
+        times=tuple(c.name for c in _MODEL_COLUMNS if c.kind == "time"),
+        json={c.name: c.plain for c in _MODEL_COLUMNS if c.plain is not None},
     ),
     TableSpec(
         "model_configs",

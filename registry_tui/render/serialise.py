@@ -9,27 +9,18 @@ from typing import Any
 
 from registry_tui.jsontext import to_json
 from registry_tui.metrics import metric_union
-from registry_tui.records import EVENT_FIELDS, ConfigChange, EventRecord, ModelRecord
+from registry_tui.records import (
+    EVENT_FIELDS,
+    RECORD_COLUMNS,
+    ConfigChange,
+    EventRecord,
+    ModelRecord,
+)
 from registry_tui.render.lineage import ComparisonRow, best_by_model
 from registry_tui.render.text import visible
 
-MODEL_FIELDS: tuple[str, ...] = (
-    "model_id",
-    "name",
-    "version",
-    "checkpoint_path",
-    "task_type",
-    "config_hash",
-    "training_run_id",
-    "parent_model_id",
-    "created_at",
-    "export_formats",
-    "model_size_mb",
-    "memory_req_gb",
-    "metadata",
-    "status",
-    "tags",
-)
+MODEL_FIELDS: tuple[str, ...] = tuple(c.name for c in RECORD_COLUMNS if c.kind != "metrics")
+"""The CSV columns of a model before its ``metrics.<name>`` columns, in record order."""
 
 
 def records_json(records: Iterable[ModelRecord], *, with_exports: bool = False) -> str:
