@@ -99,9 +99,19 @@ def _json(value: Any) -> tuple[Any, str | None]:
     if not isinstance(text, str):
         return None, f"not JSON text: {short(value)}"
     try:
+        data, end = _RAW_DECODE(text)  # json.loads without its whitespace scans
+        if end == len(text):
+            return data, None
+    except ValueError:
+        pass  # leading whitespace, or not JSON: json.loads decides
+    try:
         return json.loads(text), None
     except ValueError:
         return None, f"not valid JSON: {short(value)}"
+
+
+_RAW_DECODE = json.JSONDecoder().raw_decode
+_NUMBER_TYPES = frozenset({int, float})
 
 
 def as_metrics(value: Any) -> tuple[dict[str, float], str | None]:
@@ -129,7 +139,7 @@ def _all_finite_numbers(values: Any) -> bool:
     """True when every value is an int or float (not a bool) and their sum is finite,
     so each is (a NaN or an infinity makes the sum one). False may be wrong; the
     caller then checks each value."""
-    if not all(type(v) is float or type(v) is int for v in values):
+    if not set(map(type, values)) <= _NUMBER_TYPES:  # bool is a type of its own
         return False
     try:
         return math.isfinite(sum(values))
@@ -232,11 +242,18 @@ def clean_model(row: Sequence[Any]) -> tuple[dict[str, Any], dict[str, str]]:
 
     The row holds :data:`~registry_tui.records.RECORD_COLUMNS` in order (the
     projection is built from them), so each value is read by its column's kind.
+    A value already of the kind's plain type (text in a text column, an
+    integer or NULL in an id column) is taken as it is, without its reader:
+    that is nearly every value, and a listing reads thousands of them.
     """
     odd: dict[str, str] = {}
     fields: dict[str, Any] = {}
-    for name, index, reader in _READERS:
-        fields[name], problem = reader(row[index])
+    for name, index, plain, reader in _READERS:
+        value = row[index]
+        if type(value) in plain:
+            fields[name] = value
+            continue
+        fields[name], problem = reader(value)
         if problem is not None:
             odd[name] = problem
     return fields, odd
@@ -248,7 +265,14 @@ _READER_OF: dict[ColumnKind, Any] = {
     "metrics": as_metrics, "object": as_dict, "list": as_list, "tags": as_tags,
 }  # fmt: skip
 """How a value of each kind of column is read (see :class:`~registry_tui.records.ModelColumn`)."""
-_READERS: tuple[tuple[str, int, Any], ...] = tuple(
-    (column.name, index, _READER_OF[column.kind]) for index, column in enumerate(RECORD_COLUMNS)
+_NONE = type(None)
+_PLAIN: dict[ColumnKind, frozenset[type]] = {
+    "id": frozenset({int}), "int": frozenset({int, _NONE}), "text": frozenset({str}),
+    "float": frozenset({_NONE}),
+}  # fmt: skip
+"""Types a kind's reader would return unchanged and without a problem (others: read)."""
+_READERS: tuple[tuple[str, int, frozenset[type], Any], ...] = tuple(
+    (column.name, index, _PLAIN.get(column.kind, frozenset()), _READER_OF[column.kind])
+    for index, column in enumerate(RECORD_COLUMNS)
 )
 """Which reader makes each record field of :func:`clean_model`, from which column."""
