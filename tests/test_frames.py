@@ -159,7 +159,7 @@ def test_list_models_is_the_frame_of_the_same_records(
             status=filters.get("status", "active"), tag=filters.get("tag"),
             where=tuple(filter(None, [filters.get("where")])), order_by=filters.get("order_by"),
         )  # fmt: skip
-        records = registry.query_models(query, 0, 100)
+        records = registry.records.query(query, 0, 100)
     assert len(records) == len(frame)
     pd.testing.assert_frame_equal(frame, models_frame(records))
 

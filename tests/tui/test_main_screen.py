@@ -220,7 +220,7 @@ def test_database_errors_go_to_a_notification_not_the_filter_bar(
         def broken(*_: object, **__: object) -> None:
             raise StorageError("The database disk image is malformed")
 
-        monkeypatch.setattr(registry, "query_models", broken)
+        monkeypatch.setattr(registry.records, "query", broken)
         await submit(pilot, app, "gpt")
         bar = main_screen(app).filter_bar
         assert not bar.has_class("-error")
