@@ -260,11 +260,6 @@ def escape_like(text: str) -> str:
     return re.sub(r"([%_\\])", r"\\\1", text)
 
 
-def text_patterns(text: str | None) -> list[str]:
-    """LIKE patterns for the free words of a filter: each word, literally, anywhere in a name."""
-    return ["%" + escape_like(word) + "%" for word in (text or "").split()]
-
-
 def jump_target(text: str) -> int | None:
     """The model id of a jump (``#123`` or ``:123``), or None when ``text`` is a filter."""
     match = _JUMP.match(text.strip())
