@@ -723,7 +723,7 @@ def test_read_only_refuses_a_missing_file(tmp_path: Any) -> None:
     assert not path.exists()
 
 
-def test_records_by_id_skips_missing(registry: ModelRegistry) -> None:
-    """records_by_id returns the models that exist, in one call."""
+def test_records_by_ids_skips_missing(registry: ModelRegistry) -> None:
+    """records.by_ids returns the models that exist, in one call."""
     a = reg(registry)
     assert set(registry.records.by_ids([a, 999])) == {a}

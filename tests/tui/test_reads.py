@@ -61,15 +61,15 @@ def test_listings_pages_and_details_are_read_on_the_two_reader_threads(
     same two threads, so their connections (and page caches) stay warm."""
     registry, _ = seeded
     threads: list[str] = []
-    query_models, get_record = registry.records.query, registry.records.get
+    read_listing, read_detail = registry.records.query, registry.records.get
 
     def listing(query: ModelQuery, offset: int = 0, limit: int | None = 100) -> list[ModelRecord]:
         threads.append(threading.current_thread().name)
-        return query_models(query, offset, limit)
+        return read_listing(query, offset, limit)
 
     def detail(model_id: int) -> ModelRecord | None:
         threads.append(threading.current_thread().name)
-        return get_record(model_id)
+        return read_detail(model_id)
 
     monkeypatch.setattr(registry.records, "query", listing)
     monkeypatch.setattr(registry.records, "get", detail)
