@@ -238,7 +238,6 @@ class ModelRegistry(OpenRegistry):
         checked = checked_query(self._store, self._storage, query)
         return fields_frame(self._store.select_fields(checked, 0, limit))
 
-    @_guard
     def count_models(
         self,
         query: ModelQuery | None = None,
