@@ -54,6 +54,8 @@ def _m(name: str, kind: str, path: str, snippet: str, replacement: str, *tests: 
 
 W = "registry_tui/db/writes.py"
 REG = "registry_tui/registry.py"
+RECORDS = "registry_tui/record_api.py"
+SESSION = "registry_tui/db/session.py"
 LST = "registry_tui/db/listing.py"
 SQL = "registry_tui/db/listing_sql.py"
 MAIN = "registry_tui/tui/screens/main.py"
@@ -92,8 +94,8 @@ TRANSACTION = (
        "            yield",
        "tests/test_guarantees.py::test_every_write_is_all_or_nothing[sqlite-register]",
        "tests/test_guarantees.py::test_every_write_is_all_or_nothing[sqlite-promote]"),
-    _m("batch-without-transaction", "no write transaction", REG,
-       "with self._storage.db.atomic():\n"
+    _m("batch-without-transaction", "no write transaction", SESSION,
+       "with self.storage.db.atomic():\n"
        "                yield",
        "if True:\n"
        "                yield",
@@ -121,14 +123,14 @@ LIMIT = (
        "count = min(limit + 1, total - offset)",
        "tests/db/test_listing.py::test_short_windows_across_the_missing_keys_and_near_the_end"),
     _m("core-limit-plus-one", "off-by-one limit", REG,
-       'limit = validate.count(limit, "limit")\n        return self._store.select_fields',
-       'limit = validate.count(limit, "limit") + 1\n        return self._store.select_fields',
+       'limit = validate.count(limit, "limit")\n        checked = checked_query',
+       'limit = validate.count(limit, "limit") + 1\n        checked = checked_query',
        "tests/test_registry.py::test_list_models_filters[sqlite]"),
-    _m("records-limit-plus-one", "off-by-one limit", REG,
+    _m("records-limit-plus-one", "off-by-one limit", RECORDS,
        'limit = validate.count(limit, "limit")\n        offset = validate.count',
        'limit = validate.count(limit, "limit") + 1\n        offset = validate.count',
        "tests/test_registry.py::test_record_api_pages_and_counts[sqlite]"),
-    _m("history-limit-plus-one", "off-by-one limit", REG,
+    _m("history-limit-plus-one", "off-by-one limit", RECORDS,
        'count = None if limit is None else validate.count(limit, "limit")',
        'count = None if limit is None else validate.count(limit, "limit") + 1',
        "tests/test_registry.py::test_history_records_every_change[sqlite]"),
@@ -299,13 +301,13 @@ COUNT = (
        "return exact_count(lister.db, lister.pg, query.status, None, task)",
        "tests/test_guarantees.py::test_capped_counts_and_page_totals_honour_the_tag",
        "tests/db/test_counts.py"),
-    _m("capped-count-ignores-tag", "unfiltered count", REG,
-       "return self._store.count_capped(self._checked(query), cap)",
-       f"return self._store.count_capped(self._checked({NO_TAG}), cap)",
+    _m("capped-count-ignores-tag", "unfiltered count", RECORDS,
+       "return self._store.count_capped(checked_query(self._store, self._storage, query), cap)",
+       f"return self._store.count_capped(checked_query(self._store, self._storage, {NO_TAG}), cap)",
        "tests/test_guarantees.py::test_capped_counts_and_page_totals_honour_the_tag"),
     _m("app-count-ignores-tag", "unfiltered count", MAIN,
-       "lambda: self.registry.count_capped(query),",
-       f"lambda: self.registry.count_capped({NO_TAG}),",
+       "lambda: self.registry.records.count_capped(query),",
+       f"lambda: self.registry.records.count_capped({NO_TAG}),",
        "tests/tui/test_main_screen.py::test_the_status_line_counts_only_the_tags_holders"),
 )
 # fmt: on

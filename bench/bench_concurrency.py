@@ -89,8 +89,8 @@ def reader_worker(db: str, stop: Event, ready: Barrier) -> tuple[float, int]:
         ready.wait(TIMEOUT_S)
         while not stop.is_set():
             start = time.perf_counter()
-            registry.find_record(tag="production")
-            registry.query_models(query, limit=50)
+            registry.records.find(tag="production")
+            registry.records.query(query, limit=50)
             worst = max(worst, time.perf_counter() - start)
             reads += 1
             time.sleep(0.002)

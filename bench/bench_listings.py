@@ -114,10 +114,10 @@ def measure(registry: ModelRegistry, target: float, runs: int) -> list[Figure]:
         queries = [make(i) for i in range(runs + 5)]
 
         def listing(i: int, queries: list[ModelQuery] = queries) -> object:
-            return models_frame(registry.query_models(queries[i], 0, 50))
+            return models_frame(registry.records.query(queries[i], 0, 50))
 
         def count(i: int, queries: list[ModelQuery] = queries) -> object:
-            return registry.count_capped(queries[i])
+            return registry.records.count_capped(queries[i])
 
         for what, fn in (("list", listing), ("count", count)):
             samples = timed(fn, runs, warmup=5)

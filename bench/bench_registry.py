@@ -57,7 +57,7 @@ def measure(path: Path, models: int, runs: int) -> list[Figure]:
     rng = random.Random(99)
     candidates = (rng.randrange(51, models) for _ in range(10 * (runs + 50)))
     ids = [i for i in candidates if _active(registry, i)][: runs + 50]  # promotable ones
-    names = [registry.find_record(model_id=i) for i in ids[:200]]
+    names = [registry.records.find(model_id=i) for i in ids[:200]]
     pairs = [(r.name, r.version) for r in names if r is not None]
     chain_end = 50
 
@@ -109,7 +109,7 @@ def measure(path: Path, models: int, runs: int) -> list[Figure]:
 
 
 def _active(registry: ModelRegistry, model_id: int) -> bool:
-    record = registry.find_record(model_id=model_id)
+    record = registry.records.find(model_id=model_id)
     return record is not None and record.status == "active"
 
 
@@ -122,14 +122,14 @@ def frame_overhead(registry: ModelRegistry, runs: int) -> Figure:
     for i in range(runs + 20):
         for samples, call in (
             (frames, lambda: registry.list_models(limit=50)),
-            (records, lambda: registry.query_models(query, 0, 50)),
+            (records, lambda: registry.records.query(query, 0, 50)),
         ):
             start = time.perf_counter()
             call()
             if i >= 20:
                 samples.append((time.perf_counter() - start) * 1000)
     overhead = statistics.median(frames) - statistics.median(records)
-    return Figure("list_models(limit=50) over query_models: the DataFrame (median)",
+    return Figure("list_models(limit=50) over records.query: the DataFrame (median)",
                   overhead, 1.0, "ms")  # fmt: skip
 
 

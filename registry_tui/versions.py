@@ -68,15 +68,6 @@ def parse(text: str) -> Version:
     )
 
 
-def is_valid(text: str) -> bool:
-    """True when ``text`` is a semantic version."""
-    try:
-        parse(text)
-    except ValidationError:
-        return False
-    return True
-
-
 def _number_key(value: int) -> str:
     digits = str(value)
     # Length first, so 10 sorts after 9 without a fixed width.

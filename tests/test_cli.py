@@ -117,7 +117,7 @@ def test_register_guide_example_prints_new_id(run: Run, tmp_path: Path, db: Path
     )  # fmt: skip
     assert (code, out, err) == (0, "6\n", "")
     with open_db(db) as registry:
-        record = registry.require_record(6)
+        record = registry.records.require(6)
         assert record.metrics == {"val_loss": 0.38, "perplexity": 1.46}
         assert set(record.tags) == {"baseline", "experimental"}
         assert registry.get_config(6) == {"d_model": 768, "num_layers": 12}
@@ -133,7 +133,7 @@ def test_register_every_extra_flag(run: Run, db: Path) -> None:
     )  # fmt: skip
     assert code == 0
     with open_db(db) as registry:
-        record = registry.require_record(int(out))
+        record = registry.records.require(int(out))
     assert record.parent_model_id == 3 and record.training_run_id == 42
     assert record.export_formats == ("onnx", "torchscript")
     assert (record.model_size_mb, record.memory_req_gb) == (12.5, 4.0)
@@ -299,7 +299,7 @@ def test_where_cannot_inject_sql(run: Run, db: Path) -> None:
     code, _, _ = run("list", "--where", "val_loss < 0.4; DROP TABLE models")
     assert code == 1
     with open_db(db) as registry:
-        assert registry.get_record(1) is not None
+        assert registry.records.get(1) is not None
 
 
 # --------------------------------------------------------------------------- get
@@ -369,7 +369,7 @@ def test_promote_exclusive_moves_the_tag(run: Run, db: Path) -> None:
     assert "Promoted model 2 (gpt-small 1.1.0) to production" in out
     assert "removed it from model 1 (gpt-small 1.0.0)" in out
     with open_db(db) as registry:
-        assert [r.model_id for r in registry.tag_holders("production")] == [2]
+        assert [r.model_id for r in registry.records.tag_holders("production")] == [2]
 
 
 def test_promote_keep_others(run: Run, db: Path) -> None:
@@ -377,7 +377,7 @@ def test_promote_keep_others(run: Run, db: Path) -> None:
     code, out, _ = run("promote", "--model-id", "3", "--tag", "staging", "--keep-others")
     assert code == 0 and "removed" not in out
     with open_db(db) as registry:
-        assert sorted(r.model_id for r in registry.tag_holders("staging")) == [2, 3]
+        assert sorted(r.model_id for r in registry.records.tag_holders("staging")) == [2, 3]
 
 
 def test_promote_refusals(run: Run) -> None:
@@ -393,7 +393,7 @@ def test_untag(run: Run, db: Path) -> None:
     code, out, _ = run("untag", "--model-id", "2", "--tag", "staging")
     assert code == 0 and "Removed tag staging from model 2" in out
     with open_db(db) as registry:
-        assert registry.require_record(2).tags == ()
+        assert registry.records.require(2).tags == ()
     code, _, err = run("untag", "--model-id", "2", "--tag", "staging")
     assert code == 1 and "does not have tag 'staging'" in err
 
@@ -404,7 +404,7 @@ def test_rollback(run: Run, db: Path) -> None:
     code, out, _ = run("rollback", "--tag", "production")
     assert code == 0 and "now on model 1 (gpt-small 1.0.0)" in out
     with open_db(db) as registry:
-        assert [r.model_id for r in registry.tag_holders("production")] == [1]
+        assert [r.model_id for r in registry.records.tag_holders("production")] == [1]
     code, _, err = run("rollback", "--tag", "staging")
     assert code == 1 and "No previous holder" in err
 
@@ -553,7 +553,7 @@ def test_retire(run: Run, db: Path) -> None:
     code, out, _ = run("retire", "--model-id", "4")
     assert code == 0 and "Retired model 4 (bert-base 1.0.0)" in out
     with open_db(db) as registry:
-        assert registry.require_record(4).status == "retired"
+        assert registry.records.require(4).status == "retired"
     assert run("retire", "--model-id", "99")[0] == 1
 
 
@@ -565,7 +565,7 @@ def test_export_add(run: Run, db: Path) -> None:
     )  # fmt: skip
     assert code == 0 and out.strip().isdigit()
     with open_db(db) as registry:
-        record = registry.require_record(1)
+        record = registry.records.require(1)
     assert record.exports[0].metadata == {"opset_version": 14}
     assert "onnx" in record.export_formats
     assert run("export-add", "--model-id", "99", "--format", "onnx", "--path", "p")[0] == 1
@@ -586,7 +586,7 @@ def test_delete_prompt(
     code, out, err = run("delete", "--model-id", "4")
     assert "Delete model 4 (bert-base 1.0.0)? [y/N]" in err
     with open_db(db) as registry:
-        assert (registry.get_record(4) is None) is deleted
+        assert (registry.records.get(4) is None) is deleted
     assert code == (0 if deleted else 1)
     assert ("Deleted model 4" in out) is deleted
     if not deleted:
@@ -610,7 +610,7 @@ def test_delete_tagged_needs_force(run: Run, db: Path, monkeypatch: pytest.Monke
     code, _, _ = run("delete", "--model-id", "3", "--force", "--yes")
     assert code == 0
     with open_db(db) as registry:
-        assert registry.get_record(3) is None
+        assert registry.records.get(3) is None
 
 
 def test_delete_parent_needs_force(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -907,13 +907,13 @@ def test_restore_brings_back_a_retired_model(run: Run, db: Path) -> None:
     code, out, _ = run("restore", "--model-id", "5")
     assert code == 0 and out == "Restored model 5 (gpt-small 0.9.0): active again\n"
     with open_db(db) as registry:
-        assert registry.require_record(5).status == "active"
-        token = registry.change_token()
+        assert registry.records.require(5).status == "active"
+        token = registry.records.change_token()
         assert registry.events(limit=1)[0].event == "restore"
     code, out, _ = run("restore", "--model-id", "5")
     assert code == 0 and "already active: nothing changed" in out
     with open_db(db) as registry:
-        assert registry.change_token() == token
+        assert registry.records.change_token() == token
 
 
 def test_restore_of_an_unknown_model_is_one_line_error(run: Run) -> None:

@@ -30,7 +30,7 @@ def test_delete_question_names_tags_and_children(
     assert "1 model tuned from it will lose their parent: 2 (gpt-small 1.1.0)" in err
     assert "Delete model 1 (gpt-small 1.0.0)? [y/N]" in err
     with open_db(db) as registry:
-        assert registry.get_record(1) is not None
+        assert registry.records.get(1) is not None
 
 
 def test_forced_delete_of_a_parent_says_its_children_lost_their_parent(
@@ -43,8 +43,8 @@ def test_forced_delete_of_a_parent_says_its_children_lost_their_parent(
     code, out, _ = run("delete", "--model-id", "2", "--force", "--yes")
     assert code == 0 and "Deleted model 2 (gpt-small 1.1.0); 1 model lost their parent" in out
     with open_db(db) as registry:
-        assert registry.get_record(2) is None
-        assert registry.require_record(3).parent_model_id is None
+        assert registry.records.get(2) is None
+        assert registry.records.require(3).parent_model_id is None
 
 
 def test_retire_already_retired_writes_nothing(run: Run, db: Path) -> None:  # noqa: F811

@@ -65,7 +65,7 @@ def _promotions(url: str, processes: int, rounds: int) -> None:
     assert ids == list(range(ids[0], ids[0] + processes))
     _run(_promote_round, [(url, model_id, rounds) for model_id in ids])
     with ModelRegistry(url) as registry:
-        holders = registry.tag_holders("production")
+        holders = registry.records.tag_holders("production")
         assert len(holders) == 1
         last = registry.events(tag="production", limit=1)[0]
         assert last.model_id == holders[0].model_id

@@ -25,14 +25,14 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def records(demo_path: Path) -> list[ModelRecord]:
     """Every model of the demo, with exports."""
     with ModelRegistry(demo_path) as registry:
-        ids = [r.model_id for r in registry.query_models(ModelQuery(status=None), 0, None)]
-        return [registry.require_record(i) for i in ids]
+        ids = [r.model_id for r in registry.records.query(ModelQuery(status=None), 0, None)]
+        return [registry.records.require(i) for i in ids]
 
 
 def snapshot(path: Path) -> str:
     """Everything a face can show of a registry, as text."""
     with ModelRegistry(path) as registry:
-        models = [r.to_dict() for r in registry.query_models(ModelQuery(status=None), 0, None)]
+        models = [r.to_dict() for r in registry.records.query(ModelQuery(status=None), 0, None)]
         events = [e.to_dict() for e in registry.events(limit=None)]
     return json.dumps({"models": models, "events": events}, sort_keys=True)
 
@@ -76,7 +76,7 @@ def test_one_production_per_family(records: list[ModelRecord]) -> None:
 def test_fine_tune_chains_three_deep(demo_path: Path, records: list[ModelRecord]) -> None:
     """Every family has a model whose lineage is at least three models long."""
     with ModelRegistry(demo_path) as registry:
-        depth = {r.model_id: len(registry.lineage_records(r.model_id)) for r in records}
+        depth = {r.model_id: len(registry.records.lineage(r.model_id)) for r in records}
     for family in FAMILIES:
         assert max(depth[r.model_id] for r in records if r.name.startswith(family.base)) >= 3
 
@@ -92,7 +92,7 @@ def test_metrics_exports_configs_and_retired(demo_path: Path, records: list[Mode
     assert 3 <= sum(r.status == "retired" for r in records) <= 20
     assert all(r.model_size_mb and r.memory_req_gb for r in records)
     with ModelRegistry(demo_path) as registry:
-        assert registry.config_changes(records[0].model_id, records[1].model_id)
+        assert registry.records.config_changes(records[0].model_id, records[1].model_id)
 
 
 def test_history_of_promotions(demo_path: Path) -> None:
@@ -138,6 +138,6 @@ def test_builds_on_postgresql(pg_url: str, demo_path: Path) -> None:
     assert build_demo(pg_url, progress=False) == plan_size()
     with ModelRegistry(pg_url) as pg, ModelRegistry(demo_path) as lite:
         query = ModelQuery(status=None)
-        assert [r.to_dict() for r in pg.query_models(query, 0, None)] == [
-            r.to_dict() for r in lite.query_models(query, 0, None)
+        assert [r.to_dict() for r in pg.records.query(query, 0, None)] == [
+            r.to_dict() for r in lite.records.query(query, 0, None)
         ]

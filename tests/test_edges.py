@@ -59,7 +59,7 @@ def test_numbers_beyond_64_bits_on_the_command_line(made: Path, argv: tuple[str,
 def test_core_refuses_bad_limits(registry: ModelRegistry, limit: Any) -> None:
     """The core refuses a limit that is not an integer from 0 to 2**63-1, on both backends."""
     with pytest.raises(ValueError, match="limit must be an integer"):
-        registry.query_models(ModelQuery(), limit=limit)
+        registry.records.query(ModelQuery(), limit=limit)
     with pytest.raises(ValueError, match="limit must be an integer"):
         registry.events(limit=limit)
 
@@ -129,7 +129,7 @@ def test_case_insensitive_matching_of_non_ascii_names(registry: ModelRegistry) -
     registry.register_model("plain", "1.0.0", "c.pt", **common)
 
     def ids(**query: Any) -> list[int]:
-        return [r.model_id for r in registry.query_models(ModelQuery(**query))]
+        return [r.model_id for r in registry.records.query(ModelQuery(**query))]
 
     assert ids(text="ÉCOLE") == [a]
     assert ids(text="über") == [b]

@@ -151,7 +151,7 @@ def _legacy_registry(path: Path) -> Path:
 def test_list_models_is_the_frame_of_the_same_records(
     tmp_path: Path, filters: dict[str, Any]
 ) -> None:
-    """list_models (built from the rows' fields) equals models_frame of query_models'
+    """list_models (built from the rows' fields) equals models_frame of records.query's
     records for the same listing, odd legacy values included."""
     with ModelRegistry(_legacy_registry(tmp_path / "guide.db")) as registry:
         frame = registry.list_models(**filters)
@@ -159,7 +159,7 @@ def test_list_models_is_the_frame_of_the_same_records(
             status=filters.get("status", "active"), tag=filters.get("tag"),
             where=tuple(filter(None, [filters.get("where")])), order_by=filters.get("order_by"),
         )  # fmt: skip
-        records = registry.query_models(query, 0, 100)
+        records = registry.records.query(query, 0, 100)
     assert len(records) == len(frame)
     pd.testing.assert_frame_equal(frame, models_frame(records))
 

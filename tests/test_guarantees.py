@@ -91,7 +91,7 @@ def test_tag_filtered_counts_in_the_core(registry: ModelRegistry) -> None:
     assert registry.count_models(ModelQuery(tag="staging", name="a")) == 1
     assert registry.count_models(ModelQuery(tag="nobody")) == 0
     assert registry.count_models(ModelQuery(status=None)) == 4
-    assert registry.page(ModelQuery(tag="staging"), 0, 1).total == 3
+    assert registry.records.page(ModelQuery(tag="staging"), 0, 1).total == 3
 
 
 def test_capped_counts_and_page_totals_honour_the_tag(registry: ModelRegistry) -> None:
@@ -100,8 +100,8 @@ def test_capped_counts_and_page_totals_honour_the_tag(registry: ModelRegistry) -
     _tagged(registry)
     assert registry.count_capped(ModelQuery(tag="staging", status=None)).value == 3
     assert registry.count_capped(ModelQuery(tag="nobody", status=None)).value == 0
-    assert registry.page(ModelQuery(tag="staging", status=None), 0, 1).total == 3
-    assert registry.page(ModelQuery(tag="nobody"), 0, 1).total == 0
+    assert registry.records.page(ModelQuery(tag="staging", status=None), 0, 1).total == 3
+    assert registry.records.page(ModelQuery(tag="nobody"), 0, 1).total == 0
     assert registry.count_models(ModelQuery(tag="staging", status=None)) == 3
 
 
@@ -123,7 +123,7 @@ def test_tag_counts_combined_with_filters_the_count_tables_cannot_answer(
     ):
         assert registry.count_capped(query) == Count(3, True), query
         assert registry.count_models(query) == 3, query
-        assert registry.page(query, 0, 1).total == 3, query
+        assert registry.records.page(query, 0, 1).total == 3, query
     assert registry.count_models(ModelQuery(name="?", status=None)) == 4
 
 
@@ -150,7 +150,11 @@ def test_tag_holders_most_recently_tagged_first(registry: ModelRegistry) -> None
     """tag_holders lists the holders of a shared tag by when they got it, newest first;
     get_model(tag=) is the newest."""
     ids = _tagged(registry)
-    assert [r.model_id for r in registry.tag_holders("staging")] == [ids["b"], ids["c"], ids["a"]]
+    assert [r.model_id for r in registry.records.tag_holders("staging")] == [
+        ids["b"],
+        ids["c"],
+        ids["a"],
+    ]
     model = registry.get_model(tag="staging")
     assert model is not None and model["model_id"] == ids["b"]
 
@@ -165,11 +169,11 @@ def test_query_counts_of_the_hot_paths(
     registry.add_export_format(parent, "onnx", "/p.onnx")
     plain = registry.register_model("q", "1.0.0", "q.pt", **COMMON)
     with assert_query_count(registry, monkeypatch, 1):
-        registry.get_record(plain)
+        registry.records.get(plain)
     with assert_query_count(registry, monkeypatch, 2):
-        registry.get_record(parent)
+        registry.records.get(parent)
     with assert_query_count(registry, monkeypatch, 3):
-        registry.get_record(parent)
+        registry.records.get(parent)
         registry.events(model_id=parent, limit=50)
 
     def delete_cost(children: int) -> int:

@@ -105,7 +105,7 @@ def test_odd_values_are_read_into_their_types(odd: Path) -> None:
     """Sizes and ids as text, BLOB names, non-dict metrics, odd statuses, duplicate tags and
     odd times become the record's types, each described in ``record.odd``."""
     with ModelRegistry(odd) as registry:
-        records = registry.records_by_id(ODD_IDS)
+        records = registry.records.by_ids(ODD_IDS)
     assert records[1].metrics == {"val_loss": 0.5} and "n/a" in records[1].odd["metrics"]
     assert records[2].model_size_mb is None and records[2].memory_req_gb == 4.0
     assert records[2].training_run_id is None and "run-7" in records[2].odd["training_run_id"]
@@ -122,7 +122,7 @@ def test_odd_values_are_read_into_their_types(odd: Path) -> None:
 def test_a_time_with_a_utc_offset_is_converted_not_dropped(odd: Path) -> None:
     """``2026-01-01T12:00:00+02:00`` is 10:00 UTC (the offset was dropped: two hours off)."""
     with ModelRegistry(odd) as registry:
-        record = registry.require_record(10)
+        record = registry.records.require(10)
     assert record.created_at == "2026-01-01 10:00:00"
     assert "offset" in record.odd["created_at"]
 
@@ -159,10 +159,10 @@ def test_repair_normalises_in_one_transaction_with_history(odd: Path) -> None:
     assert left == {(5, "status")}
     with ModelRegistry(odd) as registry:
         events = [e for e in registry.events(limit=None) if e.event == "repair"]
-        nested = registry.require_record(1)
-        blob = registry.require_record(4)
-        assert registry.require_record(8).created_at == "2023-11-14 22:13:20"
-        assert registry.require_record(6).parent_model_id is None
+        nested = registry.records.require(1)
+        blob = registry.records.require(4)
+        assert registry.records.require(8).created_at == "2023-11-14 22:13:20"
+        assert registry.records.require(6).parent_model_id is None
     assert sorted(e.model_id for e in events) == [1, 2, 3, 3, 4, 6, 8, 9, 10, 11, 12]
     assert nested.odd == {} and '"n/a"' in nested.metadata["legacy_metrics"]
     assert blob.name == "blob\\xffname" and blob.status == "active" and blob.odd == {}
@@ -189,8 +189,8 @@ def test_repair_is_all_or_nothing(odd: Path, monkeypatch: pytest.MonkeyPatch) ->
         with pytest.raises(RuntimeError, match="injected"):
             registry.repair()
         assert [e for e in registry.events(limit=None) if e.event == "repair"] == []
-        assert "model_size_mb" in registry.require_record(2).odd
-        assert "metrics" in registry.require_record(1).odd
+        assert "model_size_mb" in registry.records.require(2).odd
+        assert "metrics" in registry.records.require(1).odd
     assert len(before) > 0
 
 

@@ -31,7 +31,7 @@ def test_orphan_tags_and_exports_are_set_aside_not_inherited(tmp_path: Path) -> 
     with ModelRegistry(path) as registry:
         new = registry.register_model("b", "1.0.0", "b.pt", **COMMON)
         assert new == 2
-        record = registry.require_record(new)
+        record = registry.records.require(new)
         assert record.tags == () and record.exports == () and record.export_formats == ()
         assert registry.get_model(tag="production") is None
         report = registry.check()
@@ -55,7 +55,7 @@ def test_orphans_written_after_migration_are_not_inherited(tmp_path: Path) -> No
     conn.close()
     with ModelRegistry(path) as registry:
         assert (
-            registry.require_record(registry.register_model("b", "1.0.0", "b.pt", **COMMON)).tags
+            registry.records.require(registry.register_model("b", "1.0.0", "b.pt", **COMMON)).tags
             == ()
         )
 

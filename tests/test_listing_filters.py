@@ -24,7 +24,7 @@ def add(registry: ModelRegistry, name: str, task: str = "language_modeling", **k
 
 def names(registry: ModelRegistry, text: str) -> list[str]:
     """Names listed by the filter ``text``, sorted."""
-    return sorted(r.name for r in registry.query_models(parse_filter(text)))
+    return sorted(r.name for r in registry.records.query(parse_filter(text)))
 
 
 def test_every_free_word_must_match(registry: ModelRegistry) -> None:
@@ -49,7 +49,7 @@ def test_free_text_is_literal(registry: ModelRegistry, text: str, expected: list
         add(registry, name)
     assert names(registry, text) == expected
     query = ModelQuery(text="t\\s")  # the escape character itself (the bar's quoting eats it)
-    assert [r.name for r in registry.query_models(query)] == ["t\\s"]
+    assert [r.name for r in registry.records.query(query)] == ["t\\s"]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_unknown_sort_key_lists_what_exists(registry: ModelRegistry) -> None:
     """``sort:-acuracy`` is refused, naming the sort columns and the metrics that exist."""
     add(registry, "a", metrics={"accuracy": 0.9, "val_loss": 0.3})
     with pytest.raises(ValidationError) as info:
-        registry.query_models(parse_filter("sort:-acuracy"))
+        registry.records.query(parse_filter("sort:-acuracy"))
     message = str(info.value)
     assert "Unknown sort key 'acuracy'" in message
     assert "accuracy, val_loss" in message and "created_at" in message
@@ -104,7 +104,7 @@ def test_unknown_metric_in_a_condition_lists_the_metrics(registry: ModelRegistry
         registry.count_models(ModelQuery(where=("acuracy > 0.5",)))
     with pytest.raises(ValidationError, match="Unknown metric"):
         registry.list_models(where="acuracy > 0.5")
-    assert len(registry.query_models(ModelQuery(where=("accuracy > 0.5",)))) == 1
+    assert len(registry.records.query(ModelQuery(where=("accuracy > 0.5",)))) == 1
 
 
 def test_too_many_conditions_is_a_validation_error(registry: ModelRegistry) -> None:
@@ -120,8 +120,8 @@ def test_position_of_a_model_in_a_listing(registry: ModelRegistry) -> None:
     """The row of a model follows the listing's filter and order; None when filtered out."""
     ids = [add(registry, f"m{i}", metrics={"accuracy": i / 10}) for i in range(5)]
     newest_first = ModelQuery()
-    assert [registry.position_of(newest_first, i) for i in ids] == [4, 3, 2, 1, 0]
+    assert [registry.records.position(newest_first, i) for i in ids] == [4, 3, 2, 1, 0]
     by_accuracy = ModelQuery(order_by="-accuracy", where=("accuracy >= 0.1",))
-    assert registry.position_of(by_accuracy, ids[3]) == 1
-    assert registry.position_of(by_accuracy, ids[0]) is None
-    assert registry.position_of(newest_first, 999) is None
+    assert registry.records.position(by_accuracy, ids[3]) == 1
+    assert registry.records.position(by_accuracy, ids[0]) is None
+    assert registry.records.position(newest_first, 999) is None

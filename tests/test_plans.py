@@ -87,7 +87,7 @@ def test_promote_returns_what_it_did(registry: ModelRegistry) -> None:
     assert not again.changed and again.removed_from == ()
     shared = registry.promote_model(a, "candidate", remove_from_others=False)
     assert shared.changed and shared.removed_from == ()
-    assert {r.model_id for r in registry.tag_holders("candidate")} == {a, c}
+    assert {r.model_id for r in registry.records.tag_holders("candidate")} == {a, c}
 
 
 def test_promote_preview_words_each_kind_of_promotion() -> None:

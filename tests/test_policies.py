@@ -84,7 +84,7 @@ def test_lineage_deltas_use_the_recorded_direction(db_path: Path) -> None:
 
     with ModelRegistry(db_path) as registry:
         lower, higher = direction_lists(registry.metric_directions())
-        tree = lineage_tree(registry.lineage_records(2), lower=lower, higher=higher)
+        tree = lineage_tree(registry.records.lineage(2), lower=lower, higher=higher)
     child = tree.children[0].children[0].label
     spans = [str(s.style) for s in child.spans]  # type: ignore[union-attr]
     assert "green" in spans and "red" not in spans
@@ -95,8 +95,8 @@ def test_registering_with_production_moves_the_tag(registry: ModelRegistry) -> N
     production from its holder, recorded as a promotion; shared tags stay shared."""
     a = registry.register_model("a", "1.0.0", "a.pt", tags=["production", "staging"], **COMMON)
     b = registry.register_model("b", "1.0.0", "b.pt", tags=["production", "staging"], **COMMON)
-    assert [r.model_id for r in registry.tag_holders("production")] == [b]
-    assert sorted(r.model_id for r in registry.tag_holders("staging")) == [a, b]
+    assert [r.model_id for r in registry.records.tag_holders("production")] == [b]
+    assert sorted(r.model_id for r in registry.records.tag_holders("staging")) == [a, b]
     promotion = next(e for e in registry.events(tag="production") if e.model_id == b)
     assert promotion.event == "promote" and promotion.previous_model_id == a
     assert dict(promotion.details) == {"exclusive": True, "removed_from": [a]}
@@ -111,8 +111,8 @@ def test_marked_exclusive_tags_are_exclusive_everywhere(registry: ModelRegistry)
     a = registry.register_model("a", "1.0.0", "a.pt", tags=["champion", "production"], **COMMON)
     b = registry.register_model("b", "1.0.0", "b.pt", tags=["production"], **COMMON)
     registry.promote_model(b, "champion", remove_from_others=False)
-    assert [r.model_id for r in registry.tag_holders("champion")] == [b]
-    assert sorted(r.model_id for r in registry.tag_holders("production")) == [a, b]
+    assert [r.model_id for r in registry.records.tag_holders("champion")] == [b]
+    assert sorted(r.model_id for r in registry.records.tag_holders("production")) == [a, b]
     assert registry.tag_policies() == {"champion": True, "production": False}
     assert registry.events(limit=1)[0].details["removed_from"] == [a]
 

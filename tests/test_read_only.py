@@ -157,4 +157,4 @@ def test_read_only_postgres_never_migrates(pg_url: str) -> None:
         writer.register_model("m", "1.0.0", "c.pt", "lm", verify_checkpoint=False)
     with ModelRegistry(pg_url, read_only=True) as reader:
         assert len(reader.list_models()) == 1
-        assert reader.change_token() >= 1
+        assert reader.records.change_token() >= 1

@@ -119,7 +119,7 @@ def test_duplicate_version_error_is_the_guides(registry: ModelRegistry) -> None:
     assert str(info.value) == "Model 'gpt-small' version '1.0.0' already exists"
     assert isinstance(info.value, DuplicateModelError)
     assert len(registry.list_models(status=None)) == 1
-    assert registry.tag_names() == []
+    assert registry.records.tag_names() == []
 
 
 def test_missing_checkpoint_error_is_the_guides(registry: ModelRegistry, tmp_path: Any) -> None:
@@ -416,12 +416,12 @@ def test_promote_is_exclusive_by_default(registry: ModelRegistry) -> None:
     a, b = reg(registry, version="1.0.0"), reg(registry, version="1.1.0")
     registry.promote_model(a, "production")
     registry.promote_model(b, "production")
-    assert [r.model_id for r in registry.tag_holders("production")] == [b]
+    assert [r.model_id for r in registry.records.tag_holders("production")] == [b]
     registry.promote_model(a, "staging", remove_from_others=False)
     registry.promote_model(b, "staging", remove_from_others=False)
-    assert {r.model_id for r in registry.tag_holders("staging")} == {a, b}
+    assert {r.model_id for r in registry.records.tag_holders("staging")} == {a, b}
     registry.promote_model(a, "staging")  # exclusive again: b loses it
-    assert [r.model_id for r in registry.tag_holders("staging")] == [a]
+    assert [r.model_id for r in registry.records.tag_holders("staging")] == [a]
 
 
 def test_promote_records_previous_holder_and_repromote_is_noop(registry: ModelRegistry) -> None:
@@ -432,9 +432,9 @@ def test_promote_records_previous_holder_and_repromote_is_noop(registry: ModelRe
     event = registry.events(tag="production", limit=1)[0]
     assert (event.event, event.model_id, event.previous_model_id) == ("promote", b, a)
     assert event.actor == "tester@host"
-    before = registry.change_token()
+    before = registry.records.change_token()
     registry.promote_model(b, "production")
-    assert registry.change_token() == before
+    assert registry.records.change_token() == before
 
 
 def test_promote_refuses_retired_and_unknown(registry: ModelRegistry) -> None:
@@ -463,7 +463,7 @@ def test_rollback_walks_back_through_holders(registry: ModelRegistry) -> None:
     for model_id in (a, b, c):
         registry.promote_model(model_id, "production")
     assert registry.rollback_tag("production") == b
-    assert [r.model_id for r in registry.tag_holders("production")] == [b]
+    assert [r.model_id for r in registry.records.tag_holders("production")] == [b]
     assert registry.rollback_tag("production") == a
     with pytest.raises(LookupError, match="No previous holder"):
         registry.rollback_tag("production")
@@ -504,7 +504,7 @@ def test_tagged_delete_error_is_the_guides(registry: ModelRegistry) -> None:
     assert isinstance(info.value, ModelStateError)
     registry.delete_model(a, force=True)
     assert registry.get_model(model_id=a) is None
-    assert registry.tag_names() == []
+    assert registry.records.tag_names() == []
     assert registry.events(limit=1)[0].event == "delete"
 
 
@@ -552,7 +552,7 @@ def test_lineage_and_descendants(registry: ModelRegistry) -> None:
     assert lineage[1]["metrics"]["val_loss"] == 0.45
     assert [m["model_id"] for m in registry.get_descendants(base)] == [domain, other, task]
     assert registry.get_descendants(task) == []
-    assert [r.model_id for r in registry.family_records(task)] == [base, domain, other, task]
+    assert [r.model_id for r in registry.records.family(task)] == [base, domain, other, task]
     with pytest.raises(LookupError):
         registry.get_model_lineage(999)
 
@@ -637,13 +637,13 @@ def test_history_records_every_change(registry: ModelRegistry) -> None:
 def test_record_api_pages_and_counts(registry: ModelRegistry) -> None:
     """page() returns a window and the total; facets count task types and tags."""
     ids = _family(registry)
-    page = registry.page(ModelQuery(), offset=1, limit=2)
+    page = registry.records.page(ModelQuery(), offset=1, limit=2)
     assert page.total == 4 and len(page.records) == 2
     assert [r.model_id for r in page.records] == [ids["d"], ids["c"]]
-    facets = registry.facets()
+    facets = registry.records.facets()
     assert dict(facets.task_types) == {"classification": 1, "language_modeling": 3}
     assert dict(facets.tags) == {"production": 1, "staging": 1}
-    assert registry.common_metrics(2) == ["val_loss", "accuracy"]
+    assert registry.records.common_metrics(2) == ["val_loss", "accuracy"]
     assert registry.count_models(ModelQuery(text="GPT")) == 3
 
 
@@ -655,7 +655,7 @@ def test_unknown_ids_raise_lookup_errors(registry: ModelRegistry) -> None:
         lambda: registry.remove_tag(5, "x"),
         lambda: registry.retire_model(5),
         lambda: registry.delete_model(5),
-        lambda: registry.compare_records([5]),
+        lambda: registry.records.compare([5]),
         lambda: registry.get_model_lineage(5),
         lambda: registry.get_descendants(5),
         lambda: registry.add_export_format(5, "onnx", "p"),
@@ -687,9 +687,9 @@ def test_read_only_registry_refuses_writes(registry_url: str) -> None:
 def test_change_token_moves_on_changes_from_another_connection(registry_url: str) -> None:
     """change_token sees a commit made by another registry object on the same database."""
     with ModelRegistry(registry_url) as watcher, ModelRegistry(registry_url) as other:
-        before = watcher.change_token()
+        before = watcher.records.change_token()
         reg(other)
-        assert watcher.change_token() > before
+        assert watcher.records.change_token() > before
 
 
 def test_validation_error_type(registry: ModelRegistry) -> None:
@@ -708,11 +708,11 @@ def test_rollback_of_a_shared_tag_only_undoes_the_latest_holder(registry: ModelR
     registry.promote_model(c, "release")  # exclusive: a and b lose it
     registry.promote_model(a, "release", remove_from_others=False)
     assert registry.rollback_tag("release") == c  # the holder before a's promotion
-    assert {r.model_id for r in registry.tag_holders("release")} == {c}
+    assert {r.model_id for r in registry.records.tag_holders("release")} == {c}
     registry.promote_model(b, "release", remove_from_others=False)
     registry.promote_model(a, "release", remove_from_others=False)
     assert registry.rollback_tag("release") == b  # only a gives it back
-    assert {r.model_id for r in registry.tag_holders("release")} == {b, c}
+    assert {r.model_id for r in registry.records.tag_holders("release")} == {b, c}
 
 
 def test_read_only_refuses_a_missing_file(tmp_path: Any) -> None:
@@ -723,7 +723,7 @@ def test_read_only_refuses_a_missing_file(tmp_path: Any) -> None:
     assert not path.exists()
 
 
-def test_records_by_id_skips_missing(registry: ModelRegistry) -> None:
-    """records_by_id returns the models that exist, in one call."""
+def test_records_by_ids_skips_missing(registry: ModelRegistry) -> None:
+    """records.by_ids returns the models that exist, in one call."""
     a = reg(registry)
-    assert set(registry.records_by_id([a, 999])) == {a}
+    assert set(registry.records.by_ids([a, 999])) == {a}

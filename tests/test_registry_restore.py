@@ -23,7 +23,7 @@ def test_restore_makes_a_retired_model_active_with_its_own_event(
     a = reg(registry)
     registry.retire_model(a)
     assert registry.restore_model(a) is True
-    record = registry.require_record(a)
+    record = registry.records.require(a)
     assert record.status == "active"
     assert registry.list_models()["model_id"].tolist() == [a]
     event = registry.events(limit=1)[0]
@@ -33,20 +33,20 @@ def test_restore_makes_a_retired_model_active_with_its_own_event(
 def test_restore_of_an_active_model_writes_nothing(registry: ModelRegistry) -> None:
     """Restoring an active model returns False and adds no event (the token does not move)."""
     a = reg(registry)
-    token = registry.change_token()
+    token = registry.records.change_token()
     assert registry.restore_model(a) is False
-    assert registry.change_token() == token
-    assert registry.require_record(a).status == "active"
+    assert registry.records.change_token() == token
+    assert registry.records.require(a).status == "active"
 
 
 def test_restore_refuses_unknown_and_malformed_ids(registry: ModelRegistry) -> None:
     """An unknown id is a LookupError, a non-integer a ValidationError; nothing is written."""
-    token = registry.change_token()
+    token = registry.records.change_token()
     with pytest.raises(LookupError, match="Model 99 not found"):
         registry.restore_model(99)
     with pytest.raises(ValidationError):
         registry.restore_model("5")  # type: ignore[arg-type]
-    assert registry.change_token() == token
+    assert registry.records.change_token() == token
 
 
 def test_rollback_preview_names_the_next_holder_without_writing(
@@ -56,9 +56,9 @@ def test_rollback_preview_names_the_next_holder_without_writing(
     a, b = reg(registry, "1.0.0"), reg(registry, "1.1.0")
     registry.promote_model(a, "production")
     registry.promote_model(b, "production")
-    token = registry.change_token()
+    token = registry.records.change_token()
     assert registry.rollback_preview("production") == (a, b)
-    assert registry.change_token() == token
+    assert registry.records.change_token() == token
     assert registry.rollback_tag("production") == a
     with pytest.raises(TagNotFoundError, match="No previous holder"):
         registry.rollback_preview("production")

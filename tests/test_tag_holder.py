@@ -1,4 +1,4 @@
-"""ModelRegistry.tag_holder_near: which holder of a tag a model is compared with."""
+"""registry.records.tag_holder_near: which holder of a tag a model is compared with."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ def test_the_holder_in_the_models_family_wins(registry: ModelRegistry) -> None:
     reg.promote_model(bert, "production", remove_from_others=False)
 
     def near(model_id: int) -> int | None:
-        holder = reg.tag_holder_near(model_id, "production")
+        holder = reg.records.tag_holder_near(model_id, "production")
         return None if holder is None else holder.model_id
 
     assert near(gpt_ft) == gpt and near(bert_2) == bert and near(gpt) == gpt
     assert near(vit) == bert  # nothing related: the most recently tagged
-    assert reg.tag_holder_near(vit, "staging") is None
+    assert reg.records.tag_holder_near(vit, "staging") is None

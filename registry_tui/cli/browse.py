@@ -137,14 +137,14 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
     with open_registry(args, must_exist=True, reading=True) as registry:
         query = list_query(args)  # a bad --where or --sort is reported once the file is found
         if args.format == "table":
-            page = registry.page(query, 0, limit) if limit else None
-            records = list(page.records) if page else registry.query_models(query, 0, None)
+            page = registry.records.page(query, 0, limit) if limit else None
+            records = list(page.records) if page else registry.records.query(query, 0, None)
             total = page.total if page else len(records)
             exact = page.exact if page else True
             if not exact and args.exact_count:
-                total, exact = registry.count_models(query), True
+                total, exact = registry.records.count(query), True
         else:
-            records = registry.query_models(query, 0, limit)
+            records = registry.records.query(query, 0, limit)
             total, exact = len(records), True
     if args.format == "json":
         out.write(render.records_json(records))
@@ -210,7 +210,7 @@ def run_get(args: argparse.Namespace, out: Output) -> int:
     """Show one model, found by id, by name and version, or by tag."""
     _check_get_args(args)
     with open_registry(args, must_exist=True, reading=True) as registry:
-        record = registry.find_record(
+        record = registry.records.find(
             model_id=args.model_id, name=args.name, version=args.version, tag=args.tag
         )
         shown = record is not None and bool(record.metrics) and args.format == "table"
@@ -247,7 +247,7 @@ def run_compare(args: argparse.Namespace, out: Output) -> int:
     from registry_tui.metrics import direction_lists
 
     with open_registry(args, must_exist=True, reading=True) as registry:
-        records = registry.compare_records(args.model_ids)
+        records = registry.records.compare(args.model_ids)
         recorded = registry.metric_directions()
     lower, higher = direction_lists(recorded, args.lower_better, args.higher_better)
     rows = render.comparison_rows(records, args.metrics, lower, higher)
@@ -271,11 +271,11 @@ def run_lineage(args: argparse.Namespace, out: Output) -> int:
     from registry_tui.metrics import direction_lists
 
     with open_registry(args, must_exist=True, reading=True) as registry:
-        registry.require_record(args.model_id)
+        registry.records.require(args.model_id)
         if args.family:
-            records = registry.family_records(args.model_id)
+            records = registry.records.family(args.model_id)
         else:
-            records = registry.lineage_records(args.model_id)
+            records = registry.records.lineage(args.model_id)
         lower, higher = direction_lists(registry.metric_directions())
     if args.format == "json":
         out.write(render.records_json(records))
@@ -298,8 +298,8 @@ def run_config_diff(args: argparse.Namespace, out: Output) -> int:
         raise UsageError("--model-ids takes exactly two ids, e.g. 3,7")
     first, second = args.model_ids
     with open_registry(args, must_exist=True, reading=True) as registry:
-        left, right = registry.compare_records([first, second])
-        changes = registry.config_changes(first, second)
+        left, right = registry.records.compare([first, second])
+        changes = registry.records.config_changes(first, second)
     if args.format == "json":
         out.write(render.to_json([c.to_dict() for c in changes]))
     elif args.format == "csv":

@@ -122,7 +122,7 @@ def run_retire(args: argparse.Namespace, out: Output) -> int:
     from registry_tui.render.plans import consequences, model_ref, orphan_warnings
 
     with open_registry(args, must_exist=True) as registry:
-        plan = registry.retire_plan(args.model_id)
+        plan = registry.records.retire_plan(args.model_id)
         if plan.no_op:
             out.say(f"{consequences(plan)[0]}; nothing changed")
             return 0
@@ -138,7 +138,7 @@ def run_retire(args: argparse.Namespace, out: Output) -> int:
 def run_restore(args: argparse.Namespace, out: Output) -> int:
     """Make a retired model active again; an active one is left as it is."""
     with open_registry(args, must_exist=True) as registry:
-        record = registry.require_record(args.model_id)
+        record = registry.records.require(args.model_id)
         restored = registry.restore_model(args.model_id)
     if restored:
         out.say(f"Restored model {record.model_id} ({record.label}): active again")
@@ -152,7 +152,7 @@ def run_delete(args: argparse.Namespace, out: Output) -> int:
     from registry_tui.render.plans import consequences, force_reasons, model_ref, plural, question
 
     with open_registry(args, must_exist=True) as registry:
-        plan = registry.delete_plan(args.model_id)
+        plan = registry.records.delete_plan(args.model_id)
         ref = model_ref(plan.model)
         if plan.needs_force and not args.force:
             raise CommandError(

@@ -69,7 +69,7 @@ def run_untag(args: argparse.Namespace, out: Output) -> int:
     from registry_tui.render.plans import model_ref, orphan_warnings
 
     with open_registry(args, must_exist=True) as registry:
-        plan = registry.untag_plan(args.model_id, args.tag)
+        plan = registry.records.untag_plan(args.model_id, args.tag)
         for warning in orphan_warnings(plan):
             out.note(f"warning: {warning}")
         registry.remove_tag(args.model_id, args.tag)
@@ -81,7 +81,7 @@ def run_rollback(args: argparse.Namespace, out: Output) -> int:
     """Undo the last promotion of a tag."""
     with open_registry(args, must_exist=True) as registry:
         model_id = registry.rollback_tag(args.tag)
-        record = registry.get_record(model_id)
+        record = registry.records.get(model_id)
     label = f" ({record.label})" if record is not None else ""
     out.say(f"Rolled back {args.tag}: now on model {model_id}{label}")
     return 0
@@ -90,7 +90,7 @@ def run_rollback(args: argparse.Namespace, out: Output) -> int:
 def model_labels(registry: ModelRegistry, events: list[EventRecord]) -> dict[int, str]:
     """``name version`` of the models the events mention that still exist."""
     ids = {e.model_id for e in events} | {e.previous_model_id for e in events}
-    records = registry.records_by_id(i for i in ids if i is not None)
+    records = registry.records.by_ids(i for i in ids if i is not None)
     return {model_id: record.label for model_id, record in records.items()}
 
 
@@ -99,7 +99,9 @@ def run_history(args: argparse.Namespace, out: Output) -> int:
     from registry_tui import render
 
     with open_registry(args, must_exist=True, reading=True) as registry:
-        events = registry.events(model_id=args.model_id, tag=args.tag, limit=args.limit or None)
+        events = registry.records.events(
+            model_id=args.model_id, tag=args.tag, limit=args.limit or None
+        )
         labels = model_labels(registry, events) if args.format == "table" else {}
     if args.format == "json":
         out.write(render.events_json(events))

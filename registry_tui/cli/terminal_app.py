@@ -80,7 +80,7 @@ def _demo_exists(location: str) -> bool:
     from registry_tui.records import ModelQuery
 
     with ModelRegistry(location) as registry:
-        return registry.count_models(ModelQuery(status=None)) > 0
+        return registry.records.count(ModelQuery(status=None)) > 0
 
 
 def run_demo(args: argparse.Namespace, out: Output) -> int:

@@ -67,7 +67,7 @@ def build_demo(
     registries = {a: ModelRegistry(path_or_url, clock=clock, actor=a) for a in ACTORS}
     try:
         first = registries[ACTORS[0]]
-        if first.count_models(ModelQuery(status=None)):
+        if first.records.count(ModelQuery(status=None)):
             raise ValidationError(f"{first.location} already has models; the demo needs none")
         # Each family keeps its own production model, so the tag is shared here.
         first.set_tag_policy("production", False)

@@ -213,7 +213,7 @@ class Builder:
         """
         registry = self.registry()
         model_id = self.ids[key]
-        holders = registry.tag_holders(tag)
+        holders = registry.records.tag_holders(tag)
         if all(_in_family(r.name, family) for r in holders):
             registry.promote_model(model_id, tag)
             return
@@ -232,7 +232,7 @@ class Builder:
         step is made by hand.
         """
         registry = self.registry(ACTORS[0])
-        holders = registry.tag_holders("production")
+        holders = registry.records.tag_holders("production")
         if all(_in_family(r.name, family) for r in holders):
             registry.rollback_tag("production")
             return
@@ -242,7 +242,7 @@ class Builder:
         """Untag and retire a superseded model."""
         registry = self.registry()
         model_id = self.ids[key]
-        for tag in registry.require_record(model_id).tags:
+        for tag in registry.records.require(model_id).tags:
             registry.remove_tag(model_id, tag)
         registry.retire_model(model_id)
 

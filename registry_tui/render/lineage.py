@@ -243,8 +243,8 @@ def lineage_tree(
 ) -> Tree:
     """A tree of models nested by parent, roots first: a lineage chain or a whole family.
 
-    ``records`` must list parents before children (as ``lineage_records`` and
-    ``family_records`` do). The node of ``current_id`` is highlighted.
+    ``records`` must list parents before children (as ``records.lineage`` and
+    ``records.family`` do). The node of ``current_id`` is highlighted.
     """
     lower, higher = tuple(lower), tuple(higher)
     by_id = {r.model_id: r for r in records}

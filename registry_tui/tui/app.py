@@ -194,7 +194,7 @@ class RegistryApp(App[None]):
     def check_changes(self, force: bool = False) -> None:
         """Read the change token off the UI thread."""
         try:
-            token = self.registry.change_token()
+            token = self.registry.records.change_token()
             moved = force or token != self.token
             directions = self.registry.metric_directions() if moved else None
         except ConnectionLostError as exc:

@@ -100,11 +100,11 @@ def test_counts_follow_a_load(registry_url: str, tmp_path: Path, clock: FixedClo
         source.promote_model(3, "production")
         source.retire_model(4)
         bundle = source.dump_bundle()
-        expected = source.facets(None), source.facets("retired")
+        expected = source.records.facets(None), source.records.facets("retired")
     with ModelRegistry(registry_url, clock=clock) as target:
         target.load(bundle)
         assert_counts_true(target)
-        assert (target.facets(None), target.facets("retired")) == expected
+        assert (target.records.facets(None), target.records.facets("retired")) == expected
 
 
 def test_counts_follow_a_plain_sqlite3_writer(tmp_path: Path) -> None:
@@ -180,7 +180,7 @@ def test_the_migration_back_fills_and_is_idempotent(tmp_path: Path) -> None:
     with ModelRegistry(path) as registry:
         assert read_version(registry._storage.db) == SCHEMA_VERSION
         assert_counts_true(registry)
-        assert registry.facets(None).total == 9
+        assert registry.records.facets(None).total == 9
         before = (
             _rows(registry, "SELECT * FROM tag_counts"),
             _rows(registry, "SELECT * FROM model_counts"),
@@ -230,7 +230,7 @@ def test_facets_equal_a_group_by(registry: ModelRegistry) -> None:
     registry.retire_model(ids[0])
     registry.delete_model(ids[3], force=True)  # the last baseline of its task goes
     for status in ("active", "retired", None, "nothing"):
-        assert registry.facets(status) == _reference_facets(registry, status)
+        assert registry.records.facets(status) == _reference_facets(registry, status)
 
 
 def test_status_task_and_tag_counts_are_exact_past_any_cap(
@@ -294,5 +294,5 @@ def test_concurrent_postgresql_writers_do_not_wait_for_one_count_row(pg_url: str
     for conn in conns:
         conn.close()
     with ModelRegistry(pg_url) as registry:
-        assert registry.facets(None).task_types == (("vision", 2),)
+        assert registry.records.facets(None).task_types == (("vision", 2),)
         assert_counts_true(registry)

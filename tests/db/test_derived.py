@@ -107,17 +107,17 @@ def _guide_rows(execute: Callable[[str, tuple[Any, ...]], None], p: str) -> None
 
 def _assert_found(registry: ModelRegistry) -> None:
     names = [
-        (r.name, r.version) for r in registry.query_models(ModelQuery(where=("val_loss < 0.4",)))
+        (r.name, r.version) for r in registry.records.query(ModelQuery(where=("val_loss < 0.4",)))
     ]
     assert sorted(names) == [("guide-net", "1.10.0"), ("guide-net", "1.10.0-rc.1")]
-    by_version = registry.query_models(ModelQuery(name="guide-*", order_by="version"))
+    by_version = registry.records.query(ModelQuery(name="guide-*", order_by="version"))
     assert [r.version for r in by_version] == ["1.9.0", "1.10.0-rc.1", "1.10.0"]
-    by_metric = registry.query_models(ModelQuery(order_by="-accuracy", name="guide-net"))
+    by_metric = registry.records.query(ModelQuery(order_by="-accuracy", name="guide-net"))
     assert [r.version for r in by_metric] == ["1.10.0", "1.9.0", "1.10.0-rc.1"]
     assert registry.count_models(ModelQuery(where=("accuracy > 0.915",))) == 2
-    assert len(registry.query_models(ModelQuery(text="IDE-N"))) == 3
-    assert len(registry.query_models(ModelQuery(name="*ide-n*"))) == 3
-    assert len(registry.query_models(ModelQuery(name="oth?r"))) == 1
+    assert len(registry.records.query(ModelQuery(text="IDE-N"))) == 3
+    assert len(registry.records.query(ModelQuery(name="*ide-n*"))) == 3
+    assert len(registry.records.query(ModelQuery(name="oth?r"))) == 1
 
 
 def test_plain_sqlite3_writer_is_found_by_every_listing(db_path: Path) -> None:
@@ -177,6 +177,6 @@ def test_missing_trigram_support_falls_back_with_one_notice(
     monkeypatch.setattr(derived, "SQLITE_NAME_INDEX", ["CREATE VIRTUAL TABLE x USING nosuch()"])
     with caplog.at_level("WARNING", logger="registry_tui"), ModelRegistry(db_path) as registry:
         assert not registry._store.has_name_index()
-        assert registry.query_models(ModelQuery(name="*any*")) == []
+        assert registry.records.query(ModelQuery(name="*any*")) == []
     notices = [r.getMessage() for r in caplog.records if "trigram" in r.getMessage()]
     assert len(notices) == 1 and "\n" not in notices[0]

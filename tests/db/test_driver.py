@@ -14,7 +14,7 @@ import json, sys
 from registry_tui import ModelRegistry
 from registry_tui.records import ModelQuery
 with ModelRegistry(sys.argv[1]) as registry:
-    registry.query_models(ModelQuery(), 0, 5)
+    registry.records.query(ModelQuery(), 0, 5)
 loaded = [m for m in ("psycopg2", "psycopg") if m in sys.modules]
 import psycopg2  # the user's own code can still import it
 print(json.dumps({"loaded": loaded, "user": psycopg2.__name__}))

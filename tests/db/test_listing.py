@@ -251,7 +251,7 @@ def test_capped_counts_are_exact_when_small_and_lower_bounds_when_large(
         len(_reference(records, ModelQuery(name="beta"))), True
     )
     assert filled.count_models(ModelQuery()) == active
-    assert filled.page(ModelQuery(), 0, 5).total == active
+    assert filled.records.page(ModelQuery(), 0, 5).total == active
 
 
 def test_short_windows_across_the_missing_keys_and_near_the_end(

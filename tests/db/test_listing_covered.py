@@ -165,7 +165,7 @@ def test_plain_sqlite3_rows_are_counted_through_the_name_index(db_path: Path) ->
             (ModelQuery(text="IDE-N"), ["1.10.0", "1.10.0-rc.1", "1.9.0"]),
             (ModelQuery(name="oth?r"), ["not-semver"]),
         ):
-            found = registry.query_models(query)
+            found = registry.records.query(query)
             assert sorted(r.version for r in found) == versions, query
             assert registry.count_capped(query) == Count(len(versions), True), query
 

@@ -31,7 +31,7 @@ def test_reads_reconnect_after_a_postgres_restart(private_pg: PrivateServer) -> 
     private_pg.start()
     assert registry.count_models(ModelQuery()) == 1
     _register(registry, "after")
-    assert [r.name for r in registry.query_models(ModelQuery())] == ["after", "before"]
+    assert [r.name for r in registry.records.query(ModelQuery())] == ["after", "before"]
     registry.close()
 
 
@@ -46,9 +46,9 @@ def test_a_write_on_a_dropped_connection_fails_once_clearly(private_pg: PrivateS
     with pytest.raises(ConnectionLostError) as info:
         registry.promote_model(first, "production")
     assert "127.0.0.1" in str(info.value) and "\n" not in str(info.value)
-    assert registry.get_record(first).tags == ()  # type: ignore[union-attr]
+    assert registry.records.get(first).tags == ()  # type: ignore[union-attr]
     registry.promote_model(first, "production")
-    assert registry.get_record(first).tags == ("production",)  # type: ignore[union-attr]
+    assert registry.records.get(first).tags == ("production",)  # type: ignore[union-attr]
     registry.close()
 
 
@@ -62,7 +62,7 @@ def test_a_stopped_server_is_reported_as_lost_then_comes_back(
     _register(registry, "a")
     private_pg.stop()
     with pytest.raises(ConnectionLostError):
-        registry.change_token()
+        registry.records.change_token()
     with pytest.raises(StorageError):
         registry.count_models(ModelQuery())
     private_pg.start()
@@ -78,7 +78,7 @@ def test_a_replaced_sqlite_file_is_reopened(tmp_path: Path) -> None:
     with ModelRegistry(tmp_path / "other.db") as other:
         _register(other, "new-file")
     os.replace(tmp_path / "other.db", path)
-    assert [r.name for r in registry.query_models(ModelQuery())] == ["new-file"]
+    assert [r.name for r in registry.records.query(ModelQuery())] == ["new-file"]
     _register(registry, "written-after")
     with ModelRegistry(path) as check:
         assert check.count_models(ModelQuery()) == 2
@@ -94,7 +94,7 @@ def test_a_deleted_sqlite_file_is_reported_and_not_recreated(tmp_path: Path) -> 
     registry.close()
     shutil.copy(path, tmp_path / "saved.db")
     path.unlink()
-    for call in (registry.change_token, lambda: registry.count_models(ModelQuery())):
+    for call in (registry.records.change_token, lambda: registry.count_models(ModelQuery())):
         with pytest.raises(ConnectionLostError, match="gone"):
             call()
     with pytest.raises(ConnectionLostError):

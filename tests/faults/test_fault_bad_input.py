@@ -103,7 +103,7 @@ API_CASES: dict[str, tuple[Call, type[Exception], str]] = {
         LookupError,
         "999",
     ),
-    "compare unknown id": (lambda r, _: r.compare_records([1, 999]), LookupError, "999"),
+    "compare unknown id": (lambda r, _: r.records.compare([1, 999]), LookupError, "999"),
     "lineage unknown id": (lambda r, _: r.get_model_lineage(999), LookupError, "999"),
     "where injection": (lambda r, _: r.list_models(where="x' OR 1=1"), ValueError, "condition"),
     "where two statements": (

@@ -111,7 +111,7 @@ def _promotion_race(db: str, tmp_path: Path, processes: int, each: int, per_work
     assert seen["errors"] == [] and seen["bad_count"] == 0, seen
     assert seen["reads"] > 10
     with ModelRegistry(db) as registry:
-        holders = registry.tag_holders("production")
+        holders = registry.records.tag_holders("production")
         assert len(holders) == 1
         history = registry.events(tag="production", limit=None)
         assert history[0].model_id == holders[0].model_id

@@ -72,9 +72,9 @@ def test_kill_9_during_writes_leaves_a_sound_registry(tmp_path: Path) -> None:
     assert audit["models"] > len(ids)  # the victims did get work done between kills
     with ModelRegistry(db, actor="after@test") as registry:
         assert database_problems(registry) == []
-        holder = registry.find_record(tag="production")
+        holder = registry.records.find(tag="production")
         assert holder is not None
         assert registry.events(tag="production", limit=1)[0].model_id == holder.model_id
         new = registry.register_model("after-crash", "1.0.0", str(checkpoint), "t")
         registry.promote_model(new, "production")
-        assert [r.model_id for r in registry.tag_holders("production")] == [new]
+        assert [r.model_id for r in registry.records.tag_holders("production")] == [new]

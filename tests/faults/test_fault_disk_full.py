@@ -53,11 +53,11 @@ def test_full_disk_fails_clearly_and_loses_nothing(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     conn.close()
     with ModelRegistry(db) as registry:
-        names = [r.name for r in registry.query_models(ModelQuery(status=None), limit=None)]
+        names = [r.name for r in registry.records.query(ModelQuery(status=None), limit=None)]
         assert names.count("small") == 20
         assert names.count("big") == len(result["registered"])
         for model_id in result["registered"]:
-            record = registry.get_record(model_id)
+            record = registry.records.get(model_id)
             assert record is not None and len(record.metadata["blob"]) == 60_000
         assert names.count("after") == 1
         registry.register_model("later", "1.0.0", "/c.pt", "t", verify_checkpoint=False)
@@ -77,4 +77,4 @@ def test_full_disk_through_the_cli(tmp_path: Path) -> None:
     assert "disk is full or failing" in result["stderr"]
     with ModelRegistry(db) as registry:
         assert registry.count_models(ModelQuery(status=None)) == 20
-        assert registry.find_record(name="big", version="1.0.0") is None
+        assert registry.records.find(name="big", version="1.0.0") is None

@@ -146,12 +146,20 @@ SEMVER_REGEX = re.compile(  # the regular expression published on semver.org, AS
 near_versions = st.text(alphabet="0123456789.-+azAZ\n \u0662v", max_size=20)
 
 
+def _accepted(text: str) -> bool:
+    try:
+        versions.parse(text)
+    except ValidationError:
+        return False
+    return True
+
+
 @settings(max_examples=1000, deadline=None, derandomize=True)
 @given(text=st.one_of(near_versions, semvers()))
 def test_validity_matches_the_published_regex(text: str) -> None:
     """A version is accepted exactly when semver.org's regex matches all of it."""
     expected = SEMVER_REGEX.fullmatch(text) is not None and len(text) <= 128
-    assert versions.is_valid(text) == expected
+    assert _accepted(text) == expected
     if not expected:
         with pytest.raises(ValidationError, match="Invalid version"):
             versions.parse(text)

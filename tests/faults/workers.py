@@ -123,7 +123,7 @@ def reader(args: dict[str, Any]) -> dict[str, Any]:
         while not os.path.exists(args["stop_file"]) and time.monotonic() < deadline:
             start = time.perf_counter()
             try:
-                holders = [r.model_id for r in registry.tag_holders(args["tag"])]
+                holders = [r.model_id for r in registry.records.tag_holders(args["tag"])]
             except Exception as exc:
                 errors.append(describe(exc))
                 continue
@@ -203,7 +203,7 @@ def open_old(args: dict[str, Any]) -> dict[str, Any]:
             from registry_tui.records import ModelQuery
 
             total = registry.count_models(ModelQuery(status=None))
-            tags = sum(count for _, count in registry.facets(status=None).tags)
+            tags = sum(count for _, count in registry.records.facets(status=None).tags)
             return {"models": total, "tags": tags}
     except Exception as exc:
         return {"error": describe(exc)}

@@ -34,7 +34,7 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
 
 def holders(registry: ModelRegistry, tag: str) -> list[int]:
     """Ids of the models holding ``tag``."""
-    return sorted(r.model_id for r in registry.tag_holders(tag))
+    return sorted(r.model_id for r in registry.records.tag_holders(tag))
 
 
 def test_promote_moves_an_exclusive_tag_and_keeps_the_cursor(seeded: Seeded) -> None:
@@ -141,7 +141,7 @@ def test_j_and_k_move_in_the_untag_list(seeded: Seeded) -> None:
     the second tag and keeps the first."""
     registry, ids = seeded
     registry.promote_model(ids["v12"], "candidate", remove_from_others=False)
-    first, second = registry.require_record(ids["v12"]).tags[:2]
+    first, second = registry.records.require(ids["v12"]).tags[:2]
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         await go_to(pilot, app, ids["v12"])
@@ -151,7 +151,7 @@ def test_j_and_k_move_in_the_untag_list(seeded: Seeded) -> None:
         await settle(pilot, 0.05)
 
     run(registry, scenario)
-    tags = registry.require_record(ids["v12"]).tags
+    tags = registry.records.require(ids["v12"]).tags
     assert second not in tags and first in tags
 
 
@@ -166,13 +166,13 @@ def test_retire_asks_first_with_focus_on_no(seeded: Seeded) -> None:
         assert app.focused is not None and app.focused.id == "no"
         await pilot.press("enter")
         await settle(pilot)
-        assert registry.require_record(ids["bert"]).status == "active"
+        assert registry.records.require(ids["bert"]).status == "active"
         await pilot.press("r", "y")
         await settle(pilot, 0.05)
         assert table(app).total == 3
 
     run(registry, scenario)
-    assert registry.require_record(ids["bert"]).status == "retired"
+    assert registry.records.require(ids["bert"]).status == "retired"
 
 
 def test_delete_cancelled_keeps_the_model_and_confirmed_removes_it(seeded: Seeded) -> None:
@@ -188,19 +188,19 @@ def test_delete_cancelled_keeps_the_model_and_confirmed_removes_it(seeded: Seede
         await settle(pilot)
         await pilot.press("d", "escape")
         await settle(pilot)
-        assert registry.get_record(extra) is not None
+        assert registry.records.get(extra) is not None
         await pilot.press("d", "y")
         await settle(pilot, 0.05)
         assert table(app).total == 4
 
     run(registry, scenario)
-    assert registry.get_record(extra) is None
+    assert registry.records.get(extra) is None
 
 
 def test_read_only_refuses_every_change(seeded: Seeded) -> None:
     """With read_only, p/u/r/d open nothing, say why, and the database is untouched."""
     registry, ids = seeded
-    before = registry.change_token()
+    before = registry.records.change_token()
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         await go_to(pilot, app, ids["v12"])
@@ -213,7 +213,7 @@ def test_read_only_refuses_every_change(seeded: Seeded) -> None:
         assert "read-only" in screen_text(app)
 
     run(registry, scenario, read_only=True)
-    assert registry.change_token() == before
+    assert registry.records.change_token() == before
 
 
 def test_y_copies_the_checkpoint_path_and_says_so(seeded: Seeded) -> None:

@@ -27,7 +27,7 @@ def test_an_unexpected_error_in_a_screens_worker_is_one_line_not_a_crash(
         raise RuntimeError("row data: secret-checkpoint.pt")
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
-        monkeypatch.setattr(registry, "events", boom)
+        monkeypatch.setattr(registry.records, "events", boom)
         await pilot.press("h")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen) and app.is_running

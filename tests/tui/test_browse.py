@@ -212,4 +212,4 @@ def test_app_browses_and_promotes_on_every_backend(registry: ModelRegistry) -> N
         await settle(pilot, 0.05)
 
     run(registry, scenario)
-    assert [r.model_id for r in registry.tag_holders("production")] == [ids["v12"]]
+    assert [r.model_id for r in registry.records.tag_holders("production")] == [ids["v12"]]

@@ -171,7 +171,7 @@ def test_bars_are_longest_for_the_best_value_either_way(sqlite_registry: ModelRe
             lengths = [len(b.strip()) for b in re.findall(r"[█▏▎▍▌▋▊▉]+", bars_line)]
             assert len(lengths) == 2 and lengths[best] > lengths[1 - best], metric
         assert LEGEND in screen_text(app)
-        rows = comparison_rows(reg.compare_records([a, b]))
+        rows = comparison_rows(reg.records.compare([a, b]))
         assert [r.lower_better for r in rows] == [True, False]  # the core's directions
 
     run(sqlite_registry, scenario)
@@ -231,7 +231,7 @@ def test_a_model_deleted_elsewhere_leaves_the_comparison_with_a_notice(
         assert any(f"#{ids['bert']} no longer exists" in n for n in notifications(app))
         assert f"#{ids['bert']}" not in screen_text(app)
         assert table(app).marked == {ids["base"], ids["v12"]}
-        assert other.get_record(ids["bert"]) is None
+        assert other.records.get(ids["bert"]) is None
 
     run(registry, scenario)
     other.close()

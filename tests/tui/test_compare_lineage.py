@@ -151,7 +151,7 @@ def test_p_in_the_tree_promotes_the_node_with_the_main_dialog(seeded: Seeded) ->
         assert "candidate" in screen.lineage.records[ids["base"]].tags
 
     run(registry, scenario)
-    assert [r.model_id for r in registry.tag_holders("candidate")] == [ids["base"]]
+    assert [r.model_id for r in registry.records.tag_holders("candidate")] == [ids["base"]]
 
 
 def test_p_in_a_read_only_tree_changes_nothing(seeded: Seeded) -> None:
@@ -208,7 +208,7 @@ def test_branches_nest_and_chains_inside_them_do_not(sqlite_registry: ModelRegis
     a = reg.register_model("a", "1.0.0", "a.pt", "t", parent_model_id=root, verify_checkpoint=False)
     a2 = reg.register_model("a", "1.1.0", "a2.pt", "t", parent_model_id=a, verify_checkpoint=False)
     b = reg.register_model("b", "1.0.0", "b.pt", "t", parent_model_id=root, verify_checkpoint=False)
-    records = reg.family_records(root)
+    records = reg.records.family(root)
     layout = [(p.record.model_id, p.branch, p.marker) for p in placements(records)]
     assert layout == [(root, None, ""), (a, root, ""), (a2, root, "↳ "), (b, root, "")]
 

@@ -47,15 +47,15 @@ def test_deleting_a_tagged_parent_names_tags_and_children_then_forces(seeded: Se
         assert f"1 model tuned from it will lose their parent: {ids['v12']}" in text
         await pilot.press("n")
         await settle(pilot)
-        assert registry.get_record(ids["v11"]) is not None
+        assert registry.records.get(ids["v11"]) is not None
         await pilot.press("d")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot, 0.05)
 
     run(registry, scenario)
-    assert registry.get_record(ids["v11"]) is None
-    assert registry.require_record(ids["v12"]).parent_model_id is None
+    assert registry.records.get(ids["v11"]) is None
+    assert registry.records.require(ids["v12"]).parent_model_id is None
 
 
 def test_an_untagged_parent_is_offered_the_forced_delete(seeded: Seeded) -> None:
@@ -74,8 +74,8 @@ def test_an_untagged_parent_is_offered_the_forced_delete(seeded: Seeded) -> None
         assert not any("force=True" in n for n in notifications(app))
 
     run(registry, scenario)
-    assert registry.get_record(ids["base"]) is None
-    assert registry.require_record(ids["v11"]).parent_model_id is None
+    assert registry.records.get(ids["base"]) is None
+    assert registry.records.require(ids["v11"]).parent_model_id is None
 
 
 def test_yes_does_nothing_until_the_consequences_are_shown() -> None:
@@ -119,13 +119,13 @@ def test_retiring_the_production_holder_warns_it_will_have_no_holder(seeded: See
         await settle(pilot, 0.05)
 
     run(registry, scenario)
-    assert registry.require_record(ids["v11"]).status == "retired"
+    assert registry.records.require(ids["v11"]).status == "retired"
 
 
 def test_retiring_a_retired_model_says_so_and_writes_nothing(seeded: Seeded) -> None:
     """r on gpt-old (retired): no question stays open, "already retired", no new event."""
     registry, ids = seeded
-    before = registry.change_token()
+    before = registry.records.change_token()
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         main_screen(app).apply_filter("status:retired")
@@ -137,7 +137,7 @@ def test_retiring_a_retired_model_says_so_and_writes_nothing(seeded: Seeded) -> 
         assert any("already retired" in n for n in notifications(app))
 
     run(registry, scenario)
-    assert registry.change_token() == before
+    assert registry.records.change_token() == before
 
 
 def test_untagging_production_warns_and_asks(seeded: Seeded) -> None:

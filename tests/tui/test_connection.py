@@ -101,7 +101,7 @@ def test_app_survives_a_postgres_restart(private_pg: PrivateServer) -> None:
         await settle(pilot, 0.05)
 
     run_fixed(registry, scenario)
-    assert registry.require_record(ids["bert"]).status == "retired"
+    assert registry.records.require(ids["bert"]).status == "retired"
     registry.close()
 
 
@@ -221,7 +221,7 @@ def test_a_stale_listing_result_is_ignored(seeded: tuple[ModelRegistry, dict[str
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         screen = main_screen(app)
         shown = [table(app).record_at(i) for i in range(table(app).total)]
-        stale = registry.query_models(screen.query_model.__class__(status="retired"))
+        stale = registry.records.query(screen.query_model.__class__(status="retired"))
         screen.post_message(
             MainScreen.Loaded(screen.generation - 1, screen.query_model, 1, 0, stale, 0)
         )
@@ -243,7 +243,7 @@ def test_a_stale_count_or_rows_result_is_ignored(
         screen, grid = main_screen(app), table(app)
         total = grid.total
         shown = [grid.record_at(i) for i in range(total)]
-        old = registry.query_models(screen.query_model.__class__(status="retired"))
+        old = registry.records.query(screen.query_model.__class__(status="retired"))
         screen.total_exact = False
         screen.post_message(MainScreen.Counted(screen.generation - 1, total + 50))
         screen.post_message(MainScreen.RowsLoaded(screen.generation - 1, 0, old))

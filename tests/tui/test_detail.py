@@ -48,7 +48,7 @@ def test_long_path_hash_and_exact_metrics_at_80x24(sqlite_registry: ModelRegistr
         metrics={"tiny": 0.000012345, "big": 123456789.5, "val_loss": 0.123456789},
         config={"d_model": 768}, verify_checkpoint=False,
     )  # fmt: skip
-    config_hash = sqlite_registry.require_record(model_id).config_hash
+    config_hash = sqlite_registry.records.require(model_id).config_hash
     assert config_hash
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
@@ -80,24 +80,24 @@ def test_detail_promote_untag_retire_restore_change_the_database(seeded: Seeded)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot, 0.05)
-        assert "staging" in registry.require_record(bert).tags
+        assert "staging" in registry.records.require(bert).tags
         await pilot.press("u")
         assert isinstance(app.screen, UntagScreen)
         await pilot.press("enter")  # the first tag: baseline
         await settle(pilot, 0.05)
-        assert registry.require_record(bert).tags == ("staging",)
+        assert registry.records.require(bert).tags == ("staging",)
         await pilot.press("r")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot, 0.05)
-        assert registry.require_record(bert).status == "retired"
+        assert registry.records.require(bert).status == "retired"
         await pilot.press("R")
         await settle(pilot, 0.05)
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.record is not None and app.screen.record.status == "active"
 
     run(registry, scenario)
-    assert registry.require_record(bert).status == "active"
+    assert registry.records.require(bert).status == "active"
     kinds = [e.event for e in registry.events(model_id=bert, limit=4)]
     assert kinds == ["restore", "retire", "untag", "promote"]
 
@@ -118,7 +118,7 @@ def test_detail_delete_removes_the_model(seeded: Seeded) -> None:
         assert "no longer exists" in str(screen.query_one("#detail-body").render())
 
     run(registry, scenario)
-    assert registry.get_record(ids["v12"]) is None
+    assert registry.records.get(ids["v12"]) is None
 
 
 def test_detail_compare_and_lineage_open_for_this_model(seeded: Seeded) -> None:
@@ -165,7 +165,7 @@ def test_detail_compare_without_parent_says_so(seeded: Seeded) -> None:
 def test_y_copies_the_chosen_value_exactly(seeded: Seeded, downs: int, what: str) -> None:
     """y offers four things to copy; each puts exactly that text on the clipboard."""
     registry, ids = seeded
-    record = registry.require_record(ids["v11"])
+    record = registry.records.require(ids["v11"])
     expected = {
         "checkpoint path": "ckpt/v11.pt",
         "name:version": "gpt-small:1.1.0",
@@ -219,7 +219,7 @@ def test_copy_shows_control_characters_escaped_but_copies_them(
 def test_detail_actions_are_refused_read_only(seeded: Seeded) -> None:
     """With --read-only, p, r, R and d on the detail screen explain and write nothing."""
     registry, ids = seeded
-    before = registry.change_token()
+    before = registry.records.change_token()
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         await open_detail(pilot, app, ids["bert"])
@@ -230,7 +230,7 @@ def test_detail_actions_are_refused_read_only(seeded: Seeded) -> None:
         assert sum("Read-only" in n for n in notifications(app)) >= 5
 
     run(registry, scenario, read_only=True)
-    assert registry.change_token() == before
+    assert registry.records.change_token() == before
 
 
 def _better_column(widget_lines: list[str], metric: str) -> str:

@@ -151,14 +151,14 @@ def test_restore_from_the_main_screen_un_retires(seeded: Seeded) -> None:
         assert any("Restored gpt-old 0.9.0" in n for n in notifications(app))
 
     run(registry, scenario)
-    assert registry.require_record(ids["old"]).status == "active"
+    assert registry.records.require(ids["old"]).status == "active"
     assert registry.events(limit=1)[0].event == "restore"
 
 
 def test_restore_of_an_active_model_says_already_active(seeded: Seeded) -> None:
     """R on an active model writes nothing and says it is already active."""
     registry, _ = seeded
-    before = registry.change_token()
+    before = registry.records.change_token()
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         await pilot.press("R")
@@ -166,7 +166,7 @@ def test_restore_of_an_active_model_says_already_active(seeded: Seeded) -> None:
         assert any("is already active" in n for n in notifications(app))
 
     run(registry, scenario)
-    assert registry.change_token() == before
+    assert registry.records.change_token() == before
 
 
 def test_rollback_previews_then_confirms(seeded: Seeded) -> None:
@@ -194,14 +194,14 @@ def test_rollback_previews_then_confirms(seeded: Seeded) -> None:
         assert isinstance(app.screen, MainScreen)
 
     run(registry, scenario)
-    assert [r.model_id for r in registry.tag_holders("production")] == [ids["v11"]]
+    assert [r.model_id for r in registry.records.tag_holders("production")] == [ids["v11"]]
     assert registry.events(limit=1)[0].event == "rollback"
 
 
 def test_rollback_without_a_previous_holder_writes_nothing(seeded: Seeded) -> None:
     """A tag with no earlier holder shows why, and enter does not roll it back."""
     registry, _ = seeded
-    before = registry.change_token()
+    before = registry.records.change_token()
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         await pilot.press("b")
@@ -214,7 +214,7 @@ def test_rollback_without_a_previous_holder_writes_nothing(seeded: Seeded) -> No
         await pilot.press("escape")
 
     run(registry, scenario)
-    assert registry.change_token() == before
+    assert registry.records.change_token() == before
 
 
 INTERNAL_NAMES = (
@@ -343,5 +343,5 @@ def test_restore_and_rollback_from_the_app_on_each_backend(registry: ModelRegist
         assert kinds[:2] == ["rollback", "restore"]
 
     run(registry, scenario)
-    assert registry.require_record(a).status == "active"
-    assert [r.model_id for r in registry.tag_holders("production")] == [a]
+    assert registry.records.require(a).status == "active"
+    assert [r.model_id for r in registry.records.tag_holders("production")] == [a]

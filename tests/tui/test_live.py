@@ -71,13 +71,13 @@ def test_no_reload_while_nothing_changes(seeded: Seeded, monkeypatch: pytest.Mon
     move, the listing is not re-queried."""
     registry, _ = seeded
     reads: list[int] = []
-    read_token = registry.change_token
+    read_token = registry.records.change_token
 
     def counted() -> int:
         reads.append(1)
         return read_token()
 
-    monkeypatch.setattr(registry, "change_token", counted)
+    monkeypatch.setattr(registry.records, "change_token", counted)
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         screen = main_screen(app)

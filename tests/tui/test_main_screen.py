@@ -65,8 +65,8 @@ def test_a_capped_count_shows_at_once_then_the_exact_figure(
     the exact figure replaces it when a background worker has it; G then reaches the end.
     (The count tables are set aside: they would count this listing exactly at once.)"""
     monkeypatch.setattr(counts, "known_count", lambda lister, query: None)
-    capped, exact = many.count_capped, many.count_models
-    monkeypatch.setattr(many, "count_capped", lambda query, cap=50: capped(query, cap=50))
+    capped, exact = many.records.count_capped, many.records.count
+    monkeypatch.setattr(many.records, "count_capped", lambda query, cap=50: capped(query, cap=50))
     shown: list[str] = []
     update = MainScreen.update_status
 
@@ -94,8 +94,8 @@ def test_the_exact_count_of_a_changed_filter_is_abandoned(
 ) -> None:
     """A long exact count is told to stop as soon as the filter changes (it would otherwise
     keep a core busy while the next listings load); the new filter's count still arrives."""
-    capped, exact = many.count_capped, many.count_models
-    monkeypatch.setattr(many, "count_capped", lambda query, cap=50: capped(query, cap=50))
+    capped, exact = many.records.count_capped, many.records.count
+    monkeypatch.setattr(many.records, "count_capped", lambda query, cap=50: capped(query, cap=50))
     monkeypatch.setattr(listing, "PROBE", 0)
     stopped: list[str | None] = []
 
@@ -108,7 +108,7 @@ def test_the_exact_count_of_a_changed_filter_is_abandoned(
             time.sleep(0.01)
         return exact(query)
 
-    monkeypatch.setattr(many, "count_models", endless)
+    monkeypatch.setattr(many.records, "count", endless)
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         bar = main_screen(app).filter_bar
@@ -129,8 +129,8 @@ def test_an_exact_count_for_an_earlier_filter_is_ignored(
     many: ModelRegistry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A slow exact count that arrives after the filter changed does not overwrite the count."""
-    capped, exact = many.count_capped, many.count_models
-    monkeypatch.setattr(many, "count_capped", lambda query, cap=50: capped(query, cap=50))
+    capped, exact = many.records.count_capped, many.records.count
+    monkeypatch.setattr(many.records, "count_capped", lambda query, cap=50: capped(query, cap=50))
     monkeypatch.setattr(listing, "PROBE", 0)  # no filter is small enough to count at once
 
     def slow(query: ModelQuery, stop: Callable[[], bool] | None = None) -> int:
@@ -138,7 +138,7 @@ def test_an_exact_count_for_an_earlier_filter_is_ignored(
             time.sleep(0.5)
         return exact(query)
 
-    monkeypatch.setattr(many, "count_models", slow)
+    monkeypatch.setattr(many.records, "count", slow)
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         bar = main_screen(app).filter_bar
@@ -220,7 +220,7 @@ def test_database_errors_go_to_a_notification_not_the_filter_bar(
         def broken(*_: object, **__: object) -> None:
             raise StorageError("The database disk image is malformed")
 
-        monkeypatch.setattr(registry, "query_models", broken)
+        monkeypatch.setattr(registry.records, "query", broken)
         await submit(pilot, app, "gpt")
         bar = main_screen(app).filter_bar
         assert not bar.has_class("-error")

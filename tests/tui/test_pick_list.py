@@ -23,8 +23,8 @@ Seeded = tuple[ModelRegistry, dict[str, int]]
 Opener = Callable[[ModelRegistry, dict[str, int]], Screen[object]]
 
 DIALOGS: dict[str, tuple[Opener, str]] = {
-    "copy": (lambda r, ids: CopyScreen(r.require_record(ids["v12"])), "choice"),
-    "untag": (lambda r, ids: UntagScreen(r.require_record(ids["v12"])), "tag"),
+    "copy": (lambda r, ids: CopyScreen(r.records.require(ids["v12"])), "choice"),
+    "untag": (lambda r, ids: UntagScreen(r.records.require(ids["v12"])), "tag"),
     "rollback": (lambda r, ids: RollbackScreen(r), "tag"),
 }
 

@@ -99,7 +99,7 @@ def test_keys_move_and_unbind_by_binding_id(
         assert isinstance(app.screen, PromoteScreen)
 
     run_with(registry, config, scenario)
-    assert registry.get_record(ids["bert"]) is not None
+    assert registry.records.get(ids["bert"]) is not None
 
 
 @pytest.mark.parametrize(

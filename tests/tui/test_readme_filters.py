@@ -64,11 +64,11 @@ def test_readme_filter_example_parses_and_runs(demo: ModelRegistry, example: str
         return  # a jump, not a filter: checked by the app's tests
     if example in MEANT_TO_FAIL:
         with pytest.raises(ValidationError):
-            demo.query_models(parse_filter(example))
+            demo.records.query(parse_filter(example))
         return
     assert tokenize(example)
     query = parse_filter(example)
-    demo.query_models(query, 0, 5)
+    demo.records.query(query, 0, 5)
     demo.count_models(query)
 
 
@@ -80,6 +80,6 @@ def test_readme_cli_where_and_sort_examples_run(
     query = ModelQuery(where=(value,)) if option == "--where" else ModelQuery(order_by=value)
     if value.lstrip("-") in {k.split(":", 1)[1].lstrip("-") for k in MEANT_TO_FAIL}:
         with pytest.raises(ValidationError):
-            demo.query_models(query)
+            demo.records.query(query)
         return
-    demo.query_models(query, 0, 5)
+    demo.records.query(query, 0, 5)

@@ -61,18 +61,18 @@ def test_listings_pages_and_details_are_read_on_the_two_reader_threads(
     same two threads, so their connections (and page caches) stay warm."""
     registry, _ = seeded
     threads: list[str] = []
-    query_models, get_record = registry.query_models, registry.get_record
+    read_listing, read_detail = registry.records.query, registry.records.get
 
     def listing(query: ModelQuery, offset: int = 0, limit: int | None = 100) -> list[ModelRecord]:
         threads.append(threading.current_thread().name)
-        return query_models(query, offset, limit)
+        return read_listing(query, offset, limit)
 
     def detail(model_id: int) -> ModelRecord | None:
         threads.append(threading.current_thread().name)
-        return get_record(model_id)
+        return read_detail(model_id)
 
-    monkeypatch.setattr(registry, "query_models", listing)
-    monkeypatch.setattr(registry, "get_record", detail)
+    monkeypatch.setattr(registry.records, "query", listing)
+    monkeypatch.setattr(registry.records, "get", detail)
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         bar = main_screen(app).filter_bar

@@ -119,7 +119,7 @@ class CompareScreen(Screen[None]):
     def _load(self) -> None:
         try:
             ids = self._resolve(self.model_ids)
-            found = self.registry.records_by_id(ids)
+            found = self.registry.records.by_ids(ids)
             records = [found[i] for i in ids if i in found]
             missing = [i for i in ids if i not in found]
             if len(records) < 2:
@@ -135,7 +135,7 @@ class CompareScreen(Screen[None]):
         """The ids to compare: with ``against``, the tag's holder near the last model first."""
         if self.against is None:
             return ids
-        holder = self.registry.tag_holder_near(ids[-1], self.against)
+        holder = self.registry.records.tag_holder_near(ids[-1], self.against)
         if holder is None:
             raise LookupError(f"No model holds {visible(self.against)}")
         if holder.model_id in ids:
@@ -152,7 +152,7 @@ class CompareScreen(Screen[None]):
 
     def _changes(self, first: ModelRecord, other: ModelRecord) -> list[ConfigChange] | None:
         try:
-            return self.registry.config_changes(first.model_id, other.model_id)
+            return self.registry.records.config_changes(first.model_id, other.model_id)
         except ConfigNotFoundError:
             return None
 

@@ -107,8 +107,8 @@ class DetailScreen(RecordActions):
     )
     def _load(self) -> None:
         try:
-            record = self.registry.get_record(self.model_id)
-            events = self.registry.events(model_id=self.model_id, limit=HISTORY_LIMIT)
+            record = self.registry.records.get(self.model_id)
+            events = self.registry.records.events(model_id=self.model_id, limit=HISTORY_LIMIT)
             labels = self._labels(events)
         except RegistryError as exc:
             self.post_message(self.LoadFailed(str(exc)))
@@ -125,7 +125,7 @@ class DetailScreen(RecordActions):
     def _labels(self, events: list[EventRecord]) -> dict[int, str]:
         """``name version`` of the models the events mention (deleted ones are left out)."""
         ids = {i for e in events for i in (e.model_id, e.previous_model_id) if i is not None}
-        records = self.registry.records_by_id(sorted(ids)[:LABEL_LIMIT])
+        records = self.registry.records.by_ids(sorted(ids)[:LABEL_LIMIT])
         return {model_id: record.label for model_id, record in records.items()}
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:

@@ -149,9 +149,9 @@ class HistoryScreen(Screen[None]):
     )
     def _load(self, generation: int, wanted: HistoryFilter, offset: int) -> None:
         try:
-            events = self.registry.events(wanted.model_id, wanted.tag, PAGE + 1, offset)
+            events = self.registry.records.events(wanted.model_id, wanted.tag, PAGE + 1, offset)
             ids = {i for e in events for i in (e.model_id, e.previous_model_id) if i is not None}
-            labels = {i: r.label for i, r in self.registry.records_by_id(sorted(ids)).items()}
+            labels = {i: r.label for i, r in self.registry.records.by_ids(sorted(ids)).items()}
         except RegistryError as exc:
             self.post_message(self.Failed(generation, str(exc)))
             return

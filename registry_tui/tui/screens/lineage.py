@@ -121,9 +121,9 @@ class LineageScreen(Screen[int | None]):
     def _load(self, anchors: list[int]) -> None:
         """The family of the first of ``anchors`` that still exists; the cursor goes there."""
         try:
-            found = self.registry.records_by_id(anchors)
+            found = self.registry.records.by_ids(anchors)
             start = next((a for a in anchors if a in found), self.model_id)
-            records = self.registry.family_records(start)
+            records = self.registry.records.family(start)
             self._directions = self.registry.metric_directions()
         except RegistryError as exc:
             self.post_message(self.LoadFailed(str(exc)))

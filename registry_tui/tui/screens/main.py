@@ -193,15 +193,15 @@ class MainScreen(RecordActions):
         offset = max(0, (index // PAGE - 1) * PAGE) if keep_id is not None else 0
         limit = 3 * PAGE if offset or index else PAGE
         records, count = self.readers.both(
-            lambda: self.registry.query_models(query, offset, limit),
-            lambda: self.registry.count_capped(query),
+            lambda: self.registry.records.query(query, offset, limit),
+            lambda: self.registry.records.count_capped(query),
         )
         total, exact = count.value, count.exact
         if not exact:
             total = max(total, offset + len(records))
         elif not records and total and offset:
             offset = max(0, ((total - 1) // PAGE - 1) * PAGE)
-            records = self.readers.run(lambda: self.registry.query_models(query, offset, 2 * PAGE))
+            records = self.readers.run(lambda: self.registry.records.query(query, offset, 2 * PAGE))
         cursor = next(
             (offset + i for i, r in enumerate(records) if r.model_id == keep_id),
             min(index, max(0, total - 1)),
@@ -226,7 +226,7 @@ class MainScreen(RecordActions):
         try:
             # Abandoned as soon as the filter changes: a stale count of a million
             # rows must not take a core from the listings of the next keystrokes.
-            total = self.registry.count_models(query, stop=stale)
+            total = self.registry.records.count(query, stop=stale)
         except RegistryError:
             return  # the capped figure stays shown (or the listing changed)
         self.post_message(self.Counted(generation, total))
@@ -242,10 +242,10 @@ class MainScreen(RecordActions):
     def _jump_to(self, generation: int, query: ModelQuery, model_id: int) -> None:
         """Load the page holding ``model_id`` with the cursor on it (every status if need be)."""
         try:
-            index = self.registry.position_of(query, model_id)
-            if index is None and self.registry.get_record(model_id) is not None:
+            index = self.registry.records.position(query, model_id)
+            if index is None and self.registry.records.get(model_id) is not None:
                 query = ModelQuery(status=None)
-                index = self.registry.position_of(query, model_id)
+                index = self.registry.records.position(query, model_id)
             if index is None:
                 self.app.notify(f"No model with id {model_id}", severity="warning")
                 return
@@ -256,7 +256,7 @@ class MainScreen(RecordActions):
     @work(thread=True, exclusive=True, group="rows")
     def _fetch_rows(self, generation: int, query: ModelQuery, offset: int, limit: int) -> None:
         try:
-            records = self.readers.run(lambda: self.registry.query_models(query, offset, limit))
+            records = self.readers.run(lambda: self.registry.records.query(query, offset, limit))
         except RegistryError as exc:
             self._refused(generation, exc)
             return
@@ -265,8 +265,8 @@ class MainScreen(RecordActions):
     @work(thread=True, exclusive=True, group="overview")
     def _load_overview(self, status: str | None) -> None:
         try:
-            facets = self.registry.facets(status)
-            metrics = self.registry.common_metrics(3)
+            facets = self.registry.records.facets(status)
+            metrics = self.registry.records.common_metrics(3)
         except RegistryError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
@@ -275,7 +275,7 @@ class MainScreen(RecordActions):
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, model_id: int) -> None:
         try:
-            record = self.readers.run(lambda: self.registry.get_record(model_id))
+            record = self.readers.run(lambda: self.registry.records.get(model_id))
         except RegistryError:
             return  # the listing record is still shown; the next poll retries
         if record is not None:
@@ -314,7 +314,7 @@ class MainScreen(RecordActions):
     @work(thread=True, exclusive=True, group="empty")
     def _check_empty(self) -> None:
         try:
-            empty = self.registry.count_capped(ModelQuery(status=None), cap=1).value == 0
+            empty = self.registry.records.count_capped(ModelQuery(status=None), cap=1).value == 0
         except RegistryError:
             return
         self.post_message(self.EmptyChecked(empty))

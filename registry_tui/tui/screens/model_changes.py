@@ -136,11 +136,11 @@ class ModelChangesScreen(Screen[None]):
         (or, when the core refuses, show why and call ``failed``)."""
         try:
             if action == "delete":
-                plan = self.registry.delete_plan(model_id)
+                plan = self.registry.records.delete_plan(model_id)
             elif action == "retire":
-                plan = self.registry.retire_plan(model_id)
+                plan = self.registry.records.retire_plan(model_id)
             else:
-                plan = self.registry.untag_plan(model_id, str(tag))
+                plan = self.registry.records.untag_plan(model_id, str(tag))
         except RegistryError as exc:
             self.post_message(self.PlanReady(None, then, str(exc), failed))
             return
@@ -342,7 +342,7 @@ class ModelChangesScreen(Screen[None]):
         if not marked:
             return
         try:
-            found = self.registry.records_by_id(marked)
+            found = self.registry.records.by_ids(marked)
         except RegistryError:
             return  # the next refresh tries again
         gone = [i for i in marked if i not in found]

@@ -111,7 +111,7 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
     )
     def _load_tags(self) -> None:
         try:
-            tags, policies = self.registry.tag_names(), self.registry.tag_policies()
+            tags, policies = self.registry.records.tag_names(), self.registry.tag_policies()
         except RegistryError:
             tags, policies = [], self.policies
         self.post_message(self.TagsLoaded(tags, policies))
@@ -125,7 +125,7 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
     )
     def _load_holders(self, tag: str) -> None:
         try:
-            holders = self.registry.tag_holders(tag)
+            holders = self.registry.records.tag_holders(tag)
         except RegistryError:
             holders = []
         self.post_message(self.Preview(tag, holders))

@@ -93,7 +93,7 @@ class RollbackScreen(PickListScreen[RollbackChoice | None]):
     )
     def _load_tags(self) -> None:
         try:
-            tags = self.registry.tag_names()
+            tags = self.registry.records.tag_names()
         except RegistryError as exc:
             self.post_message(self.Previewed("", str(exc), False))
             return
@@ -125,7 +125,7 @@ class RollbackScreen(PickListScreen[RollbackChoice | None]):
     def _preview(self, tag: str) -> None:
         try:
             target, current = self.registry.rollback_preview(tag)
-            labels = self.registry.records_by_id([i for i in (target, current) if i is not None])
+            labels = self.registry.records.by_ids([i for i in (target, current) if i is not None])
         except RegistryError as exc:
             self.post_message(self.Previewed(tag, str(exc), False))
             return

@@ -1,6 +1,6 @@
 """The sidebar: task types and tags with their model counts; picking one filters.
 
-Counts come from :meth:`ModelRegistry.facets` (every status). Selecting an
+Counts come from ``registry.records.facets`` (every status). Selecting an
 entry posts :class:`Sidebar.Picked`; the screen turns it into a filter.
 """
 
