@@ -8,6 +8,7 @@ the storage handle and never this class; they are imported when first used.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,11 +20,11 @@ from registry_tui.db.connect import can_write, parse_target
 from registry_tui.db.guard import guard as _guard
 from registry_tui.db.session import Session, default_actor, utc_now
 from registry_tui.db.storage import Clock
-from registry_tui.db.writes import Writer
 from registry_tui.errors import RegistryError
 
 if TYPE_CHECKING:
     from registry_tui.db.repair import Repair
+    from registry_tui.db.writes import Writer
     from registry_tui.ops.backup import BackupReport
     from registry_tui.ops.findings import CheckReport
     from registry_tui.ops.load import LoadReport
@@ -47,7 +48,13 @@ class OpenRegistry:
         self._storage = self._session.storage
         self._store = self._session.store
         self._live = self._session.live
-        self._writer = Writer(self._store, self.actor)
+
+    @functools.cached_property
+    def _writer(self) -> Writer:
+        """The write side, made on the first write: read commands never import it."""
+        from registry_tui.db.writes import Writer
+
+        return Writer(self._store, self.actor)
 
     # -- identity -----------------------------------------------------------------
     @property

@@ -27,7 +27,6 @@ from registry_tui.guide_args import model_ids as model_ids_of
 from registry_tui.open_registry import OpenRegistry
 from registry_tui.record_api import RecordAPI, checked_query, stored_config
 from registry_tui.records import ChangePlan, Count, EventRecord, ModelQuery, PromoteResult
-from registry_tui.registration_checks import config_hash_of, new_model
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,6 +67,8 @@ class ModelRegistry(OpenRegistry):
     @staticmethod
     def compute_config_hash(config: dict[str, Any]) -> str:
         """SHA-256 of ``json.dumps(config, sort_keys=True)``, as the guide computes it."""
+        from registry_tui.registration_checks import config_hash_of
+
         return config_hash_of(config)
 
     @_guard
@@ -143,6 +144,8 @@ class ModelRegistry(OpenRegistry):
             FileNotFoundError: ``Checkpoint not found: <path>`` (unless
                 ``verify_checkpoint=False``).
         """
+        from registry_tui.registration_checks import new_model  # writes only: kept off reads
+
         new = new_model(
             name=name, version=version, checkpoint_path=checkpoint_path, task_type=task_type,
             config_hash=config_hash, metrics=metrics, export_formats=export_formats,

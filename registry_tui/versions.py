@@ -7,6 +7,7 @@ database can sort by version with an ordinary index.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -15,12 +16,23 @@ from registry_tui.errors import ValidationError
 _NUM = r"0|[1-9]\d*"
 _PRE_ID = r"(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)"
 _BUILD_ID = r"[0-9A-Za-z-]+"
-_SEMVER = re.compile(
-    rf"^(?P<major>{_NUM})\.(?P<minor>{_NUM})\.(?P<patch>{_NUM})"
-    rf"(?:-(?P<pre>{_PRE_ID}(?:\.{_PRE_ID})*))?"
-    rf"(?:\+(?P<build>{_BUILD_ID}(?:\.{_BUILD_ID})*))?$",
-    re.ASCII,  # semver digits are 0-9 only, not every Unicode digit
-)
+
+
+@functools.cache
+def _semver() -> re.Pattern[str]:
+    """The semver pattern, compiled on first use.
+
+    Compiling it takes a few milliseconds, which a command that never parses a
+    version (every read command) should not pay at start-up.
+    """
+    return re.compile(
+        rf"^(?P<major>{_NUM})\.(?P<minor>{_NUM})\.(?P<patch>{_NUM})"
+        rf"(?:-(?P<pre>{_PRE_ID}(?:\.{_PRE_ID})*))?"
+        rf"(?:\+(?P<build>{_BUILD_ID}(?:\.{_BUILD_ID})*))?$",
+        re.ASCII,  # semver digits are 0-9 only, not every Unicode digit
+    )
+
+
 MAX_VERSION_LENGTH = 128
 
 
@@ -52,7 +64,7 @@ def parse(text: str) -> Version:
     """
     if not isinstance(text, str):
         raise ValidationError(f"Invalid version {text!r}: must be a string like '1.0.0'")
-    match = _SEMVER.fullmatch(text) if len(text) <= MAX_VERSION_LENGTH else None
+    match = _semver().fullmatch(text) if len(text) <= MAX_VERSION_LENGTH else None
     if match is None:
         raise ValidationError(
             f"Invalid version {text!r}: use semantic versioning MAJOR.MINOR.PATCH, e.g. '1.0.0'"

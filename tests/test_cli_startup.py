@@ -96,6 +96,20 @@ def test_read_commands_never_import_shutil_and_its_compressors(db: Path, args: l
     assert not {"shutil", "bz2", "lzma"} & set(modules)
 
 
+@pytest.mark.parametrize("args", [["list", "--limit", "50"], ["get", "--model-id", "1"]])
+def test_read_commands_never_import_the_write_side(db: Path, args: list[str]) -> None:
+    """The writer and registration's checks are imported on the first write: a read
+    command's start-up pays for neither."""
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_CHECK, json.dumps(["--db", str(db), *args])],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    modules = set(json.loads(done.stderr.strip().splitlines()[-1])["modules"])
+    assert "registry_tui.db" in modules
+    assert not {"registry_tui.db.writes", "registry_tui.registration_checks"} & modules
+
+
 @pytest.mark.parametrize(("columns", "width"), [("60", 58), ("200", 198)])
 def test_help_is_wrapped_to_the_columns_variable(columns: str, width: int) -> None:
     """Help text is wrapped at ``COLUMNS`` (less two, as argparse does) without shutil."""
