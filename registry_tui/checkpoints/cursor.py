@@ -13,6 +13,7 @@ from registry_tui.checkpoints.errors import CheckpointFormatError
 from registry_tui.checkpoints.source import ByteSource
 
 WINDOW = 256 * 1024
+_U64 = struct.Struct("<Q")
 
 
 class Cursor:
@@ -49,6 +50,32 @@ class Cursor:
                 f"truncated: {length} bytes at offset {self.offset} run past the end",
             )
         self.offset += length
+
+    def skip_strings(self, count: int, limit: int) -> None:
+        """Move past ``count`` length-prefixed strings (u64 length, then bytes), reading
+        only the windows holding their lengths; a string over ``limit`` bytes is an error."""
+        unpack_from = _U64.unpack_from
+        remaining = count
+        while remaining:
+            inside = self.offset - self._start
+            if inside < 0 or inside + 8 > len(self._window):
+                self.take(8)  # refills the window at the offset (or reports truncation)
+                self.offset -= 8
+                inside = 0
+            window, end, position = self._window, len(self._window), inside
+            while remaining and position + 8 <= end:
+                length = unpack_from(window, position)[0]
+                if length > limit:
+                    raise CheckpointFormatError(
+                        self.source.name, f"a string of {length} bytes in an array"
+                    )
+                position += 8 + length
+                remaining -= 1
+            self.offset = self._start + position
+            if self.offset > self._size:
+                raise CheckpointFormatError(
+                    self.source.name, "truncated: an array of strings runs past the end"
+                )
 
     def unpack(self, fmt: str) -> tuple[object, ...]:
         """``struct.unpack`` of the next bytes (little-endian formats)."""

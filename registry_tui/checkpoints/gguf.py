@@ -127,8 +127,7 @@ def _array(cursor: Cursor) -> Any:
         cursor.skip(length * struct.calcsize(_SCALARS[kind][0]))
         name = _SCALARS[kind][1]
     elif kind == _STRING:
-        for _ in range(length):
-            cursor.skip(cursor.u64())
+        cursor.skip_strings(length, STRING_LIMIT)
         name = "string"
     else:
         for _ in range(length):

@@ -132,3 +132,28 @@ def test_an_unknown_ggml_type_is_refused(tmp_path: Path) -> None:
     path = write_gguf(tmp_path / "t.gguf", {}, [("w", [32], 77, 32)])
     with pytest.raises(CheckpointFormatError, match="'w' has unknown GGML type 77"):
         inspect_checkpoint(path)
+
+
+def test_a_vocabulary_larger_than_the_read_window_is_skipped_exactly(tmp_path: Path) -> None:
+    """100,000 tokens (over a megabyte, several read windows) are summarised, and the
+    values after them still read correctly."""
+    tokens = [f"token-{i:06d}-{'x' * (i % 7)}" for i in range(100_000)]
+    path = write_gguf(
+        tmp_path / "vocab.gguf",
+        {"tokenizer.ggml.tokens": tokens, "after": "still here", "n": 5},
+        [("w", [32], 0, 128)],
+    )
+    info = inspect_checkpoint(path)
+    summary = {"type": "array", "element_type": "string", "length": 100_000}
+    assert info.metadata["tokenizer.ggml.tokens"] == summary
+    assert info.metadata["after"] == "still here" and info.metadata["n"] == 5
+    assert info.parameters == 32
+
+
+def test_a_vocabulary_cut_short_is_refused(tmp_path: Path) -> None:
+    """A string array that runs past the end of the file is a one-line truncation error."""
+    path = write_gguf(tmp_path / "v.gguf", {"tokenizer.ggml.tokens": ["a"] * 50_000}, [])
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CheckpointFormatError, match="truncated"):
+        inspect_checkpoint(path)
