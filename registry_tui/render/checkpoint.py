@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
     from registry_tui.checkpoints import CheckpointInfo
 
-VALUE_LIMIT = 160
-"""Metadata values longer than this are cut in tables (JSON output has them whole)."""
+VALUE_LIMIT = 240
+"""Metadata values longer than this are cut in tables (JSON output has them whole);
+lists of names (a pickle's globals) never are."""
 
 _BYTE_UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
 _COUNT_UNITS = ("", "K", "M", "B", "T")
@@ -148,10 +149,12 @@ def _cell(value: Any) -> str:
         text = format_value(value)
     elif isinstance(value, str):
         text = value
+    elif isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
+        return visible(", ".join(str(item) for item in value))
     else:
         text = to_json(value, one_line=True)
     if len(text) > VALUE_LIMIT:
-        text = f"{text[:VALUE_LIMIT]}… ({len(text):,} characters)"
+        text = f"{text[:VALUE_LIMIT]}... ({len(text):,} characters)"
     return visible(text)
 
 
@@ -184,7 +187,7 @@ def checkpoint_renderable(info: CheckpointInfo) -> RenderableType:
     grid.add_column(overflow="fold")
     for key, value in summary_lines(info):
         grid.add_row(Text(key), Text(value))
-    parts: list[RenderableType] = [grid]
+    parts: list[RenderableType] = [grid, Text("")]
     for section in checkpoint_sections(info):
         table = Table(box=box.SIMPLE_HEAD, title=Text(section.title), title_justify="left")
         for header, right in zip(section.headers, section.right, strict=True):

@@ -37,7 +37,7 @@ def test_long_metadata_values_are_cut_in_tables() -> None:
     """A chat template of thousands of characters is cut in the table, saying its length."""
     info = CheckpointInfo(path="m", format="gguf", file_bytes=1, metadata={"t": "a" * 5000})
     (section,) = checkpoint_sections(info)
-    assert section.rows[0][1] == "a" * VALUE_LIMIT + "… (5,000 characters)"
+    assert section.rows[0][1] == "a" * VALUE_LIMIT + "... (5,000 characters)"
 
 
 def test_plain_text_gives_way_to_rich_for_non_ascii() -> None:
@@ -60,3 +60,12 @@ def test_an_unknown_file_shows_its_size_and_warning() -> None:
     assert text is not None
     assert "parameters" not in text and "file size  2.05 KB" in text
     assert "format not recognised" in text
+
+
+def test_lists_of_plain_values_read_as_lists() -> None:
+    """A list of names in the metadata is shown comma-separated, not as JSON, and whole
+    (a pickle's globals are a safety report)."""
+    names = ["a.b", "c", *(f"module{i}.name" for i in range(40))]
+    info = CheckpointInfo(path="m", format="pytorch", file_bytes=1, metadata={"g": names})
+    (section,) = checkpoint_sections(info)
+    assert section.rows[0] == ("g", ", ".join(names))
