@@ -145,7 +145,9 @@ def _pairs(title: str, headers: tuple[str, str], values: Mapping[str, Any]) -> S
 def _cell(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         text = str(value).lower() if value is not None else "null"
-    elif isinstance(value, int | float):
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float):
         text = format_value(value)
     elif isinstance(value, str):
         text = value
