@@ -185,11 +185,28 @@ _TORCH_UTILS = {
     "_rebuild_parameter": _rebuild_parameter,
     "_rebuild_parameter_with_state": _rebuild_parameter,
 }
+
+
+def _bytes(data: object = b"", *rest: object) -> bytes:
+    """``bytes`` of given bytes or text only: never ``bytes(10**12)``, a memory bomb."""
+    if isinstance(data, bytes | bytearray) and not rest:
+        return bytes(data)
+    if isinstance(data, str) and rest and all(isinstance(r, str) for r in rest):
+        return data.encode(*rest)  # type: ignore[arg-type]
+    raise pickle.UnpicklingError("bytes made from something other than bytes or text")
+
+
+def _bytearray(*args: object) -> bytearray:
+    return bytearray(_bytes(*args))
+
+
 _SAFE_BUILTINS: dict[str, Any] = {
     "set": set, "frozenset": frozenset, "tuple": tuple, "list": list, "dict": dict,
     "int": int, "float": float, "complex": complex, "bool": bool, "str": str,
-    "bytes": bytes, "bytearray": bytearray, "slice": slice, "range": range,
+    "bytes": _bytes, "bytearray": _bytearray, "slice": slice,
 }  # fmt: skip
+"""Plain constructors. No ``range`` (``list(range(10**12))`` would exhaust memory), and
+bytes only from bytes or text."""
 
 
 def allowed(module: str, name: str) -> Any | None:

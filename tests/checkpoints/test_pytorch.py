@@ -200,3 +200,33 @@ def test_real_torch_save_output(tmp_path: Path) -> None:
     assert info.parameters_by_dtype == {"float32": 68}
     assert info.optimizer_tensors >= 4
     assert info.epoch == 1 and info.metrics == {"loss": 0.5}
+
+
+class _Call:
+    """Pickles as a call of ``func`` with ``args`` (to write hostile pickles)."""
+
+    def __init__(self, func: Any, *args: Any) -> None:
+        self.func, self.args = func, args
+
+    def __reduce__(self) -> Any:
+        return self.func, self.args
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (_Call(bytearray, 10**13), "bytes made from something other than bytes or text"),
+        (_Call(bytes, 10**13), "bytes made from something other than bytes or text"),
+        (_Call(list, _Call(range, 10**13)), "names builtins.range"),
+    ],
+    ids=["bytearray", "bytes", "list-of-range"],
+)
+def test_allowed_constructors_cannot_exhaust_memory(
+    tmp_path: Path, value: _Call, message: str
+) -> None:
+    """bytes(10**13) and list(range(10**13)) would try to allocate terabytes: refused
+    before anything is allocated."""
+    data = pickle.dumps({"w": value}, protocol=4)
+    path = write_torch_zip(tmp_path / "bomb.pt", None, pickled=data)
+    with pytest.raises(CheckpointFormatError, match=message):
+        inspect_checkpoint(path)
