@@ -90,14 +90,40 @@ def _pickle_name(names: list[str]) -> str | None:
 
 
 def _tensors(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], TensorStub]]:
-    if isinstance(value, TensorStub):
-        yield path, value
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _tensors(item, (*path, str(key)))
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            yield from _tensors(item, (*path, str(index)))
+    """Every tensor under ``value`` with its path, in order; iterative, and each
+    container visited once, so a deep or self-referencing pickle cannot recurse."""
+    # Paths are linked (parent, key) pairs, spelled out only for a tensor: copying a
+    # path at every level would make a deeply nested pickle quadratic.
+    stack: list[tuple[_Link | None, Any]] = [(None, value)]
+    seen: set[int] = set()
+    while stack:
+        link, item = stack.pop()
+        if isinstance(item, TensorStub):
+            yield (*path, *_spelled(link)), item
+            continue
+        if isinstance(item, Mapping):
+            children = [(str(key), child) for key, child in item.items()]
+        elif isinstance(item, list | tuple):
+            children = [(str(index), child) for index, child in enumerate(item)]
+        else:
+            continue
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        stack.extend(((link, key), child) for key, child in reversed(children))
+
+
+_Link = tuple[Any, str]
+"""(the parent's link or None, this key)."""
+
+
+def _spelled(link: _Link | None) -> list[str]:
+    keys: list[str] = []
+    while link is not None:
+        link, key = link
+        keys.append(key)
+    keys.reverse()
+    return keys
 
 
 def _check_storages(
@@ -193,14 +219,20 @@ def _summary(value: Any) -> Any:
     return f"{kind}, {count} tensors" if count else kind
 
 
-def plain(value: Any) -> Any:
-    """A stand-in-free copy of a small value (metrics): arrays as their description."""
+PLAIN_DEPTH = 8
+
+
+def plain(value: Any, depth: int = 0) -> Any:
+    """A stand-in-free copy of a small value (metrics): arrays as their description,
+    nesting past :data:`PLAIN_DEPTH` (or a cycle) as ``"..."``."""
     if isinstance(value, str | int | float | bool) or value is None:
         return value
+    if depth >= PLAIN_DEPTH and isinstance(value, Mapping | list | tuple):
+        return "..."
     if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): plain(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [plain(v, depth + 1) for v in value]
     if isinstance(value, TensorStub):
         return f"tensor {value.storage.dtype} {list(value.shape)}"
     if isinstance(value, ArrayStub):

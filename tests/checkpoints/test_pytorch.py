@@ -230,3 +230,21 @@ def test_allowed_constructors_cannot_exhaust_memory(
     path = write_torch_zip(tmp_path / "bomb.pt", None, pickled=data)
     with pytest.raises(CheckpointFormatError, match=message):
         inspect_checkpoint(path)
+
+
+def test_deep_and_self_referencing_pickles_are_read_without_recursing(tmp_path: Path) -> None:
+    """A list nested 200,000 deep and a metrics dict that contains itself are read (no
+    RecursionError, no endless walk): nothing there is a tensor."""
+    depth = 200_000
+    deep = b"\x80\x02" + b"]" * depth + b"a" * (depth - 1) + b"."
+    info = inspect_checkpoint(write_torch_zip(tmp_path / "deep.pt", None, pickled=deep))
+    assert info.parameters == 0 and info.tensor_count == 0
+    metrics: dict[str, Any] = {"loss": 0.5}
+    metrics["self"] = metrics
+    loop: list[Any] = []
+    loop.append(loop)
+    tensors, storages = state_dict(MODEL)
+    checkpoint = {"model_state_dict": tensors, "metrics": metrics, "custom_state": loop}
+    info = inspect_checkpoint(write_torch_zip(tmp_path / "loop.pt", checkpoint, storages))
+    assert info.parameters == 9600
+    assert info.metrics is not None and info.metrics["loss"] == 0.5
