@@ -157,3 +157,32 @@ def test_inspect_imports_neither_textual_nor_pandas(tmp_path: Path) -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_hostile_gguf_metadata_and_tensor_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GGUF keys, string values, short string arrays and tensor names from the file are
+    shown literally in the table, and exactly in JSON."""
+    from tests.checkpoints.builders import write_gguf
+
+    path = write_gguf(
+        tmp_path / "h.gguf",
+        {
+            "general.architecture": HOSTILE["osc52"],
+            HOSTILE["title"]: HOSTILE["markup"],
+            "list": [HOSTILE["bidi"], HOSTILE["csi"]],
+        },
+        [(HOSTILE["markup"], [32], 0, 128)],
+    )
+    code, out, _ = _run(capsys, str(path))
+    assert code == 0
+    _assert_inert(out)
+    assert "\\x1b]2;pwned\\x07" in out and "gnp.\\u202eexe, clear\\x1b[2J\\x1b[H" in out
+    assert out.count("[bold red]boom[/] [@click=app.quit]x[/]") == 2
+    code, out, _ = _run(capsys, str(path), "--format", "json")
+    _assert_inert(out)
+    data = json.loads(out)
+    assert data["architecture"]["architecture"] == HOSTILE["osc52"]
+    assert data["metadata"][HOSTILE["title"]] == HOSTILE["markup"]
+    assert data["largest_tensors"][0]["name"] == HOSTILE["markup"]
