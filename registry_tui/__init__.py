@@ -28,6 +28,7 @@ from registry_tui.errors import (
 )
 
 if TYPE_CHECKING:
+    from registry_tui.checkpoints import inspect_checkpoint
     from registry_tui.registry import ModelRegistry
 
 _driver.install()  # psycopg2 is imported only when a PostgreSQL URL is opened
@@ -49,6 +50,7 @@ __all__ = [
     "TagNotFoundError",
     "ValidationError",
     "__version__",
+    "inspect_checkpoint",
 ]
 
 
@@ -59,4 +61,8 @@ def __getattr__(name: str) -> Any:
         from registry_tui.registry import ModelRegistry
 
         return ModelRegistry
+    if name == "inspect_checkpoint":  # the checkpoint readers load on first use too
+        from registry_tui.checkpoints import inspect_checkpoint
+
+        return inspect_checkpoint
     raise AttributeError(f"module 'registry_tui' has no attribute {name!r}")

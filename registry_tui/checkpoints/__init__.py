@@ -1,0 +1,32 @@
+"""Checkpoints that describe themselves: what a weights file holds, read from its headers.
+
+    >>> from registry_tui import inspect_checkpoint
+    >>> info = inspect_checkpoint("model.safetensors")
+    >>> info.parameters, info.weights_bytes, info.parameters_by_dtype
+
+One reader per format (:mod:`.safetensors`, :mod:`.gguf`, :mod:`.pytorch`,
+:mod:`.onnx`, :mod:`.directory`), each a pure function over a
+:class:`~registry_tui.checkpoints.source.ByteSource` (``size()`` and
+``read(offset, length)``), so only a few bytes of a large file are ever read,
+and a ranged reader of another store can stand in for the local file. Nothing
+here imports rich, textual, peewee or the data layer.
+"""
+
+from __future__ import annotations
+
+from registry_tui.checkpoints.dispatch import inspect_checkpoint, inspect_file, inspect_source
+from registry_tui.checkpoints.errors import CheckpointFormatError, UnsafeCheckpointError
+from registry_tui.checkpoints.record import CheckpointInfo, TensorInfo
+from registry_tui.checkpoints.source import ByteSource, FileSource
+
+__all__ = [
+    "ByteSource",
+    "CheckpointFormatError",
+    "CheckpointInfo",
+    "FileSource",
+    "TensorInfo",
+    "UnsafeCheckpointError",
+    "inspect_checkpoint",
+    "inspect_file",
+    "inspect_source",
+]
