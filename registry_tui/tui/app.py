@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -80,6 +81,7 @@ class RegistryApp(App[None]):
         Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),
     ]
 
+    @dataclass
     class TokenRead(Message):
         """The change token was read; ``force`` reloads even when it did not move.
 
@@ -87,16 +89,19 @@ class RegistryApp(App[None]):
         with the token whenever it moved (None: not read this time).
         """
 
-        def __init__(self, token: int, force: bool, directions: dict[str, bool] | None) -> None:
-            super().__init__()
-            self.token, self.force, self.directions = token, force, directions
+        token: int
+        force: bool
+        directions: dict[str, bool] | None
 
+        def can_replace(self, message: Message) -> bool:
+            """A newer read supersedes this one, unless this one forces a reload."""
+            return isinstance(message, RegistryApp.TokenRead) and (message.force or not self.force)
+
+    @dataclass
     class Unreachable(Message):
         """The change token could not be read: the database cannot be reached."""
 
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
+        error: str
 
     def __init__(
         self,

@@ -8,8 +8,8 @@ The actions that change the registry live in :mod:`.model_changes`.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from collections.abc import Iterable
+from typing import ClassVar, TypeAlias
 
 from rich.text import Text
 from textual import on, work
@@ -17,17 +17,17 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.message import Message
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from registry_tui.errors import RegistryError, ValidationError
 from registry_tui.escapes import encode_value
 from registry_tui.query import jump_target, metrics_named, parse_filter, with_token
-from registry_tui.records import Facets, ModelQuery, ModelRecord
+from registry_tui.records import Facets, ModelQuery
 from registry_tui.registry import ModelRegistry
 from registry_tui.render.counts import count_label
 from registry_tui.render.text import literal
+from registry_tui.tui import listing_messages
 from registry_tui.tui.columns import next_sort, toggle_sort
 from registry_tui.tui.markup import markup
 from registry_tui.tui.messages import RegistryChanged
@@ -77,52 +77,14 @@ class MainScreen(RecordActions):
         Binding("escape", "clear", "Clear filter, then marks", show=False, id="main.clear"),
     ]
 
-    class Loaded(Message):
-        """A listing (first window and total) arrived from the database."""
-
-        def __init__(
-            self, generation: int, query: ModelQuery, total: int, offset: int,
-            records: Sequence[ModelRecord], cursor: int, exact: bool = True,
-        ) -> None:  # fmt: skip
-            super().__init__()
-            self.generation, self.query, self.total = generation, query, total
-            self.offset, self.records, self.cursor = offset, records, cursor
-            self.exact = exact
-
-    class Counted(Message):
-        """The exact size of a listing whose count was capped arrived."""
-
-        def __init__(self, generation: int, total: int) -> None:
-            super().__init__()
-            self.generation, self.total = generation, total
-
-    class LoadFailed(Message):
-        """The listing query was refused (a bad metric condition or sort key)."""
-
-        def __init__(self, generation: int, error: str) -> None:
-            super().__init__()
-            self.generation, self.error = generation, error
-
-    class RowsLoaded(Message):
-        """More rows of the shown listing arrived."""
-
-        def __init__(self, generation: int, offset: int, records: Sequence[ModelRecord]) -> None:
-            super().__init__()
-            self.generation, self.offset, self.records = generation, offset, records
-
-    class OverviewLoaded(Message):
-        """Sidebar counts and the most common metrics arrived."""
-
-        def __init__(self, facets: Facets, metrics: list[str]) -> None:
-            super().__init__()
-            self.facets, self.metrics = facets, metrics
-
-    class DetailLoaded(Message):
-        """The full record (with exports) of the highlighted model arrived."""
-
-        def __init__(self, record: ModelRecord) -> None:
-            super().__init__()
-            self.record = record
+    # What the workers post back (:mod:`registry_tui.tui.listing_messages`).
+    Loaded: TypeAlias = listing_messages.Loaded
+    Counted: TypeAlias = listing_messages.Counted
+    LoadFailed: TypeAlias = listing_messages.LoadFailed
+    RowsLoaded: TypeAlias = listing_messages.RowsLoaded
+    OverviewLoaded: TypeAlias = listing_messages.OverviewLoaded
+    DetailLoaded: TypeAlias = listing_messages.DetailLoaded
+    EmptyChecked: TypeAlias = listing_messages.EmptyChecked
 
     def __init__(
         self, registry: ModelRegistry, *, read_only: bool = False, sidebar: bool | None = None
@@ -303,13 +265,6 @@ class MainScreen(RecordActions):
         else:
             self._show_welcome(False)
         self.update_status()
-
-    class EmptyChecked(Message):
-        """Whether the registry holds no model at all (not even retired ones)."""
-
-        def __init__(self, empty: bool) -> None:
-            super().__init__()
-            self.empty = empty
 
     @work(thread=True, exclusive=True, group="empty")
     def _check_empty(self) -> None:

@@ -11,6 +11,7 @@ comparison a tick.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -74,43 +75,46 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         "model-table--loading",
     }
 
+    @dataclass
     class RowsWanted(Message):
         """Rows ``offset .. offset+limit`` of listing ``generation`` are needed."""
 
-        def __init__(self, generation: int, offset: int, limit: int) -> None:
-            super().__init__()
-            self.generation = generation
-            self.offset = offset
-            self.limit = limit
+        generation: int
+        offset: int
+        limit: int
 
+    @dataclass
     class Highlighted(Message):
         """The cursor moved to ``record`` (None while its page loads or when empty)."""
 
-        def __init__(self, record: ModelRecord | None, index: int) -> None:
-            super().__init__()
-            self.record = record
-            self.index = index
+        record: ModelRecord | None
+        index: int
 
+        def can_replace(self, message: Message) -> bool:
+            """Only where the cursor is now matters (holding ``j`` posts one a row)."""
+            return isinstance(message, ModelTable.Highlighted)
+
+    @dataclass
     class Selected(Message):
         """``enter`` was pressed on ``record``."""
 
-        def __init__(self, record: ModelRecord) -> None:
-            super().__init__()
-            self.record = record
+        record: ModelRecord
 
+    @dataclass
     class SortWanted(Message):
         """A sortable column's header was clicked."""
 
-        def __init__(self, field: str) -> None:
-            super().__init__()
-            self.field = field
+        field: str
 
+    @dataclass
     class MarksChanged(Message):
         """The set of models marked for comparison changed."""
 
-        def __init__(self, marked: frozenset[int]) -> None:
-            super().__init__()
-            self.marked = marked
+        marked: frozenset[int]
+
+        def can_replace(self, message: Message) -> bool:
+            """Each carries the whole set: the newest is enough."""
+            return isinstance(message, ModelTable.MarksChanged)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
