@@ -137,7 +137,13 @@ class MainScreen(RecordActions):
         keep_id = current.model_id if current else None
         self._load(self.generation, self.query_model, keep_id, self.table.cursor if keep else 0)
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="load",
+        exit_on_error=False,
+        description="Loading the listing",
+    )
     def _load(self, generation: int, query: ModelQuery, keep_id: int | None, index: int) -> None:
         try:
             self.post_message(self._listing(generation, query, keep_id, index))
@@ -170,7 +176,13 @@ class MainScreen(RecordActions):
         )
         return self.Loaded(generation, query, total, offset, records, cursor, exact)
 
-    @work(thread=True, exclusive=True, group="count")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="count",
+        exit_on_error=False,
+        description="Counting the listing",
+    )
     def _count_exact(self, generation: int, query: ModelQuery) -> None:
         """The exact size of a listing, off the keystroke's path (may read every match).
 
@@ -200,7 +212,13 @@ class MainScreen(RecordActions):
         else:
             self.app.notify(str(exc), title="Database error", severity="error", markup=False)
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="load",
+        exit_on_error=False,
+        description="Finding the model",
+    )
     def _jump_to(self, generation: int, query: ModelQuery, model_id: int) -> None:
         """Load the page holding ``model_id`` with the cursor on it (every status if need be)."""
         try:
@@ -215,7 +233,13 @@ class MainScreen(RecordActions):
         except RegistryError as exc:
             self._refused(generation, exc)
 
-    @work(thread=True, exclusive=True, group="rows")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="rows",
+        exit_on_error=False,
+        description="Loading more rows",
+    )
     def _fetch_rows(self, generation: int, query: ModelQuery, offset: int, limit: int) -> None:
         try:
             records = self.readers.run(lambda: self.registry.query_models(query, offset, limit))
@@ -224,7 +248,13 @@ class MainScreen(RecordActions):
             return
         self.post_message(self.RowsLoaded(generation, offset, records))
 
-    @work(thread=True, exclusive=True, group="overview")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="overview",
+        exit_on_error=False,
+        description="Loading the sidebar counts",
+    )
     def _load_overview(self, status: str | None) -> None:
         try:
             facets = self.registry.facets(status)
@@ -234,7 +264,13 @@ class MainScreen(RecordActions):
             return
         self.post_message(self.OverviewLoaded(facets, metrics))
 
-    @work(thread=True, exclusive=True, group="detail")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="detail",
+        exit_on_error=False,
+        description="Loading the model",
+    )
     def _load_detail(self, model_id: int) -> None:
         try:
             record = self.readers.run(lambda: self.registry.get_record(model_id))
@@ -266,7 +302,13 @@ class MainScreen(RecordActions):
             self._show_welcome(False)
         self.update_status()
 
-    @work(thread=True, exclusive=True, group="empty")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="empty",
+        exit_on_error=False,
+        description="Checking for models",
+    )
     def _check_empty(self) -> None:
         try:
             empty = self.registry.count_capped(ModelQuery(status=None), cap=1).value == 0
