@@ -125,18 +125,20 @@ class RegistryApp(App[None]):
         self.retry_delay = 0.0
         self._next_try = 0.0
         self.crash: Exception | None = None
+        self.fitted = False
+        """True once on_mount has fitted the screens to the terminal (see :meth:`_fit`)."""
         self.metric_directions: dict[str, bool] = {}
         """The registry's recorded metric directions (metric -> lower is better)."""
         self.directions_changed_signal: Signal[dict[str, bool]] = Signal(self, "directions")
         """Published when :attr:`metric_directions` change, for widgets that show them."""
         self.sub_title = visible(registry.location)
 
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the bottom of the stack: every other screen returns to it."""
+        return MainScreen(self.registry, read_only=self.read_only, sidebar=self.preferences.sidebar)
+
     def on_mount(self) -> None:
         self._apply_preferences()
-        screen = MainScreen(
-            self.registry, read_only=self.read_only, sidebar=self.preferences.sidebar
-        )
-        self.push_screen(screen)
         if self.read_only:
             self.notify(
                 "Read-only: promote, untag, retire and delete are disabled",
@@ -147,6 +149,7 @@ class RegistryApp(App[None]):
         self.check_changes()
         if self.poll_interval:
             self.set_interval(self.poll_interval, self._tick)
+        self.fitted = True
         self._fit(self.size.width, self.size.height)
 
     # -- preferences -------------------------------------------------------------------
@@ -327,8 +330,10 @@ class RegistryApp(App[None]):
     def _fit(self, width: int, height: int) -> None:
         """Cover the app with the too-small notice, or take it away (and whatever was
         opened over it, such as help) as soon as there is room."""
-        if not any(isinstance(s, MainScreen) for s in self.screen_stack):
-            return  # not mounted yet: on_mount fits once the main screen is there
+        if not self.fitted:
+            # The startup resize comes before on_mount has applied the theme: a
+            # notice pushed then would draw in no colours. on_mount fits first.
+            return
         notices = [s for s in self.screen_stack if isinstance(s, TooSmallScreen)]
         if too_small(width, height):
             if isinstance(self.screen, TooSmallScreen):

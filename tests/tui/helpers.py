@@ -98,7 +98,7 @@ def run(
 
 def main_screen(app: RegistryApp) -> MainScreen:
     """The main screen (at the bottom of the stack)."""
-    screen = app.screen_stack[1] if len(app.screen_stack) > 1 else app.screen
+    screen = app.screen_stack[0]
     assert isinstance(screen, MainScreen)
     return screen
 

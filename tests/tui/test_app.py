@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from registry_tui import ModelRegistry, tui
 from registry_tui.tui.app import RegistryApp
 from registry_tui.tui.screens.history import HistoryScreen
+from registry_tui.tui.screens.main import MainScreen
 from tests.tui.helpers import notifications, run, settle, table_ids
 
 Seeded = tuple[ModelRegistry, dict[str, int]]
@@ -107,3 +108,21 @@ def test_only_one_test_module_reads_private_names() -> None:
         and not (isinstance(node.value, ast.Name) and node.value.id == "self")
     ]
     assert reach_ins == []
+
+
+def test_the_main_screen_is_the_apps_default_screen(seeded: Seeded) -> None:
+    """The main screen is the bottom of the stack (no empty screen under it), so leaving
+    any other screen comes back to it, and it lists the registry on its own."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        assert [type(s) for s in app.screen_stack] == [MainScreen]
+        assert ids["bert"] in table_ids(app)
+        await pilot.press("h")
+        await settle(pilot)
+        assert len(app.screen_stack) == 2
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen_stack == [app.screen] and isinstance(app.screen, MainScreen)
+
+    run(registry, scenario)

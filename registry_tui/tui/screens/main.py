@@ -124,7 +124,14 @@ class MainScreen(RecordActions):
         self.readers.close()
 
     def on_mount(self) -> None:
+        # As the app's default screen this mounts before the app's first frame and
+        # its first resize: size the layout now, and list once that frame (with the
+        # footer's keys) is painted, so the first listing never shows without them.
+        self._fit_sidebar(self.app.size.width)
         self.table.focus()
+        self.call_after_refresh(self._first_load)
+
+    def _first_load(self) -> None:
         self.reload(keep=False)
         self._load_overview(self.query_model.status)
 
@@ -487,7 +494,11 @@ class MainScreen(RecordActions):
     # -- layout ----------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        wide = event.size.width >= SIDEBAR_MIN_WIDTH
+        self._fit_sidebar(event.size.width)
+
+    def _fit_sidebar(self, width: int) -> None:
+        """Fold the sidebar away in a narrow terminal (each time the width crosses the line)."""
+        wide = width >= SIDEBAR_MIN_WIDTH
         if self.sidebar_preference is not None:
             wide = self.sidebar_preference  # the preferences file decides, once
         if wide != self._sidebar_wide:
