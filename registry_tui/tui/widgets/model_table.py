@@ -19,6 +19,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -45,6 +46,8 @@ WIDE = 110
 """From this width on the table shows three metric columns, below it two."""
 MAX_PAGES = 40
 """Pages kept in memory; the ones farthest from the cursor go first."""
+LINE_CACHE_SIZE = 1000
+"""Drawn lines kept (a few screens' worth at any width)."""
 
 
 _NO_STYLE = Style()
@@ -129,6 +132,9 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._sort: str | None = None
         self._columns: list[Column] = build_columns([])
         self._announced: int | None = -1
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(LINE_CACHE_SIZE)
+        """Drawn lines, keyed by all a line shows besides the rows and columns, whose
+        changes clear it (as Textual's DataTable keeps its row cache)."""
 
     # -- data in ---------------------------------------------------------------
 
@@ -174,6 +180,7 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.total = total
         self.virtual_size = Size(total_width(self._columns), self.total + 1)
         self.cursor = max(0, min(self.cursor, total - 1))
+        self._lines.clear()
         self.refresh()
         self._want_rows()
 
@@ -182,6 +189,7 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         if generation != self.generation:
             return
         self._store(offset, records)
+        self._lines.clear()
         self._pending.difference_update(range(offset // PAGE, (offset + len(records)) // PAGE + 1))
         self.refresh()
         self._announce()
@@ -380,18 +388,39 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         metrics = [*common, *(m for m in self._wanted if m not in common)]
         self._columns = fit_columns(build_columns(metrics, digits), width)
         self.virtual_size = Size(total_width(self._columns), self.total + 1)
+        self._lines.clear()
         self.refresh()
 
     def _max_id(self) -> int:
         ids = [r.model_id for rows in self._pages.values() for r in rows]
         return max(ids, default=100)
 
+    def notify_style_update(self) -> None:
+        """A new theme or focus state: draw every line again."""
+        super().notify_style_update()
+        self._lines.clear()
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
-        strip = self._header_strip() if y == 0 else self._row_strip(scroll_y + y - 1, base)
-        return scroll_strip(strip, fixed_width(self._columns), scroll_x, width, base)
+        index = scroll_y + y - 1
+        key = self._line_key(y, index, scroll_x, width)
+        strip = self._lines.get(key)
+        if strip is None:
+            base = self.rich_style
+            line = self._header_strip() if y == 0 else self._row_strip(index, base)
+            strip = scroll_strip(line, fixed_width(self._columns), scroll_x, width, base)
+            self._lines.set(key, strip)
+        return strip
+
+    def _line_key(self, y: int, index: int, scroll_x: int, width: int) -> tuple[object, ...]:
+        """What a line shows besides the rows, columns and styles (whose changes clear the
+        cache): which row, whether the cursor or a mark is on it, and the visible slice."""
+        if y == 0:
+            return ("header", scroll_x, width)
+        record = self.record_at(index)
+        marked = record is not None and record.model_id in self.marked
+        return (index, index == self.cursor, marked, self.has_focus, scroll_x, width)
 
     def _header_strip(self) -> Strip:
         style = self.get_component_rich_style("model-table--header")
