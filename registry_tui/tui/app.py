@@ -31,8 +31,8 @@ from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
-from textual.signal import Signal
 from textual.theme import Theme
 from textual.worker import Worker
 
@@ -103,6 +103,10 @@ class RegistryApp(App[None]):
 
         error: str
 
+    metric_directions: reactive[dict[str, bool]] = reactive(dict, init=False, repaint=False)
+    """The registry's recorded metric directions (metric -> lower is better); widgets
+    that show them watch it. Screens that reload on a change read it then."""
+
     def __init__(
         self,
         registry: ModelRegistry,
@@ -127,10 +131,6 @@ class RegistryApp(App[None]):
         self.crash: Exception | None = None
         self.fitted = False
         """True once on_mount has fitted the screens to the terminal (see :meth:`_fit`)."""
-        self.metric_directions: dict[str, bool] = {}
-        """The registry's recorded metric directions (metric -> lower is better)."""
-        self.directions_changed_signal: Signal[dict[str, bool]] = Signal(self, "directions")
-        """Published when :attr:`metric_directions` change, for widgets that show them."""
         self.sub_title = visible(registry.location)
 
     def get_default_screen(self) -> MainScreen:
@@ -218,9 +218,8 @@ class RegistryApp(App[None]):
             self._connection(None)
         changed = self.token is not None and message.token != self.token
         self.token = message.token
-        if message.directions is not None and message.directions != self.metric_directions:
-            self.metric_directions = message.directions
-            self.directions_changed_signal.publish(message.directions)
+        if message.directions is not None:
+            self.metric_directions = message.directions  # watchers run only on a change
         if changed or message.force or reconnected:
             for screen in self.screen_stack:
                 screen.post_message(RegistryChanged())

@@ -89,9 +89,6 @@ class DetailScreen(RecordActions):
     def on_mount(self) -> None:
         self.read_only = self.read_only or bool(getattr(self.app, "read_only", False))
         self.query_one("#detail-scroll").focus()
-        signal = getattr(self.app, "directions_changed_signal", None)
-        if signal is not None:  # the app's recorded metric directions changed
-            signal.subscribe(self, lambda _: self._draw_record())
         self._load()
 
     def on_registry_changed(self, _: RegistryChanged) -> None:
