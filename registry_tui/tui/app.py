@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -30,8 +31,8 @@ from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
-from textual.signal import Signal
 from textual.theme import Theme
 from textual.worker import Worker
 
@@ -80,6 +81,7 @@ class RegistryApp(App[None]):
         Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),
     ]
 
+    @dataclass
     class TokenRead(Message):
         """The change token was read; ``force`` reloads even when it did not move.
 
@@ -87,16 +89,23 @@ class RegistryApp(App[None]):
         with the token whenever it moved (None: not read this time).
         """
 
-        def __init__(self, token: int, force: bool, directions: dict[str, bool] | None) -> None:
-            super().__init__()
-            self.token, self.force, self.directions = token, force, directions
+        token: int
+        force: bool
+        directions: dict[str, bool] | None
 
+        def can_replace(self, message: Message) -> bool:
+            """A newer read supersedes this one, unless this one forces a reload."""
+            return isinstance(message, RegistryApp.TokenRead) and (message.force or not self.force)
+
+    @dataclass
     class Unreachable(Message):
         """The change token could not be read: the database cannot be reached."""
 
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
+        error: str
+
+    metric_directions: reactive[dict[str, bool]] = reactive(dict, init=False, repaint=False)
+    """The registry's recorded metric directions (metric -> lower is better); widgets
+    that show them watch it. Screens that reload on a change read it then."""
 
     def __init__(
         self,
@@ -120,18 +129,16 @@ class RegistryApp(App[None]):
         self.retry_delay = 0.0
         self._next_try = 0.0
         self.crash: Exception | None = None
-        self.metric_directions: dict[str, bool] = {}
-        """The registry's recorded metric directions (metric -> lower is better)."""
-        self.directions_changed_signal: Signal[dict[str, bool]] = Signal(self, "directions")
-        """Published when :attr:`metric_directions` change, for widgets that show them."""
+        self.fitted = False
+        """True once on_mount has fitted the screens to the terminal (see :meth:`_fit`)."""
         self.sub_title = visible(registry.location)
+
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the bottom of the stack: every other screen returns to it."""
+        return MainScreen(self.registry, read_only=self.read_only, sidebar=self.preferences.sidebar)
 
     def on_mount(self) -> None:
         self._apply_preferences()
-        screen = MainScreen(
-            self.registry, read_only=self.read_only, sidebar=self.preferences.sidebar
-        )
-        self.push_screen(screen)
         if self.read_only:
             self.notify(
                 "Read-only: promote, untag, retire and delete are disabled",
@@ -142,6 +149,7 @@ class RegistryApp(App[None]):
         self.check_changes()
         if self.poll_interval:
             self.set_interval(self.poll_interval, self._tick)
+        self.fitted = True
         self._fit(self.size.width, self.size.height)
 
     # -- preferences -------------------------------------------------------------------
@@ -210,9 +218,8 @@ class RegistryApp(App[None]):
             self._connection(None)
         changed = self.token is not None and message.token != self.token
         self.token = message.token
-        if message.directions is not None and message.directions != self.metric_directions:
-            self.metric_directions = message.directions
-            self.directions_changed_signal.publish(message.directions)
+        if message.directions is not None:
+            self.metric_directions = message.directions  # watchers run only on a change
         if changed or message.force or reconnected:
             for screen in self.screen_stack:
                 screen.post_message(RegistryChanged())
@@ -322,8 +329,10 @@ class RegistryApp(App[None]):
     def _fit(self, width: int, height: int) -> None:
         """Cover the app with the too-small notice, or take it away (and whatever was
         opened over it, such as help) as soon as there is room."""
-        if not any(isinstance(s, MainScreen) for s in self.screen_stack):
-            return  # not mounted yet: on_mount fits once the main screen is there
+        if not self.fitted:
+            # The startup resize comes before on_mount has applied the theme: a
+            # notice pushed then would draw in no colours. on_mount fits first.
+            return
         notices = [s for s in self.screen_stack if isinstance(s, TooSmallScreen)]
         if too_small(width, height):
             if isinstance(self.screen, TooSmallScreen):

@@ -13,7 +13,8 @@ from textual.worker import WorkerCancelled
 from registry_tui import ModelRegistry
 from registry_tui.tui.app import RegistryApp, make_app
 from registry_tui.tui.screens.main import MainScreen
-from registry_tui.tui.widgets.model_table import ModelTable
+from registry_tui.tui.widgets.model_table import PAGE, ModelTable
+from tests.tui.textual_internals import screen_lines, toast_messages
 
 Scenario = Callable[[Pilot[None], RegistryApp], Awaitable[None]]
 
@@ -97,7 +98,7 @@ def run(
 
 def main_screen(app: RegistryApp) -> MainScreen:
     """The main screen (at the bottom of the stack)."""
-    screen = app.screen_stack[1] if len(app.screen_stack) > 1 else app.screen
+    screen = app.screen_stack[0]
     assert isinstance(screen, MainScreen)
     return screen
 
@@ -105,6 +106,11 @@ def main_screen(app: RegistryApp) -> MainScreen:
 def table(app: RegistryApp) -> ModelTable:
     """The model table of the main screen."""
     return main_screen(app).query_one(ModelTable)
+
+
+def pages_held(grid: ModelTable) -> int:
+    """How many pages of rows the table holds in memory (each starts at a multiple of PAGE)."""
+    return sum(grid.record_at(start) is not None for start in range(0, grid.total, PAGE))
 
 
 def table_ids(app: RegistryApp) -> list[int]:
@@ -121,10 +127,9 @@ def status_text(app: RegistryApp) -> str:
 
 def notifications(app: RegistryApp) -> list[str]:
     """Messages of the toasts shown so far."""
-    return [n.message for n in app._notifications]
+    return toast_messages(app)
 
 
 def screen_text(app: RegistryApp) -> str:
     """What the terminal shows right now, as plain text lines."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join(strip.text for strip in strips)
+    return "\n".join(screen_lines(app))

@@ -260,3 +260,19 @@ def test_better_columns_follow_the_registrys_recorded_directions(seeded: Seeded)
         assert _better_column(body_lines(screen), "accuracy") == "lower"
 
     run(registry, scenario)
+
+
+def test_an_open_detail_screen_redraws_when_a_direction_is_recorded(seeded: Seeded) -> None:
+    """A direction recorded by another handle while the detail screen is open: the next
+    poll redraws its "Better" column."""
+    registry, ids = seeded
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        screen = await open_detail(pilot, app, ids["bert"])
+        assert _better_column(body_lines(screen), "accuracy") == "higher"
+        registry.set_metric_direction("accuracy", True)
+        app.check_changes()
+        await settle(pilot)
+        assert _better_column(body_lines(screen), "accuracy") == "lower"
+
+    run(registry, scenario)

@@ -9,7 +9,7 @@ from registry_tui import ModelRegistry
 from registry_tui.tui.app import RegistryApp
 from registry_tui.tui.columns import build_columns, fit_columns, rank_metrics, total_width
 from registry_tui.tui.widgets.model_table import MAX_PAGES, PAGE
-from tests.tui.helpers import run, settle, status_text, table
+from tests.tui.helpers import pages_held, run, settle, status_text, table
 
 COUNT = 260
 
@@ -31,7 +31,7 @@ def test_only_the_visible_page_is_loaded_and_the_total_is_counted(many: ModelReg
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         t = table(app)
         assert t.total == COUNT
-        assert len(t._pages) == 1 and t.loaded_count(0) == PAGE
+        assert pages_held(t) == 1 and t.loaded_count(0) == PAGE
         assert status_text(app).startswith(f"{COUNT} models · row 1")
 
     run(many, scenario)
@@ -67,7 +67,7 @@ def test_moving_down_fetches_further_pages_and_memory_stays_bounded(many: ModelR
             assert t.current is not None
             seen.add(t.current.model_id)
         assert len(seen) > 5
-        assert len(t._pages) <= MAX_PAGES
+        assert pages_held(t) <= MAX_PAGES
 
     run(many, scenario, size=(80, 24))
 

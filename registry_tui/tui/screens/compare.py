@@ -10,6 +10,7 @@ tries again) instead of waiting forever.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -56,21 +57,19 @@ class CompareScreen(Screen[None]):
         Binding("k", "scroll(-1)", "Up", show=False, id="compare.up"),
     ]
 
+    @dataclass
     class Loaded(Message):
         """The models and their config differences arrived; ``missing`` were not found."""
 
-        def __init__(
-            self, records: list[ModelRecord], diffs: list[ConfigDiff], missing: list[int]
-        ) -> None:
-            super().__init__()
-            self.records, self.diffs, self.missing = records, diffs, missing
+        records: list[ModelRecord]
+        diffs: list[ConfigDiff]
+        missing: list[int]
 
+    @dataclass
     class LoadFailed(Message):
         """Nothing to compare: ``error`` says why."""
 
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
+        error: str
 
     def __init__(
         self, registry: ModelRegistry, model_ids: list[int], *, against: str | None = None

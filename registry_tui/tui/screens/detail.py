@@ -8,6 +8,7 @@ same shared actions, so a change made here is the same registry call.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -54,21 +55,19 @@ class DetailScreen(RecordActions):
         Binding("k", "scroll(-1)", "Up", show=False, id="detail.up"),
     ]
 
+    @dataclass
     class Loaded(Message):
         """The model and its history arrived (``record`` None when it is gone)."""
 
-        def __init__(
-            self, record: ModelRecord | None, events: list[EventRecord], labels: dict[int, str]
-        ) -> None:
-            super().__init__()
-            self.record, self.events, self.labels = record, events, labels
+        record: ModelRecord | None
+        events: list[EventRecord]
+        labels: dict[int, str]
 
+    @dataclass
     class LoadFailed(Message):
         """The model could not be read (the database is unreachable, for one)."""
 
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
+        error: str
 
     def __init__(
         self, registry: ModelRegistry, model_id: int, *, read_only: bool | None = None
@@ -90,9 +89,6 @@ class DetailScreen(RecordActions):
     def on_mount(self) -> None:
         self.read_only = self.read_only or bool(getattr(self.app, "read_only", False))
         self.query_one("#detail-scroll").focus()
-        signal = getattr(self.app, "directions_changed_signal", None)
-        if signal is not None:  # the app's recorded metric directions changed
-            signal.subscribe(self, lambda _: self._draw_record())
         self._load()
 
     def on_registry_changed(self, _: RegistryChanged) -> None:

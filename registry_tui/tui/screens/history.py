@@ -83,21 +83,27 @@ class HistoryScreen(Screen[None]):
         Binding("k", "scroll(-1)", "Up", show=False, id="history.up"),
     ]
 
+    @dataclass
     class Loaded(Message):
         """A page of events arrived (``more``: there are older ones)."""
 
-        def __init__(
-            self, generation: int, events: list[EventRecord], labels: dict[int, str], more: bool
-        ) -> None:
-            super().__init__()
-            self.generation, self.events, self.labels, self.more = generation, events, labels, more
+        generation: int
+        events: list[EventRecord]
+        labels: dict[int, str]
+        more: bool
 
+        def can_replace(self, message: Message) -> bool:
+            """A page of the same or a later generation queued behind this one wins."""
+            return (
+                isinstance(message, HistoryScreen.Loaded) and message.generation >= self.generation
+            )
+
+    @dataclass
     class Failed(Message):
         """The page could not be read."""
 
-        def __init__(self, generation: int, error: str) -> None:
-            super().__init__()
-            self.generation, self.error = generation, error
+        generation: int
+        error: str
 
     def __init__(self, registry: ModelRegistry, initial: HistoryFilter | None = None) -> None:
         super().__init__()

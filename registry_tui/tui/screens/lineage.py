@@ -10,6 +10,7 @@ the cursor on its model.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -59,19 +60,18 @@ class LineageScreen(Screen[int | None]):
         Binding("k", "tree_move('up')", "Up", show=False, id="lineage.up"),
     ]
 
+    @dataclass
     class Loaded(Message):
         """The family arrived; the cursor belongs on ``cursor_id``."""
 
-        def __init__(self, records: list[ModelRecord], cursor_id: int) -> None:
-            super().__init__()
-            self.records, self.cursor_id = records, cursor_id
+        records: list[ModelRecord]
+        cursor_id: int
 
+    @dataclass
     class LoadFailed(Message):
         """The family could not be read: ``error`` says why."""
 
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
+        error: str
 
     def __init__(
         self, registry: ModelRegistry, model_id: int, *, promote: Promote | None = None

@@ -8,8 +8,8 @@ The actions that change the registry live in :mod:`.model_changes`.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from collections.abc import Iterable
+from typing import ClassVar, TypeAlias
 
 from rich.text import Text
 from textual import on, work
@@ -17,17 +17,17 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.message import Message
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from registry_tui.errors import RegistryError, ValidationError
 from registry_tui.escapes import encode_value
 from registry_tui.query import jump_target, metrics_named, parse_filter, with_token
-from registry_tui.records import Facets, ModelQuery, ModelRecord
+from registry_tui.records import Facets, ModelQuery
 from registry_tui.registry import ModelRegistry
 from registry_tui.render.counts import count_label
 from registry_tui.render.text import literal
+from registry_tui.tui import listing_messages
 from registry_tui.tui.columns import next_sort, toggle_sort
 from registry_tui.tui.markup import markup
 from registry_tui.tui.messages import RegistryChanged
@@ -77,52 +77,14 @@ class MainScreen(RecordActions):
         Binding("escape", "clear", "Clear filter, then marks", show=False, id="main.clear"),
     ]
 
-    class Loaded(Message):
-        """A listing (first window and total) arrived from the database."""
-
-        def __init__(
-            self, generation: int, query: ModelQuery, total: int, offset: int,
-            records: Sequence[ModelRecord], cursor: int, exact: bool = True,
-        ) -> None:  # fmt: skip
-            super().__init__()
-            self.generation, self.query, self.total = generation, query, total
-            self.offset, self.records, self.cursor = offset, records, cursor
-            self.exact = exact
-
-    class Counted(Message):
-        """The exact size of a listing whose count was capped arrived."""
-
-        def __init__(self, generation: int, total: int) -> None:
-            super().__init__()
-            self.generation, self.total = generation, total
-
-    class LoadFailed(Message):
-        """The listing query was refused (a bad metric condition or sort key)."""
-
-        def __init__(self, generation: int, error: str) -> None:
-            super().__init__()
-            self.generation, self.error = generation, error
-
-    class RowsLoaded(Message):
-        """More rows of the shown listing arrived."""
-
-        def __init__(self, generation: int, offset: int, records: Sequence[ModelRecord]) -> None:
-            super().__init__()
-            self.generation, self.offset, self.records = generation, offset, records
-
-    class OverviewLoaded(Message):
-        """Sidebar counts and the most common metrics arrived."""
-
-        def __init__(self, facets: Facets, metrics: list[str]) -> None:
-            super().__init__()
-            self.facets, self.metrics = facets, metrics
-
-    class DetailLoaded(Message):
-        """The full record (with exports) of the highlighted model arrived."""
-
-        def __init__(self, record: ModelRecord) -> None:
-            super().__init__()
-            self.record = record
+    # What the workers post back (:mod:`registry_tui.tui.listing_messages`).
+    Loaded: TypeAlias = listing_messages.Loaded
+    Counted: TypeAlias = listing_messages.Counted
+    LoadFailed: TypeAlias = listing_messages.LoadFailed
+    RowsLoaded: TypeAlias = listing_messages.RowsLoaded
+    OverviewLoaded: TypeAlias = listing_messages.OverviewLoaded
+    DetailLoaded: TypeAlias = listing_messages.DetailLoaded
+    EmptyChecked: TypeAlias = listing_messages.EmptyChecked
 
     def __init__(
         self, registry: ModelRegistry, *, read_only: bool = False, sidebar: bool | None = None
@@ -162,7 +124,14 @@ class MainScreen(RecordActions):
         self.readers.close()
 
     def on_mount(self) -> None:
+        # As the app's default screen this mounts before the app's first frame and
+        # its first resize: size the layout now, and list once that frame (with the
+        # footer's keys) is painted, so the first listing never shows without them.
+        self._fit_sidebar(self.app.size.width)
         self.table.focus()
+        self.call_after_refresh(self._first_load)
+
+    def _first_load(self) -> None:
         self.reload(keep=False)
         self._load_overview(self.query_model.status)
 
@@ -175,7 +144,13 @@ class MainScreen(RecordActions):
         keep_id = current.model_id if current else None
         self._load(self.generation, self.query_model, keep_id, self.table.cursor if keep else 0)
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="load",
+        exit_on_error=False,
+        description="Loading the listing",
+    )
     def _load(self, generation: int, query: ModelQuery, keep_id: int | None, index: int) -> None:
         try:
             self.post_message(self._listing(generation, query, keep_id, index))
@@ -208,7 +183,13 @@ class MainScreen(RecordActions):
         )
         return self.Loaded(generation, query, total, offset, records, cursor, exact)
 
-    @work(thread=True, exclusive=True, group="count")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="count",
+        exit_on_error=False,
+        description="Counting the listing",
+    )
     def _count_exact(self, generation: int, query: ModelQuery) -> None:
         """The exact size of a listing, off the keystroke's path (may read every match).
 
@@ -238,7 +219,13 @@ class MainScreen(RecordActions):
         else:
             self.app.notify(str(exc), title="Database error", severity="error", markup=False)
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="load",
+        exit_on_error=False,
+        description="Finding the model",
+    )
     def _jump_to(self, generation: int, query: ModelQuery, model_id: int) -> None:
         """Load the page holding ``model_id`` with the cursor on it (every status if need be)."""
         try:
@@ -253,7 +240,13 @@ class MainScreen(RecordActions):
         except RegistryError as exc:
             self._refused(generation, exc)
 
-    @work(thread=True, exclusive=True, group="rows")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="rows",
+        exit_on_error=False,
+        description="Loading more rows",
+    )
     def _fetch_rows(self, generation: int, query: ModelQuery, offset: int, limit: int) -> None:
         try:
             records = self.readers.run(lambda: self.registry.records.query(query, offset, limit))
@@ -262,7 +255,13 @@ class MainScreen(RecordActions):
             return
         self.post_message(self.RowsLoaded(generation, offset, records))
 
-    @work(thread=True, exclusive=True, group="overview")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="overview",
+        exit_on_error=False,
+        description="Loading the sidebar counts",
+    )
     def _load_overview(self, status: str | None) -> None:
         try:
             facets = self.registry.records.facets(status)
@@ -272,7 +271,13 @@ class MainScreen(RecordActions):
             return
         self.post_message(self.OverviewLoaded(facets, metrics))
 
-    @work(thread=True, exclusive=True, group="detail")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="detail",
+        exit_on_error=False,
+        description="Loading the model",
+    )
     def _load_detail(self, model_id: int) -> None:
         try:
             record = self.readers.run(lambda: self.registry.records.get(model_id))
@@ -304,14 +309,13 @@ class MainScreen(RecordActions):
             self._show_welcome(False)
         self.update_status()
 
-    class EmptyChecked(Message):
-        """Whether the registry holds no model at all (not even retired ones)."""
-
-        def __init__(self, empty: bool) -> None:
-            super().__init__()
-            self.empty = empty
-
-    @work(thread=True, exclusive=True, group="empty")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="empty",
+        exit_on_error=False,
+        description="Checking for models",
+    )
     def _check_empty(self) -> None:
         try:
             empty = self.registry.records.count_capped(ModelQuery(status=None), cap=1).value == 0
@@ -490,7 +494,11 @@ class MainScreen(RecordActions):
     # -- layout ----------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        wide = event.size.width >= SIDEBAR_MIN_WIDTH
+        self._fit_sidebar(event.size.width)
+
+    def _fit_sidebar(self, width: int) -> None:
+        """Fold the sidebar away in a narrow terminal (each time the width crosses the line)."""
+        wide = width >= SIDEBAR_MIN_WIDTH
         if self.sidebar_preference is not None:
             wide = self.sidebar_preference  # the preferences file decides, once
         if wide != self._sidebar_wide:

@@ -15,6 +15,7 @@ model.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from textual import work
 from textual.message import Message
@@ -42,19 +43,17 @@ class ModelChangesScreen(Screen[None]):
     registry: ModelRegistry
     read_only: bool
 
+    @dataclass
     class ActionDone(Message):
         """A change went through; ``summary`` says what happened."""
 
-        def __init__(self, summary: str) -> None:
-            super().__init__()
-            self.summary = summary
+        summary: str
 
+    @dataclass
     class ActionFailed(Message):
         """The registry refused a change; ``error`` is its message."""
 
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
+        error: str
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A key the preferences unbind (``"main.delete" = ""``) does nothing and leaves
@@ -63,19 +62,15 @@ class ModelChangesScreen(Screen[None]):
         unbound: frozenset[str] = getattr(preferences, "unbound", frozenset())
         return f"main.{action}" not in unbound
 
+    @dataclass
     class PlanReady(Message):
         """The core said what a change would do (``plan``), or why it cannot (``error``);
         ``then`` or ``failed`` carries on on the UI thread."""
 
-        def __init__(
-            self,
-            plan: ChangePlan | None,
-            then: Callable[[ChangePlan], None],
-            error: str = "",
-            failed: Callable[[], object] | None = None,
-        ) -> None:
-            super().__init__()
-            self.plan, self.then, self.error, self.failed = plan, then, error, failed
+        plan: ChangePlan | None
+        then: Callable[[ChangePlan], None]
+        error: str = ""
+        failed: Callable[[], object] | None = None
 
     @property
     def table(self) -> ModelTable:
@@ -322,12 +317,11 @@ class ModelChangesScreen(Screen[None]):
                 CompareScreen(self.registry, [record.model_id], against="production")
             )
 
+    @dataclass
     class MarksGone(Message):
         """Marked models that no longer exist (deleted elsewhere)."""
 
-        def __init__(self, model_ids: list[int]) -> None:
-            super().__init__()
-            self.model_ids = model_ids
+        model_ids: list[int]
 
     @work(
         thread=True,

@@ -54,19 +54,19 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         Binding("up", "pick(-1)", "Previous tag", show=False, id="promote.previous"),
     ]
 
+    @dataclass
     class Preview(Message):
         """The current holders of a tag arrived."""
 
-        def __init__(self, tag: str, holders: list[ModelRecord]) -> None:
-            super().__init__()
-            self.tag, self.holders = tag, holders
+        tag: str
+        holders: list[ModelRecord]
 
+    @dataclass
     class TagsLoaded(Message):
         """The tags in use arrived, with the registry's tag policies (tag -> exclusive)."""
 
-        def __init__(self, tags: list[str], policies: dict[str, bool]) -> None:
-            super().__init__()
-            self.tags, self.policies = tags, policies
+        tags: list[str]
+        policies: dict[str, bool]
 
     def __init__(self, registry: ModelRegistry, record: ModelRecord, tag: str = "") -> None:
         super().__init__(classes="dialog")

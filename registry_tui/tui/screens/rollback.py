@@ -49,19 +49,19 @@ class RollbackScreen(PickListScreen[RollbackChoice | None]):
         Binding("k", "cursor(-1)", "Previous tag", show=False, id="rollback.previous_tag"),
     ]
 
+    @dataclass
     class TagsLoaded(Message):
         """The tags in use arrived."""
 
-        def __init__(self, tags: list[str]) -> None:
-            super().__init__()
-            self.tags = tags
+        tags: list[str]
 
+    @dataclass
     class Previewed(Message):
         """What rolling back ``tag`` would do (``ok`` False: it cannot be rolled back)."""
 
-        def __init__(self, tag: str, text: str, ok: bool) -> None:
-            super().__init__()
-            self.tag, self.text, self.ok = tag, text, ok
+        tag: str
+        text: str
+        ok: bool
 
     def __init__(self, registry: ModelRegistry, initial: str | None = None) -> None:
         super().__init__(classes="dialog")

@@ -3,8 +3,8 @@
 The same renderers as the CLI's ``get`` (``registry_tui.render``), laid out
 for a pane: fields on the left, metrics on the right, then exports and the
 metadata tree. The metrics' "Better" column follows the registry's recorded
-metric directions, which the app keeps (``RegistryApp.metric_directions``) and
-announces when they change; the pane redraws then.
+metric directions, which the app keeps (``RegistryApp.metric_directions``, a
+reactive the pane watches); the pane redraws when they change.
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ class DetailPane(VerticalScroll, can_focus=False):
         yield Static("", id="detail-body")
 
     def on_mount(self) -> None:
-        signal = getattr(self.app, "directions_changed_signal", None)
-        if signal is not None:
-            signal.subscribe(self, lambda _: self._draw(force=True))
+        if hasattr(self.app, "metric_directions"):
+            # The same model shown again is not redrawn: a new direction must force it.
+            self.watch(self.app, "metric_directions", lambda _: self._draw(force=True), init=False)
 
     @property
     def record(self) -> ModelRecord | None:

@@ -9,6 +9,7 @@ by :meth:`FilterBar.show_error`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -78,19 +79,21 @@ class FilterBar(Vertical):
         Binding("down", "history_forward", "Later filter", show=False, id="filter.history_forward"),
     ]
 
+    @dataclass
     class Changed(Message):
         """The filter text changed (after the debounce pause)."""
 
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+        text: str
 
+        def can_replace(self, message: Message) -> bool:
+            """Only the newest text is listed."""
+            return isinstance(message, FilterBar.Changed)
+
+    @dataclass
     class Submitted(Message):
         """``enter``: apply the filter now and go back to the table."""
 
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+        text: str
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

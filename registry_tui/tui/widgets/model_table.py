@@ -11,6 +11,7 @@ comparison a tick.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -18,6 +19,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -44,6 +46,8 @@ WIDE = 110
 """From this width on the table shows three metric columns, below it two."""
 MAX_PAGES = 40
 """Pages kept in memory; the ones farthest from the cursor go first."""
+LINE_CACHE_SIZE = 1000
+"""Drawn lines kept (a few screens' worth at any width)."""
 
 
 _NO_STYLE = Style()
@@ -74,43 +78,46 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         "model-table--loading",
     }
 
+    @dataclass
     class RowsWanted(Message):
         """Rows ``offset .. offset+limit`` of listing ``generation`` are needed."""
 
-        def __init__(self, generation: int, offset: int, limit: int) -> None:
-            super().__init__()
-            self.generation = generation
-            self.offset = offset
-            self.limit = limit
+        generation: int
+        offset: int
+        limit: int
 
+    @dataclass
     class Highlighted(Message):
         """The cursor moved to ``record`` (None while its page loads or when empty)."""
 
-        def __init__(self, record: ModelRecord | None, index: int) -> None:
-            super().__init__()
-            self.record = record
-            self.index = index
+        record: ModelRecord | None
+        index: int
 
+        def can_replace(self, message: Message) -> bool:
+            """Only where the cursor is now matters (holding ``j`` posts one a row)."""
+            return isinstance(message, ModelTable.Highlighted)
+
+    @dataclass
     class Selected(Message):
         """``enter`` was pressed on ``record``."""
 
-        def __init__(self, record: ModelRecord) -> None:
-            super().__init__()
-            self.record = record
+        record: ModelRecord
 
+    @dataclass
     class SortWanted(Message):
         """A sortable column's header was clicked."""
 
-        def __init__(self, field: str) -> None:
-            super().__init__()
-            self.field = field
+        field: str
 
+    @dataclass
     class MarksChanged(Message):
         """The set of models marked for comparison changed."""
 
-        def __init__(self, marked: frozenset[int]) -> None:
-            super().__init__()
-            self.marked = marked
+        marked: frozenset[int]
+
+        def can_replace(self, message: Message) -> bool:
+            """Each carries the whole set: the newest is enough."""
+            return isinstance(message, ModelTable.MarksChanged)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -125,6 +132,9 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._sort: str | None = None
         self._columns: list[Column] = build_columns([])
         self._announced: int | None = -1
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(LINE_CACHE_SIZE)
+        """Drawn lines, keyed by all a line shows besides the rows and columns, whose
+        changes clear it (as Textual's DataTable keeps its row cache)."""
 
     # -- data in ---------------------------------------------------------------
 
@@ -170,6 +180,7 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.total = total
         self.virtual_size = Size(total_width(self._columns), self.total + 1)
         self.cursor = max(0, min(self.cursor, total - 1))
+        self._lines.clear()
         self.refresh()
         self._want_rows()
 
@@ -178,6 +189,7 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         if generation != self.generation:
             return
         self._store(offset, records)
+        self._lines.clear()
         self._pending.difference_update(range(offset // PAGE, (offset + len(records)) // PAGE + 1))
         self.refresh()
         self._announce()
@@ -376,18 +388,39 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         metrics = [*common, *(m for m in self._wanted if m not in common)]
         self._columns = fit_columns(build_columns(metrics, digits), width)
         self.virtual_size = Size(total_width(self._columns), self.total + 1)
+        self._lines.clear()
         self.refresh()
 
     def _max_id(self) -> int:
         ids = [r.model_id for rows in self._pages.values() for r in rows]
         return max(ids, default=100)
 
+    def notify_style_update(self) -> None:
+        """A new theme or focus state: draw every line again."""
+        super().notify_style_update()
+        self._lines.clear()
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
-        strip = self._header_strip() if y == 0 else self._row_strip(scroll_y + y - 1, base)
-        return scroll_strip(strip, fixed_width(self._columns), scroll_x, width, base)
+        index = scroll_y + y - 1
+        key = self._line_key(y, index, scroll_x, width)
+        strip = self._lines.get(key)
+        if strip is None:
+            base = self.rich_style
+            line = self._header_strip() if y == 0 else self._row_strip(index, base)
+            strip = scroll_strip(line, fixed_width(self._columns), scroll_x, width, base)
+            self._lines.set(key, strip)
+        return strip
+
+    def _line_key(self, y: int, index: int, scroll_x: int, width: int) -> tuple[object, ...]:
+        """What a line shows besides the rows, columns and styles (whose changes clear the
+        cache): which row, whether the cursor or a mark is on it, and the visible slice."""
+        if y == 0:
+            return ("header", scroll_x, width)
+        record = self.record_at(index)
+        marked = record is not None and record.model_id in self.marked
+        return (index, index == self.cursor, marked, self.has_focus, scroll_x, width)
 
     def _header_strip(self) -> Strip:
         style = self.get_component_rich_style("model-table--header")

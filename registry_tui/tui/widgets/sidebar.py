@@ -6,6 +6,7 @@ entry posts :class:`Sidebar.Picked`; the screen turns it into a filter.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.table import Table
@@ -35,13 +36,12 @@ class Sidebar(OptionList):
         Binding("k", "cursor_up", "Up", show=False, id="sidebar.cursor_up"),
     ]
 
+    @dataclass
     class Picked(Message):
         """An entry was chosen: ``kind`` is ``all``, ``task`` or ``tag``."""
 
-        def __init__(self, kind: str, value: str) -> None:
-            super().__init__()
-            self.kind = kind
-            self.value = value
+        kind: str
+        value: str
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, compact=True)
