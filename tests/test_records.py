@@ -158,9 +158,10 @@ def test_listings_and_counts_read_the_parse_without_parsing_again(
 
     for name in ("parse_condition", "parse_conditions", "parse_sort"):
         monkeypatch.setattr(f"registry_tui.query.{name}", refuse)
-    assert [r.name for r in registry.query_models(query)] == ["m1", "m0"]
+    assert [r.name for r in registry.records.query(query)] == ["m1", "m0"]
     assert registry.count_models(query) == 2
     assert registry.count_capped(query) == Count(2, True)
     assert (
-        registry.position_of(query, registry.get_model(name="m0", version="1.0.0")["model_id"]) == 1
+        registry.records.position(query, registry.get_model(name="m0", version="1.0.0")["model_id"])
+        == 1
     )

@@ -55,7 +55,7 @@ def test_an_unexpected_error_in_a_main_screen_listing_is_one_line_not_a_crash(
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         shown = table_ids(app)
-        monkeypatch.setattr(registry, "query_models", boom)
+        monkeypatch.setattr(registry.records, "query", boom)
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.is_running and table_ids(app) == shown

@@ -82,7 +82,7 @@ def test_new_rows_replace_the_cached_lines(seeded: Seeded) -> None:
         screen: MainScreen = main_screen(app)
         grid = table(app)
         assert "gpt-old" not in grid.render_line(1).text
-        old = registry.query_models(ModelQuery(status="retired"))
+        old = registry.records.query(ModelQuery(status="retired"))
         screen.post_message(MainScreen.Loaded(screen.generation, screen.query_model, 1, 0, old, 0))
         await settle(pilot)
         line = grid.render_line(1).text

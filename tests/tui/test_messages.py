@@ -39,7 +39,7 @@ def test_a_flood_of_listings_is_handled_once_and_the_newest_is_shown(seeded: See
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         screen = main_screen(app)
-        records = registry.query_models(ModelQuery())
+        records = registry.records.query(ModelQuery())
         seen = handled(screen, MainScreen.Loaded)
         posted = [
             MainScreen.Loaded(screen.generation, screen.query_model, 1, 0, [record], 0)
@@ -63,8 +63,8 @@ def test_a_stale_listing_queued_after_a_newer_one_never_drops_the_newer(
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         screen = main_screen(app)
-        newer = registry.query_models(ModelQuery(name="bert-base"))
-        stale = registry.query_models(ModelQuery(status="retired"))
+        newer = registry.records.query(ModelQuery(name="bert-base"))
+        stale = registry.records.query(ModelQuery(status="retired"))
         generation = screen.generation
         screen.post_message(MainScreen.Loaded(generation, screen.query_model, 1, 0, newer, 0))
         screen.post_message(MainScreen.Loaded(generation - 1, screen.query_model, 1, 0, stale, 0))
@@ -114,8 +114,8 @@ def test_a_flood_of_polls_reloads_once(seeded: Seeded) -> None:
 def coalescing_cases(seeded: Seeded) -> list[tuple[Message, Message, bool]]:
     """(queued first, queued next, whether the first is dropped for the next)."""
     registry, ids = seeded
-    record = registry.get_record(ids["bert"])
-    other = registry.get_record(ids["v11"])
+    record = registry.records.get(ids["bert"])
+    other = registry.records.get(ids["v11"])
     assert record is not None and other is not None
     query, facets = ModelQuery(), Facets((), (), 0)
     return [
