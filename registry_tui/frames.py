@@ -82,10 +82,10 @@ def models_frame(records: Sequence[ModelRecord]) -> pd.DataFrame:
     return _frame(lambda field: [getattr(r, field) for r in records], len(records))
 
 
-def fields_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """:func:`models_frame` of the records these fields make (``ModelRecord`` keywords
-    plus ``model_id``), without making the records."""
-    return _frame(lambda field: [row[field] for row in rows], len(rows))
+def columns_frame(columns: Mapping[str, list[Any]], size: int) -> pd.DataFrame:
+    """:func:`models_frame` of the records these columns of fields make (by
+    ``ModelRecord`` field, ``size`` rows each), without making the records."""
+    return _frame(lambda field: columns[field], size)
 
 
 def _frame(values: Callable[[str], list[Any]], size: int) -> pd.DataFrame:

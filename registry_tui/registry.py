@@ -233,7 +233,7 @@ class ModelRegistry(OpenRegistry):
             ``status``, ``created_at``, ``tags`` (a list), ``metrics`` (a dict) and
             the other columns of the model.
         """
-        from registry_tui.frames import fields_frame
+        from registry_tui.frames import columns_frame
 
         query = listing_query(
             task_type, tag, status, name, where, order_by, metric_name, min_metric_value
@@ -241,7 +241,7 @@ class ModelRegistry(OpenRegistry):
         if limit is not None:
             limit = validate.count(limit, "limit")
         checked = checked_query(self._store, self._storage, query)
-        return fields_frame(self._store.select_fields(checked, 0, limit))
+        return columns_frame(*self._store.select_columns(checked, 0, limit))
 
     def count_models(
         self,

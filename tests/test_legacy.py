@@ -13,6 +13,7 @@ import pytest
 
 from registry_tui import ModelRegistry
 from registry_tui.cli import main
+from registry_tui.records import ModelQuery
 from tests.legacy import guide_file, insert_model, insert_tag
 
 ODD_IDS = range(1, 13)
@@ -99,6 +100,22 @@ def test_the_api_reads_odd_values(odd: Path) -> None:
         registry.compare_models(list(ODD_IDS))
         assert [m["model_id"] for m in registry.get_model_lineage(6)] == [7, 6]
         assert [m["model_id"] for m in registry.get_descendants(6)] == [7]
+
+
+def test_the_listing_frame_reads_odd_values_as_the_records_do(odd: Path) -> None:
+    """list_models cleans the listing column by column, taking a column whole when every
+    value is plain: on a file of odd values its frame is exactly the records' frame."""
+    from pandas.testing import assert_frame_equal
+
+    from registry_tui.frames import models_frame
+
+    with ModelRegistry(odd) as registry:
+        frame = registry.list_models(status=None, limit=None)
+        query = ModelQuery(status=None)
+        records = list(registry.records.query(query))
+    by_records = models_frame(records)
+    assert len(frame) == len(ODD_IDS)
+    assert_frame_equal(frame, by_records)
 
 
 def test_odd_values_are_read_into_their_types(odd: Path) -> None:

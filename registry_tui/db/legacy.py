@@ -259,6 +259,22 @@ def clean_model(row: Sequence[Any]) -> tuple[dict[str, Any], dict[str, str]]:
     return fields, odd
 
 
+def clean_columns(rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
+    """:func:`clean_model`'s fields of each row, by column (no ``odd``): what a
+    DataFrame is built from.
+
+    A column whose values are all already of its kind's plain type is taken
+    whole; any other is read value by value, as :func:`clean_model` would.
+    """
+    columns: dict[str, list[Any]] = {}
+    for name, index, plain, reader in _READERS:
+        values = [row[index] for row in rows]
+        if not set(map(type, values)) <= plain:
+            values = [reader(value)[0] for value in values]
+        columns[name] = values
+    return columns
+
+
 _READER_OF: dict[ColumnKind, Any] = {
     "id": as_id, "int": as_int, "float": as_float, "text": as_text,
     "optional_text": as_optional_text, "time": as_timestamp, "status": as_status,

@@ -108,9 +108,13 @@ def events(
 
 def change_token(store: Store) -> int:
     """The latest event id: it changes whenever any process commits a change."""
-    e = store.t.events
-    row = store.run("token", lambda: e.select(peewee.fn.MAX(e.event_id))).fetchone()
+    row = store.run(_latest_event_id).fetchone()
     return int(row[0] or 0)
+
+
+def _latest_event_id(store: Store) -> Any:
+    e = store.t.events
+    return e.select(peewee.fn.MAX(e.event_id))
 
 
 def facets(store: Store, status: str | None) -> Facets:

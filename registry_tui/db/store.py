@@ -15,7 +15,7 @@ from typing import Any
 import peewee
 
 from registry_tui.db.derived import NAME_INDEX
-from registry_tui.db.legacy import TAG_SEPARATOR, as_timestamp, clean_model
+from registry_tui.db.legacy import TAG_SEPARATOR, as_timestamp, clean_columns, clean_model
 from registry_tui.db.listing import Lister
 from registry_tui.db.listing_sql import COUNT_CAP
 from registry_tui.db.schema import Tables
@@ -64,18 +64,26 @@ class Store:
         self.db = db
         self.t = tables
         self.pg = isinstance(db, peewee.PostgresqlDatabase)
-        self._compiled: dict[str, tuple[str, list[Any]]] = {}
+        self._compiled: dict[Builder, tuple[str, list[Any]]] = {}
         self._lock = threading.Lock()
         self._lister: Lister | None = None
 
     # -- compiled queries -------------------------------------------------
-    def run(self, key: str, build: Callable[[], Any], **values: Any) -> Any:
-        """Execute the query ``build()`` compiled once under ``key``, with ``values`` bound."""
-        compiled = self._compiled.get(key)
+    def run(self, build: Builder, **values: Any) -> Any:
+        """Execute the query ``build(store)`` makes, compiled once, with ``values`` bound.
+
+        The builder function is the cache key: each compiled statement has one
+        definition, a module-level function named for what it reads or writes
+        (a lambda or a nested function would be a new key on every call, and is
+        refused).
+        """
+        compiled = self._compiled.get(build)
         if compiled is None:
+            if "<" in build.__qualname__:
+                raise TypeError(f"compiled queries are module-level functions, not {build!r}")
             with self._lock:
-                compiled = build().sql()
-                self._compiled[key] = compiled
+                compiled = build(self).sql()
+                self._compiled[build] = compiled
         sql, params = compiled
         bound = [values[p.name] if isinstance(p, Param) else p for p in params]
         return self.db.execute_sql(sql, bound)
@@ -115,37 +123,17 @@ class Store:
     # -- single models ----------------------------------------------------
     def by_id(self, model_id: int, with_exports: bool = True) -> ModelRecord | None:
         """One model by id, or ``None``."""
-        m = self.t.models
-        row = self.run(
-            "by_id", lambda: m.select(*self.columns()).where(m.model_id == P("id")), id=model_id
-        ).fetchone()
+        row = self.run(_model_by_id, id=model_id).fetchone()
         return self._finish(row, with_exports)
 
     def by_name_version(self, name: str, version: str) -> ModelRecord | None:
         """One model by name and version, or ``None``."""
-        m = self.t.models
-        row = self.run(
-            "by_nv",
-            lambda: m.select(*self.columns()).where((m.name == P("n")) & (m.version == P("v"))),
-            n=name,
-            v=version,
-        ).fetchone()
+        row = self.run(_model_by_name_version, n=name, v=version).fetchone()
         return self._finish(row, True)
 
     def by_tag(self, tag: str) -> ModelRecord | None:
         """The most recently tagged holder of ``tag``, or ``None``."""
-        m, t = self.t.models, self.t.tags
-        row = self.run(
-            "by_tag",
-            lambda: (
-                m.select(*self.columns())
-                .join(t, on=(t.model_id == m.model_id))
-                .where(t.tag_name == P("tag"))
-                .order_by(t.tag_id.desc())
-                .limit(1)
-            ),
-            tag=tag,
-        ).fetchone()
+        row = self.run(_latest_holder, tag=tag).fetchone()
         return self._finish(row, True)
 
     def _finish(self, row: Sequence[Any] | None, with_exports: bool) -> ModelRecord | None:
@@ -158,23 +146,7 @@ class Store:
 
     def exports(self, model_id: int) -> tuple[ExportRecord, ...]:
         """The export rows of one model, oldest first."""
-        e = self.t.exports
-        rows = self.run(
-            "exports",
-            lambda: (
-                e.select(
-                    e.export_id,
-                    e.model_id,
-                    e.export_format,
-                    e.export_path,
-                    e.created_at,
-                    e.metadata,
-                )
-                .where(e.model_id == P("id"))
-                .order_by(e.export_id)
-            ),
-            id=model_id,
-        ).fetchall()
+        rows = self.run(_exports_of, id=model_id).fetchall()
         return tuple(
             ExportRecord(r[0], r[1], r[2], r[3], format_ts(r[4]), loads(r[5], {})) for r in rows
         )
@@ -197,14 +169,7 @@ class Store:
     def children(self, model_id: int) -> list[ModelRecord]:
         """The models whose parent is ``model_id`` (no exports), by id: one statement,
         however many there are."""
-        m = self.t.models
-        rows = self.run(
-            "children",
-            lambda: (
-                m.select(*self.columns()).where(m.parent_model_id == P("id")).order_by(m.model_id)
-            ),
-            id=model_id,
-        ).fetchall()
+        rows = self.run(_children_of, id=model_id).fetchall()
         return [self.to_record(row) for row in rows]
 
     # -- listings -----------------------------------------------------------
@@ -261,43 +226,27 @@ class Store:
         """Records matching ``query`` from ``offset``, at most ``limit``."""
         return [self.to_record(row) for row in self.lister.select(query, offset, limit)]
 
-    def select_fields(
+    def select_columns(
         self, query: ModelQuery, offset: int, limit: int | None
-    ) -> list[dict[str, Any]]:
-        """:meth:`select_records` as each record's fields (no exports, no ``odd``).
-
-        For the DataFrame of a listing, which needs the values, not the records.
-        """
-        return [clean_model(row)[0] for row in self.lister.select(query, offset, limit)]
+    ) -> tuple[dict[str, list[Any]], int]:
+        """:meth:`select_records` as the records' fields by column (no exports, no
+        ``odd``), and how many rows: for the DataFrame of a listing, which needs
+        the values, not the records."""
+        rows = self.lister.select(query, offset, limit)
+        return clean_columns(rows), len(rows)
 
     # -- lineage ------------------------------------------------------------
     def ancestors(self, model_id: int) -> list[ModelRecord]:
         """The model and its ancestors, root first (one recursive query)."""
-        return self._walk("ancestors", model_id, up=True)
+        return self._walk(_ancestors_of, model_id, up=True)
 
     def descendants(self, model_id: int) -> list[ModelRecord]:
         """The model and everything fine-tuned from it, parents before children."""
-        return self._walk("descendants", model_id, up=False)
+        return self._walk(_descendants_of, model_id, up=False)
 
-    def _walk(self, key: str, model_id: int, up: bool) -> list[ModelRecord]:
-        """One recursive query; ``UNION`` (not ``UNION ALL``) so a parent cycle in a
-        legacy file ends the walk instead of looping. Ordered here, by the links."""
-        m = self.t.models
-
-        def build() -> Any:
-            base = m.select(m.model_id, m.parent_model_id).where(m.model_id == P("id"))
-            cte = base.cte("chain", recursive=True, columns=("cid", "cparent"))
-            step = m.alias("step")
-            link = (step.model_id == cte.c.cparent) if up else (step.parent_model_id == cte.c.cid)
-            chain = cte.union(step.select(step.model_id, step.parent_model_id).join(cte, on=link))
-            return (
-                m.select(*self.columns())
-                .join(chain, on=(m.model_id == chain.c.cid))
-                .order_by(m.model_id)
-                .with_cte(chain)
-            )
-
-        found = {r.model_id: r for r in map(self.to_record, self.run(key, build, id=model_id))}
+    def _walk(self, build: Builder, model_id: int, up: bool) -> list[ModelRecord]:
+        """One recursive query (:func:`_chain`); ordered here, by the links."""
+        found = {r.model_id: r for r in map(self.to_record, self.run(build, id=model_id))}
         if model_id not in found:
             return []
         return _chain_up(found, model_id) if up else _tree_down(found, model_id)
@@ -330,3 +279,68 @@ def _tree_down(found: dict[int, ModelRecord], model_id: int) -> list[ModelRecord
                 depth[child] = depth[parent] + 1
                 queue.append(child)
     return [found[i] for i in sorted(depth, key=lambda i: (depth[i], i))]
+
+
+# -- compiled statements (see Store.run) ---------------------------------------------------
+Builder = Callable[[Store], Any]
+"""A function making one query of a store's tables; :meth:`Store.run` compiles it once."""
+
+
+def _model_by_id(store: Store) -> Any:
+    m = store.t.models
+    return m.select(*store.columns()).where(m.model_id == P("id"))
+
+
+def _model_by_name_version(store: Store) -> Any:
+    m = store.t.models
+    return m.select(*store.columns()).where((m.name == P("n")) & (m.version == P("v")))
+
+
+def _latest_holder(store: Store) -> Any:
+    m, t = store.t.models, store.t.tags
+    return (
+        m.select(*store.columns())
+        .join(t, on=(t.model_id == m.model_id))
+        .where(t.tag_name == P("tag"))
+        .order_by(t.tag_id.desc())
+        .limit(1)
+    )
+
+
+def _exports_of(store: Store) -> Any:
+    e = store.t.exports
+    return (
+        e.select(e.export_id, e.model_id, e.export_format, e.export_path, e.created_at, e.metadata)
+        .where(e.model_id == P("id"))
+        .order_by(e.export_id)
+    )
+
+
+def _children_of(store: Store) -> Any:
+    m = store.t.models
+    return m.select(*store.columns()).where(m.parent_model_id == P("id")).order_by(m.model_id)
+
+
+def _chain(store: Store, up: bool) -> Any:
+    """The model and its ancestors (``up``) or descendants: ``UNION``, not ``UNION ALL``,
+    so a parent cycle in a legacy file ends the walk instead of looping."""
+    m = store.t.models
+    base = m.select(m.model_id, m.parent_model_id).where(m.model_id == P("id"))
+    cte = base.cte("chain", recursive=True, columns=("cid", "cparent"))
+    step = m.alias("step")
+    link = (step.model_id == cte.c.cparent) if up else (step.parent_model_id == cte.c.cid)
+    chain = cte.union(step.select(step.model_id, step.parent_model_id).join(cte, on=link))
+    return (
+        m.select(*store.columns())
+        .join(chain, on=(m.model_id == chain.c.cid))
+        .order_by(m.model_id)
+        .with_cte(chain)
+    )
+
+
+def _ancestors_of(store: Store) -> Any:
+    return _chain(store, up=True)
+
+
+def _descendants_of(store: Store) -> Any:
+    return _chain(store, up=False)

@@ -75,18 +75,8 @@ class Writer:
         details: dict[str, Any] | None = None,
     ) -> None:
         """Append one history event (inside the caller's transaction)."""
-        e = self.t.events
         self.store.run(
-            "insert_event",
-            lambda: e.insert(
-                at=P("at"),
-                event=P("event"),
-                model_id=P("model"),
-                tag=P("tag"),
-                previous_model_id=P("prev"),
-                actor=P("actor"),
-                details=P("details"),
-            ),
+            _insert_event,
             at=at,
             event=event,
             model=model_id,
@@ -112,30 +102,19 @@ class Writer:
     # -- reads used inside write transactions ---------------------------------
     def status_of(self, model_id: int) -> str:
         """The model's status; :class:`ModelNotFoundError` when it does not exist."""
-        m = self.t.models
-        row = self.store.run(
-            "status_of", lambda: m.select(m.status).where(m.model_id == P("id")), id=model_id
-        ).fetchone()
+        row = self.store.run(_status_of, id=model_id).fetchone()
         if row is None:
             raise ModelNotFoundError(model_id)
         return str(row[0] or "active")
 
     def holders(self, tag: str) -> list[int]:
         """Ids holding ``tag``, oldest tagging first."""
-        t = self.t.tags
-        rows = self.store.run(
-            "holders",
-            lambda: t.select(t.model_id).where(t.tag_name == P("tag")).order_by(t.tag_id),
-            tag=tag,
-        ).fetchall()
+        rows = self.store.run(_holders_of, tag=tag).fetchall()
         return [int(r[0]) for r in rows]
 
     def is_exclusive(self, tag: str) -> bool:
         """True when ``tag`` may have one holder only (see :mod:`.policies`)."""
-        p = self.t.policies
-        row = self.store.run(
-            "tag_policy", lambda: p.select(p.exclusive).where(p.tag == P("tag")), tag=tag
-        ).fetchone()
+        row = self.store.run(_tag_policy, tag=tag).fetchone()
         return policies.exclusive_given(tag, row)
 
     def lock_tag(self, tag: str) -> None:
@@ -153,7 +132,6 @@ class Writer:
         deleted model's, and the same on SQLite and PostgreSQL for the same
         operations. A duplicate is refused before anything is written.
         """
-        m = self.t.models
         if self.store.pg:
             self.store.db.execute_sql(
                 "SELECT pg_advisory_xact_lock(hashtext('registry_tui:models'))"
@@ -171,8 +149,7 @@ class Writer:
             hash_value = ""
         try:
             self.store.run(
-                "insert_model",
-                lambda: m.insert({m.model_id: P("id")} | {getattr(m, f): P(f) for f in _INSERTED}),
+                _insert_model,
                 id=model_id,
                 name=new.name,
                 version=new.version,
@@ -204,13 +181,7 @@ class Writer:
         return model_id
 
     def _refuse_duplicate(self, new: NewModel) -> None:
-        m = self.t.models
-        found = self.store.run(
-            "exists_nv",
-            lambda: m.select(m.model_id).where((m.name == P("n")) & (m.version == P("v"))),
-            n=new.name,
-            v=new.version,
-        ).fetchone()
+        found = self.store.run(_id_by_name_version, n=new.name, v=new.version).fetchone()
         if found is not None:
             raise DuplicateModelError(new.name, new.version)
 
@@ -255,13 +226,7 @@ class Writer:
         if model_id in holders and (not exclusive or not others):
             return False, []
         if exclusive and others:
-            t = self.t.tags
-            self.store.run(
-                "untag_others",
-                lambda: t.delete().where((t.tag_name == P("tag")) & (t.model_id != P("id"))),
-                tag=tag,
-                id=model_id,
-            )
+            self.store.run(_untag_others, tag=tag, id=model_id)
         if model_id not in holders:
             self.add_tag(model_id, tag, at)
         details: dict[str, Any] = {"exclusive": exclusive}
@@ -273,14 +238,7 @@ class Writer:
 
     def add_tag(self, model_id: int, tag: str, at: str) -> None:
         """Insert a ``model_tags`` row."""
-        t = self.t.tags
-        self.store.run(
-            "insert_tag",
-            lambda: t.insert(model_id=P("id"), tag_name=P("tag"), created_at=P("at")),
-            id=model_id,
-            tag=tag,
-            at=at,
-        )
+        self.store.run(_insert_tag, id=model_id, tag=tag, at=at)
 
     def remove_tag(self, model_id: int, tag: str, at: str) -> None:
         """Take ``tag`` off the model."""
@@ -421,3 +379,45 @@ def _force_message(change: ChangePlan) -> str:
     """Why a delete needs ``force`` (the first reason: tags, then children)."""
     what = f"{len(change.tags)} tag(s)" if change.tags else f"{len(change.children)} child model(s)"
     return f"Model {change.model.model_id} has {what}. Use force=True to delete anyway"
+
+
+# -- compiled statements (see Store.run) ---------------------------------------------------
+def _insert_event(store: Store) -> Any:
+    return store.t.events.insert(
+        at=P("at"), event=P("event"), model_id=P("model"), tag=P("tag"),
+        previous_model_id=P("prev"), actor=P("actor"), details=P("details"),
+    )  # fmt: skip
+
+
+def _insert_model(store: Store) -> Any:
+    m = store.t.models
+    return m.insert({m.model_id: P("id")} | {getattr(m, f): P(f) for f in _INSERTED})
+
+
+def _insert_tag(store: Store) -> Any:
+    return store.t.tags.insert(model_id=P("id"), tag_name=P("tag"), created_at=P("at"))
+
+
+def _status_of(store: Store) -> Any:
+    m = store.t.models
+    return m.select(m.status).where(m.model_id == P("id"))
+
+
+def _id_by_name_version(store: Store) -> Any:
+    m = store.t.models
+    return m.select(m.model_id).where((m.name == P("n")) & (m.version == P("v")))
+
+
+def _holders_of(store: Store) -> Any:
+    t = store.t.tags
+    return t.select(t.model_id).where(t.tag_name == P("tag")).order_by(t.tag_id)
+
+
+def _tag_policy(store: Store) -> Any:
+    p = store.t.policies
+    return p.select(p.exclusive).where(p.tag == P("tag"))
+
+
+def _untag_others(store: Store) -> Any:
+    t = store.t.tags
+    return t.delete().where((t.tag_name == P("tag")) & (t.model_id != P("id")))
