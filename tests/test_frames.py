@@ -176,3 +176,27 @@ def test_frames_share_nothing_a_caller_can_change() -> None:
     assert list(second.columns) == MODEL_COLUMNS
     assert second.loc[0, "name"] == records[0].name
     pd.testing.assert_frame_equal(second, _rowwise_models(records))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["gpt-small", None, "1.0.0"],
+        ["\u6f22\u5b57", "\U0001f600 emoji", "\u202eevil", "[red]x[/red]", "\x1b]52;c;AA\x07"],
+        [None, None, "only one"],
+        ["a" * 5000, ""],
+    ],
+)
+def test_text_columns_made_through_pyarrow_are_what_pandas_makes(values: list[str | None]) -> None:
+    """The direct pyarrow route for text columns gives the dtype and values pandas' own
+    ``pd.array(values, dtype=str)`` gives, missing values and any text included."""
+    from registry_tui import frames
+
+    make = frames._arrow_strings()
+    if make is None:
+        pytest.skip("this pandas makes its text columns without pyarrow")
+    made = make(values)
+    expected = pd.array(values, dtype=frames._TEXT)
+    assert made.dtype == expected.dtype
+    assert pd.Series(made).equals(pd.Series(expected))
+    assert pd.Series(made).isna().tolist() == [v is None for v in values]
