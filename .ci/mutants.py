@@ -71,16 +71,16 @@ NO_TAG = '__import__("dataclasses").replace(query, tag=None)'
 EXCLUSIVE = (
     _m("promote-keeps-other-holders", "non-exclusive promotion", W,
        "if exclusive and others:\n"
-       "            t = self.t.tags",
+       "            self.store.run(_untag_others, tag=tag, id=model_id)",
        "if False:\n"
-       "            t = self.t.tags",
+       "            self.store.run(_untag_others, tag=tag, id=model_id)",
        "tests/test_registry.py::test_promote_is_exclusive_by_default[sqlite]"),
     _m("promote-ignores-tag-policy", "non-exclusive promotion", W,
-       "exclusive = exclusive or policies.is_exclusive(self.t, tag)",
+       "exclusive = exclusive or self.is_exclusive(tag)",
        "exclusive = bool(exclusive)",
        "tests/test_policies.py::test_marked_exclusive_tags_are_exclusive_everywhere[sqlite]"),
     _m("register-tag-not-moved", "non-exclusive promotion", W,
-       "if policies.is_exclusive(self.t, tag):\n"
+       "if self.is_exclusive(tag):\n"
        "            self.lock_tag(tag)",
        "if False:\n"
        "            self.lock_tag(tag)",
