@@ -269,10 +269,34 @@ def clean_columns(rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
     columns: dict[str, list[Any]] = {}
     for name, index, plain, reader in _READERS:
         values = [row[index] for row in rows]
-        if not set(map(type, values)) <= plain:
-            values = [reader(value)[0] for value in values]
-        columns[name] = values
+        if set(map(type, values)) <= plain:
+            columns[name] = values
+            continue
+        whole = _WHOLE.get(name)
+        cleaned = whole(values) if whole is not None else None
+        columns[name] = cleaned if cleaned is not None else [reader(v)[0] for v in values]
     return columns
+
+
+def _statuses(values: list[Any]) -> list[Any] | None:
+    return values if set(values) <= _PLAIN_STATUSES else None
+
+
+def _optional_texts(values: list[Any]) -> list[Any] | None:
+    plain = set(map(type, values)) <= {str, _NONE} and "" not in values
+    return values if plain else None
+
+
+def _no_exports(values: list[Any]) -> list[Any] | None:
+    return [()] * len(values) if set(values) <= _EMPTY_LISTS else None
+
+
+def _no_metadata(values: list[Any]) -> list[Any] | None:
+    return [{} for _ in values] if set(values) <= _EMPTY_OBJECTS else None
+
+
+def _no_tags(values: list[Any]) -> list[Any] | None:
+    return [()] * len(values) if set(values) <= _NO_TAGS else None
 
 
 _READER_OF: dict[ColumnKind, Any] = {
@@ -287,6 +311,19 @@ _PLAIN: dict[ColumnKind, frozenset[type]] = {
     "float": frozenset({_NONE}),
 }  # fmt: skip
 """Types a kind's reader would return unchanged and without a problem (others: read)."""
+_PLAIN_STATUSES = frozenset({"active", "retired"})
+_EMPTY_LISTS = frozenset({"[]"})
+_EMPTY_OBJECTS = frozenset({"{}"})
+_NO_TAGS: frozenset[Any] = frozenset({None, ""})
+_WHOLE_OF: dict[ColumnKind, Any] = {
+    "status": _statuses, "optional_text": _optional_texts, "list": _no_exports,
+    "object": _no_metadata, "tags": _no_tags,
+}  # fmt: skip
+"""A column of a kind read whole when its values are the common plain ones (what the
+kind's reader would make of each, without asking it), else None: read value by value."""
+_WHOLE: dict[str, Any] = {
+    column.name: _WHOLE_OF[column.kind] for column in RECORD_COLUMNS if column.kind in _WHOLE_OF
+}
 _READERS: tuple[tuple[str, int, frozenset[type], Any], ...] = tuple(
     (column.name, index, _PLAIN.get(column.kind, frozenset()), _READER_OF[column.kind])
     for index, column in enumerate(RECORD_COLUMNS)

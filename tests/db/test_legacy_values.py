@@ -75,3 +75,40 @@ def test_metrics_of_plain_numbers_pass_and_others_are_sorted_out(
     """A metrics object of finite numbers is kept whole; NaN, infinities, booleans, nulls,
     text and numbers too large for a float are set aside and described, as before."""
     assert as_metrics(stored) == expected
+
+
+def _row(**changes: object) -> list[object]:
+    from registry_tui.records import RECORD_COLUMNS
+
+    plain: dict[str, object] = {
+        "model_id": 7, "name": "gpt", "version": "1.0.0", "checkpoint_path": "/c.pt",
+        "task_type": "lm", "config_hash": None, "training_run_id": None,
+        "parent_model_id": None, "created_at": "2026-01-01 00:00:01",
+        "metrics": '{"val_loss": 0.5}', "export_formats": "[]", "model_size_mb": None,
+        "memory_req_gb": 8.0, "metadata": "{}", "status": "active", "tags": None,
+    }  # fmt: skip
+    plain.update(changes)
+    return [plain[column.name] for column in RECORD_COLUMNS]
+
+
+ODD_CELLS: list[dict[str, object]] = [
+    {"config_hash": ""}, {"config_hash": b"\xffh"}, {"config_hash": "abc"},
+    {"status": "experimental"}, {"status": None}, {"status": "retired"},
+    {"export_formats": '["onnx"]'}, {"export_formats": None}, {"export_formats": "[1, null]"},
+    {"metadata": '{"k": [1]}'}, {"metadata": "[]"}, {"metadata": None},
+    {"tags": "production"}, {"tags": "a\x1fa"}, {"tags": ""},
+    {"name": b"blob"}, {"training_run_id": "7"}, {"model_size_mb": "n/a"},
+    {"created_at": 1700000000}, {"metrics": "nan"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("odd", [{}, *ODD_CELLS])
+def test_reading_by_columns_gives_what_reading_each_row_gives(odd: dict[str, object]) -> None:
+    """clean_columns takes a column whole only when every value is one its reader
+    would return unchanged: beside plain rows, any odd value gives the per-row result."""
+    from registry_tui.db.legacy import clean_columns, clean_model
+
+    rows = [_row(), _row(**odd), _row(model_id=8)]
+    by_rows = [clean_model(row)[0] for row in rows]
+    columns = clean_columns(rows)
+    assert {name: [fields[name] for fields in by_rows] for name in columns} == columns
