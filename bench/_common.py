@@ -121,6 +121,8 @@ TASKS = [
 TAGS = [f"tag-{i:02d}" for i in range(18)] + ["production", "staging"]
 FAMILIES = 5000
 CHAIN = 50
+CREATED_FROM = datetime(2026, 1, 1)
+"""Model N of a bench registry was created N seconds after this."""
 CACHE_VERSION = 6  # bump when the data or the schema of the bench registry changes
 
 
@@ -139,7 +141,7 @@ def metrics_for(rng: random.Random) -> dict[str, float]:
 def model_rows(models: int) -> Iterator[tuple[tuple[object, ...], list[str]]]:
     """Seeded rows of ``models`` (in column order of :data:`MODEL_COLUMNS`) and their tags."""
     rng = random.Random(1234)
-    start = datetime(2026, 1, 1)
+    start = CREATED_FROM
     for i in range(models):
         chain = i < CHAIN
         model_id = i + 1

@@ -19,11 +19,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (
+    CREATED_FROM,
     FAMILIES,
     TASKS,
     Figure,
@@ -54,7 +56,7 @@ def _family(i: int) -> str:
     return f"family-{(i * 37) % FAMILIES}"
 
 
-def cells() -> list[Cell]:
+def cells(models: int) -> list[Cell]:
     """The matrix of issue-style listings, each a query per call number."""
     q = ModelQuery
     matrix: list[Cell] = [
@@ -90,27 +92,37 @@ def cells() -> list[Cell]:
             lambda i: q(tag=_tag(i), where=("val_loss < 0.8",), order_by="-accuracy"),
         ),
     ]
-    created = _created_at_cell()
+    created = _created_at_cell(models)
     if created is not None:
         matrix.append(created)
     return matrix
 
 
-def _created_at_cell() -> Cell | None:
-    """A ``created_at`` condition, when the filter language has one."""
+def _created_at_cell(models: int) -> Cell | None:
+    """A ``created_at`` condition, when the filter language has one.
+
+    Its bounds fall from a tenth to nine tenths into the registry's span of
+    creation times, so every call lists a full page (fixed dates would match
+    nothing in a small registry and everything in a large one).
+    """
     try:
         parse_filter("created_at>2026-01-05")
     except ValidationError:
         return None
-    return ("created_at condition", lambda i: parse_filter(f"created_at>2026-01-{1 + i % 9:02d}"))
+
+    def bound(i: int) -> str:
+        moment = CREATED_FROM + timedelta(seconds=models * (1 + i % 9) // 10)
+        return moment.strftime("%Y-%m-%dT%H:%M")
+
+    return ("created_at condition", lambda i: parse_filter(f"created_at>{bound(i)}"))
 
 
-def measure(registry: ModelRegistry, target: float, runs: int) -> list[Figure]:
+def measure(registry: ModelRegistry, target: float, runs: int, models: int) -> list[Figure]:
     """Time each cell's listing (records and DataFrame, limit 50) and its capped count."""
     from registry_tui.frames import models_frame
 
     figures: list[Figure] = []
-    for name, make in cells():
+    for name, make in cells(models):
         queries = [make(i) for i in range(runs + 5)]
 
         def listing(i: int, queries: list[ModelQuery] = queries) -> object:
@@ -145,7 +157,7 @@ def main() -> int:
         warm_sqlite(path)
         location, target, backend = str(path), 10.0, "SQLite"
     with ModelRegistry(location, read_only=True) as registry:
-        figures = measure(registry, target, args.runs)
+        figures = measure(registry, target, args.runs, args.models)
     title = f"listing matrix on {backend}, {args.models:,} models, {args.runs} runs each"
     return report(title, figures)
 
