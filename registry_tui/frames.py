@@ -85,7 +85,7 @@ def _arrow_strings() -> Callable[[list[str | None]], Any] | None:
     if _TEXT_IS_OBJECT or getattr(_TEXT, "storage", None) != "pyarrow":
         return None
     try:
-        import pyarrow as pa  # type: ignore[import-untyped]
+        import pyarrow as pa
 
         array: Any = pd.array
         strings: Any = pd.arrays.ArrowStringArray
