@@ -46,15 +46,12 @@ def policies(tables: Tables) -> dict[str, bool]:
     return dict(sorted(out.items()))
 
 
-def is_exclusive(tables: Tables, tag: str) -> bool:
-    """True when ``tag`` may have one holder only."""
-    p = tables.policies
-    row: Any = p.select(p.exclusive).where(p.tag == tag).tuples().first()
-    return exclusive_given(tag, row)
-
-
 def exclusive_given(tag: str, row: Any) -> bool:
-    """Whether ``tag`` is exclusive, given its ``tag_policies`` row (None: no policy recorded)."""
+    """Whether ``tag`` is exclusive, given its ``tag_policies`` row (None: no policy recorded).
+
+    The row is read by the writer's compiled statement (``Writer.is_exclusive``),
+    on every registration with a tag and every promotion.
+    """
     return tag in DEFAULT_EXCLUSIVE if row is None else bool(row[0])
 
 
