@@ -24,7 +24,14 @@ from registry_tui.errors import ValidationError
 from registry_tui.escapes import decode_value
 from registry_tui.records import STATUSES, ModelQuery
 
-NUMERIC_COLUMNS: tuple[str, ...] = ("model_size_mb", "memory_req_gb", "training_run_id")
+NUMERIC_COLUMNS: tuple[str, ...] = (
+    "model_size_mb",
+    "memory_req_gb",
+    "training_run_id",
+    "params",
+)
+SCALED_COLUMNS: dict[str, tuple[str, float]] = {"params_b": ("params", 1e9)}
+"""Other units of a numeric column: ``params_b <= 8`` is ``params <= 8e9`` (billions)."""
 DATE_COLUMNS: tuple[str, ...] = ("created_at",)
 COLUMN_SORTS: tuple[str, ...] = (
     "created_at",
@@ -116,6 +123,9 @@ def parse_condition(text: str) -> Condition:
     value = float(raw)
     if value != value or value in (float("inf"), float("-inf")):
         raise ValidationError(f"Invalid condition {text!r}: the value must be a finite number")
+    if field in SCALED_COLUMNS:
+        field, scale = SCALED_COLUMNS[field]
+        value *= scale
     return Condition(field, "=" if op == "==" else op, value)
 
 
@@ -216,7 +226,7 @@ def parse_sort(text: str | None) -> SortKey | None:
             f"Invalid sort key {text!r}: use a column (name, version, created_at, ...) "
             "or a metric name, with '-' for descending"
         )
-    return SortKey(field, descending)
+    return SortKey(SCALED_COLUMNS.get(field, (field, 1.0))[0], descending)
 
 
 def parse_query(where: tuple[str, ...], order_by: str | None) -> Parsed:

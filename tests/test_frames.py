@@ -21,7 +21,7 @@ def _rowwise_models(records: Sequence[ModelRecord]) -> pd.DataFrame:
     frame = pd.DataFrame([r.to_dict(with_exports=False) for r in records], columns=MODEL_COLUMNS)
     for column in ("model_size_mb", "memory_req_gb"):
         frame[column] = frame[column].astype("float64")
-    for column in ("model_id", "parent_model_id", "training_run_id"):
+    for column in ("model_id", "parent_model_id", "training_run_id", "params"):
         nullable = column != "model_id" and frame[column].isna().any()
         frame[column] = frame[column].astype("Int64" if nullable else "int64")
     return frame

@@ -249,3 +249,19 @@ def test_with_token_replaces_one_kind_of_token() -> None:
     assert with_token("task:a tag:b", "task", "two words") == "tag:b 'task:two words'"
     assert with_token("gpt tag:b", "tag", None) == "gpt"
     assert parse_filter(with_token("", "task", "two words")).task_type == "two words"
+
+
+def test_params_b_is_params_in_billions() -> None:
+    """``params_b <= 8`` is the column condition ``params <= 8e9``; sorting by it sorts params."""
+    from registry_tui.query import parse_condition, parse_sort
+
+    cond = parse_condition("params_b <= 8")
+    assert (cond.field, cond.op, cond.value) == ("params", "<=", 8e9)
+    assert cond.is_column
+    assert parse_condition("params > 1000").is_column
+    sort = parse_sort("-params_b")
+    assert sort is not None and (sort.field, sort.descending, sort.is_column) == (
+        "params",
+        True,
+        True,
+    )

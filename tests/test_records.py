@@ -61,7 +61,7 @@ def test_every_list_of_model_columns_follows_the_definition() -> None:
     assert set(COMPARE_COLUMNS) <= set(NAMES)
     spec = SPECS["models"]
     assert list(spec.columns) == STORED
-    assert spec.ints == ("model_id", "training_run_id", "parent_model_id")
+    assert spec.ints == ("model_id", "training_run_id", "parent_model_id", "params")
     assert spec.floats == ("model_size_mb", "memory_req_gb")
     assert dict(spec.json) == {"metrics": dict, "export_formats": list, "metadata": dict}
 

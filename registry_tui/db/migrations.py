@@ -25,7 +25,7 @@ from registry_tui.db import counts, derived, orphans
 from registry_tui.errors import SchemaVersionError
 from registry_tui.metrics import numeric_items
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 log = logging.getLogger("registry_tui")
 
 _SQLITE_GUIDE_TABLES = [
@@ -324,6 +324,18 @@ def _step_9_drop_covered_indexes(db: peewee.Database) -> None:
                 db.execute_sql(f'DROP INDEX IF EXISTS "{index.name}"')
 
 
+def _step_10_params_column(db: peewee.Database) -> None:
+    """``models.params``: the checkpoint's parameter count, read from its headers.
+
+    A column rather than a metadata key, so ``params_b <= 8`` is a condition on
+    a number like ``memory_req_gb <= 24``. Adding a nullable column rewrites no
+    row on either backend, so this is instant on a million models; models
+    registered before it have no count.
+    """
+    if "params" not in _columns(db, "models"):
+        db.execute_sql("ALTER TABLE models ADD COLUMN params BIGINT")
+
+
 STEPS: list[Callable[[peewee.Database], None]] = [
     _step_1_guide_tables,
     _step_2_registry_tables,
@@ -334,6 +346,7 @@ STEPS: list[Callable[[peewee.Database], None]] = [
     _step_7_name_listing_index,
     _step_8_count_tables,
     _step_9_drop_covered_indexes,
+    _step_10_params_column,
 ]
 assert len(STEPS) == SCHEMA_VERSION
 

@@ -70,6 +70,7 @@ class Models(_Base):
     metadata = LegacyTextField(null=True)
     status = LegacyTextField(default="active")
     version_key = LegacyTextField(null=True)
+    params = peewee.BigIntegerField(null=True)
 
     class Meta:
         table_name = "models"

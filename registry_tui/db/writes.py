@@ -46,12 +46,13 @@ class NewModel:
     metadata_json: str
     tags: list[str]
     config_json: str | None
+    params: int | None = None
 
 
 _INSERTED = (
     "name", "version", "version_key", "checkpoint_path", "task_type", "config_hash",
     "training_run_id", "parent_model_id", "created_at", "metrics", "export_formats",
-    "model_size_mb", "memory_req_gb", "metadata", "status",
+    "model_size_mb", "memory_req_gb", "metadata", "status", "params",
 )  # fmt: skip
 """The ``models`` columns a registration writes besides the id (compiled once)."""
 
@@ -166,6 +167,7 @@ class Writer:
                 memory_req_gb=new.memory_req_gb,
                 metadata=new.metadata_json,
                 status="active",
+                params=new.params,
             )
         except peewee.IntegrityError as exc:
             text = str(exc).lower()

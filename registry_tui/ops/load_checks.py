@@ -29,6 +29,7 @@ _MODEL_CHECKS: dict[str, Check] = {
     "export_formats": lambda v: _tag_list(v),
     "model_size_mb": lambda v: validate.number(v, "model_size_mb"),
     "memory_req_gb": lambda v: validate.number(v, "memory_req_gb"),
+    "params": lambda v: None if v is None else validate.count(v, "params"),
     "metadata": lambda v: validate.json_object(v, "metadata"),
     "status": lambda v: validate.text(v, "status"),
 }

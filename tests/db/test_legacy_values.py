@@ -85,7 +85,8 @@ def _row(**changes: object) -> list[object]:
         "task_type": "lm", "config_hash": None, "training_run_id": None,
         "parent_model_id": None, "created_at": "2026-01-01 00:00:01",
         "metrics": '{"val_loss": 0.5}', "export_formats": "[]", "model_size_mb": None,
-        "memory_req_gb": 8.0, "metadata": "{}", "status": "active", "tags": None,
+        "memory_req_gb": 8.0, "metadata": "{}", "status": "active", "params": None,
+        "tags": None,
     }  # fmt: skip
     plain.update(changes)
     return [plain[column.name] for column in RECORD_COLUMNS]
