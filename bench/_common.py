@@ -126,6 +126,23 @@ CREATED_FROM = datetime(2026, 1, 1)
 CACHE_VERSION = 6  # bump when the data or the schema of the bench registry changes
 
 
+PARAMS_SQL = "(1 + (model_id * 7919) % 700) * 100000000"
+"""Model N's parameter count, 0.1B to 70B spread over the ids, as SQL (see :func:`params_of`)."""
+
+
+def params_of(model_id: int) -> int:
+    """Model N's parameter count: what :data:`PARAMS_SQL` computes."""
+    return (1 + (model_id * 7919) % 700) * 100_000_000
+
+
+def fill_params(db: Any) -> None:
+    """Give the models of a bench registry cached before ``params`` existed their counts."""
+    if db.execute_sql("SELECT 1 FROM models WHERE params IS NULL LIMIT 1").fetchone():
+        eprint("filling params of the cached bench registry ...")
+        with db.atomic():
+            db.execute_sql(f"UPDATE models SET params = {PARAMS_SQL}")
+
+
 def metrics_for(rng: random.Random) -> dict[str, float]:
     """Five metrics, as a training run would report them."""
     loss = rng.uniform(0.1, 2.0)
@@ -166,6 +183,7 @@ def model_rows(models: int) -> Iterator[tuple[tuple[object, ...], list[str]]]:
             round(rng.uniform(1, 80), 1),
             "{}",
             "retired" if i % 10 == 9 else "active",
+            params_of(model_id),
         )
         yield row, tags
 
@@ -173,7 +191,7 @@ def model_rows(models: int) -> Iterator[tuple[tuple[object, ...], list[str]]]:
 MODEL_COLUMNS = (
     "model_id, name, version, version_key, checkpoint_path, task_type, config_hash, "
     "training_run_id, parent_model_id, created_at, metrics, export_formats, model_size_mb, "
-    "memory_req_gb, metadata, status"
+    "memory_req_gb, metadata, status, params"
 )
 
 
@@ -194,7 +212,7 @@ def build_sqlite(path: Path, models: int) -> None:
     conn.execute("BEGIN")
     for name in derived.SQLITE_TRIGGER_NAMES + counts.SQLITE_TRIGGER_NAMES:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-    marks = ", ".join("?" * 16)
+    marks = ", ".join("?" * 17)
     with progress("building registry", models) as advance:
         for chunk in _chunks(model_rows(models), 20_000):
             conn.executemany(
@@ -281,6 +299,8 @@ def cached_sqlite(models: int) -> Path:
     if older is not None:
         eprint(f"migrating a copy of {older} (cached at {path}) ...")
         _copy_sqlite(older, partial)
+        with raw_database(partial) as db:
+            fill_params(db)
         finish_sqlite(partial)
     else:
         eprint(f"building {models:,} models (cached at {path}) ...")
@@ -351,6 +371,9 @@ def cached_pg(url: str, models: int) -> str:
         if row is None or int(row[0]) != models:
             eprint(f"loading {models:,} models into the bench PostgreSQL database ...")
             build_pg(db, models)
+        elif db.execute_sql("SELECT 1 FROM models WHERE params IS NULL LIMIT 1").fetchone():
+            fill_params(db)
+            db.execute_sql("VACUUM ANALYZE models")
     return url
 
 

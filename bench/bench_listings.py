@@ -82,6 +82,14 @@ def cells(models: int) -> list[Cell]:
         ),
         ("rare metric condition", lambda i: q(where=(f"val_loss < {0.10002 + i % 3 / 10**5}",))),
         ("column condition (memory_req_gb <= 24)", lambda i: q(where=("memory_req_gb <= 24",))),
+        ("params condition (params_b <= 8)", lambda i: q(where=(f"params_b <= {8 + i % 5}",))),
+        ("rare params condition (params_b > 69.5)", lambda i: q(where=("params_b > 69.5",))),
+        (
+            "params + metric condition",
+            lambda i: q(where=("params_b <= 13", f"val_loss < {0.4 + i % 10 / 100}")),
+        ),
+        ("sort by params, descending", lambda i: q(order_by="-params_b")),
+        ("sort by a column (model_size_mb)", lambda i: q(order_by="model_size_mb")),
         ("sort by a metric, ascending", lambda i: q(order_by="accuracy")),
         ("sort by a metric, descending", lambda i: q(order_by="-accuracy")),
         ("sort by version", lambda i: q(order_by="version")),
@@ -117,12 +125,16 @@ def _created_at_cell(models: int) -> Cell | None:
     return ("created_at condition", lambda i: parse_filter(f"created_at>{bound(i)}"))
 
 
-def measure(registry: ModelRegistry, target: float, runs: int, models: int) -> list[Figure]:
+def measure(
+    registry: ModelRegistry, target: float, runs: int, models: int, only: str | None = None
+) -> list[Figure]:
     """Time each cell's listing (records and DataFrame, limit 50) and its capped count."""
     from registry_tui.frames import models_frame
 
     figures: list[Figure] = []
     for name, make in cells(models):
+        if only is not None and only not in name:
+            continue
         queries = [make(i) for i in range(runs + 5)]
 
         def listing(i: int, queries: list[ModelQuery] = queries) -> object:
@@ -147,6 +159,9 @@ def main() -> int:
     parser.add_argument("--models", type=int, default=100_000, help="registry size")
     parser.add_argument("--db", help="a postgresql:// URL (loaded once per size); default SQLite")
     parser.add_argument("--runs", type=int, default=25, help="timed calls per figure")
+    parser.add_argument(
+        "--only", metavar="TEXT", help="time only the cells whose name holds TEXT (e.g. params)"
+    )
     args = parser.parse_args()
     if args.db:
         location: str = cached_pg(args.db, args.models)
@@ -157,7 +172,7 @@ def main() -> int:
         warm_sqlite(path)
         location, target, backend = str(path), 10.0, "SQLite"
     with ModelRegistry(location, read_only=True) as registry:
-        figures = measure(registry, target, args.runs, args.models)
+        figures = measure(registry, target, args.runs, args.models, args.only)
     title = f"listing matrix on {backend}, {args.models:,} models, {args.runs} runs each"
     return report(title, figures)
 

@@ -29,11 +29,14 @@ from registry_tui.db.listing_sql import (
     direction,
     ids_of,
 )
+from registry_tui.db.migrations import SORT_INDEXED
 from registry_tui.records import Count, ModelQuery
 
 Row = Sequence[Any]
 _COLUMN_REF = re.compile(r"\bm\.(\w+)")
 _INDEX_COLUMNS = {"model_id", "name", "status", "created_at"}  # the covering name index
+_PHASED = {"version": "version_key", **{column: column for column in SORT_INDEXED}}
+"""Sort keys read through a ``(column, model_id)`` index: the field and its column."""
 _Order = list[tuple[str, bool, str]]  # (expression, descending, "" | "LAST" | "FIRST")
 
 
@@ -94,8 +97,9 @@ class Lister:
             return self._single(plan, driver, self._order(plan, driven=True), offset, limit)
         if sort is not None and not sort.is_column:
             return self._two_phase(plan, offset, limit, self._metric_phases(plan))
-        if sort is not None and sort.field == "version":
-            return self._two_phase(plan, offset, limit, self._version_phases(plan))
+        if sort is not None and sort.field in _PHASED:
+            phases = self._column_phases(plan, _PHASED[sort.field])
+            return self._two_phase(plan, offset, limit, phases)
         order = self._order(plan, driven=False)
         if limit is not None and offset >= DEEP_OFFSET:
             total = self.count_exact(query)
@@ -234,18 +238,20 @@ class Lister:
         )
         return first, second
 
-    def _version_phases(self, plan: Plan) -> tuple[Sql, Sql | None]:
+    def _column_phases(self, plan: Plan, column: str) -> tuple[Sql, Sql | None]:
+        """Rows with ``column`` set, read through its ``(column, model_id)`` index, then
+        those without it (last in either direction, as NULLS LAST puts them)."""
         assert plan.sort is not None
         way = direction(plan.sort.descending)
         base = f"SELECT {self.sql.projection} FROM models m"
         first = concat(
             Sql(base),
-            self.sql.where([Sql("m.version_key IS NOT NULL")], plan.checks),
-            Sql(f"ORDER BY m.version_key {way}, m.model_id {way}"),
+            self.sql.where([Sql(f"m.{column} IS NOT NULL")], plan.checks),
+            Sql(f"ORDER BY m.{column} {way}, m.model_id {way}"),
         )
         second = concat(
             Sql(base),
-            self.sql.where([Sql("m.version_key IS NULL")], plan.checks),
+            self.sql.where([Sql(f"m.{column} IS NULL")], plan.checks),
             Sql(f"ORDER BY m.model_id {way}"),
         )
         return first, second

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from registry_tui.db.derived import NAME_INDEX, NAMES
-from registry_tui.db.migrations import NAME_LISTING_INDEX
+from registry_tui.db.migrations import NAME_LISTING_INDEX, SORT_INDEXED
 from registry_tui.query import (
     NUMERIC_COLUMNS,
     Condition,
@@ -274,7 +274,12 @@ class Compiler:
                 plan.ranged.append(check)
             return
         if cond.field in NUMERIC_COLUMNS:
-            plan.checks.append(Sql(f"m.{cond.field} {op} ?", [cond.value]))
+            # Checked row by row (``+``: its index must not replace the order's);
+            # an indexed column's condition drives when it matches few models.
+            check = Sql(f"{'' if self.pg else '+'}m.{cond.field} {op} ?", [cond.value])
+            drives = cond.field in SORT_INDEXED and op != "!="
+            indexed = Sql(f"SELECT model_id FROM models WHERE {cond.field} {op} ?", [cond.value])
+            self._filter(plan, check, indexed if drives else None, rank=4)
             return
         check = Sql(
             "EXISTS (SELECT 1 FROM model_metrics w WHERE w.model_id = @id "

@@ -324,16 +324,26 @@ def _step_9_drop_covered_indexes(db: peewee.Database) -> None:
                 db.execute_sql(f'DROP INDEX IF EXISTS "{index.name}"')
 
 
+SORT_INDEXED = ("params", "model_size_mb", "memory_req_gb")
+"""Numeric columns with a ``(column, model_id)`` index: sorts read a page from it, and a
+condition matching few models is read from it (see :mod:`registry_tui.db.listing`)."""
+
+
 def _step_10_params_column(db: peewee.Database) -> None:
-    """``models.params``: the checkpoint's parameter count, read from its headers.
+    """``models.params``, the checkpoint's parameter count; indexes for numeric sorts.
 
     A column rather than a metadata key, so ``params_b <= 8`` is a condition on
     a number like ``memory_req_gb <= 24``. Adding a nullable column rewrites no
-    row on either backend, so this is instant on a million models; models
-    registered before it have no count.
+    row on either backend; models registered before it have no count. Sorting
+    a million models by size, memory or parameters reads one page of an index
+    instead of sorting every row.
     """
     if "params" not in _columns(db, "models"):
         db.execute_sql("ALTER TABLE models ADD COLUMN params BIGINT")
+    for column in SORT_INDEXED:
+        db.execute_sql(
+            f"CREATE INDEX IF NOT EXISTS idx_models_{column} ON models ({column}, model_id)"
+        )
 
 
 STEPS: list[Callable[[peewee.Database], None]] = [

@@ -69,6 +69,11 @@ def _fill(registry: ModelRegistry, tmp: Path) -> None:
             (name,),
         )
     # Spread creation times so that date conditions cut through the listing.
+    # Parameter counts with ties and gaps (every fourth model has none).
+    registry._storage.db.execute_sql(
+        "UPDATE models SET params = (model_id - (model_id / 11) * 11) * 1000000000 "
+        "WHERE model_id - (model_id / 4) * 4 <> 0"
+    )
     for rest, when in ((1, "2024-10-01 10:00:00"), (2, "2024-10-02 00:00:00")):
         registry._storage.db.execute_sql(
             f"UPDATE models SET created_at = '{when}' WHERE model_id - (model_id / 4) * 4 = {rest}"
@@ -160,6 +165,9 @@ QUERIES = [
         ModelQuery(where=("val_loss < 0.5", "accuracy >= 0.8"), status=None),
         ModelQuery(where=("val_loss <= 0.05",)),
         ModelQuery(where=("memory_req_gb <= 24",), tag="staging"),
+        ModelQuery(where=("params_b <= 5",)),
+        ModelQuery(where=("params_b > 9", "val_loss < 0.5"), status=None),
+        ModelQuery(where=("params = 0", "memory_req_gb > 10"), tag="prod"),
         ModelQuery(text="alp bet", status=None),
         ModelQuery(text="eta a", status=None),
         ModelQuery(text="under_", status=None),
@@ -179,6 +187,7 @@ QUERIES = [
     )
 ]
 SORTS = [None, "val_loss", "-accuracy", "version", "-version", "name", "-name", "memory_req_gb"]
+SORTS += ["-memory_req_gb", "params_b", "-params", "model_size_mb"]
 SHAPES = [(0, True), (10**6, True), (10**6, False), (0, False)]  # (probe, trigram index)
 
 
