@@ -310,9 +310,11 @@ def _rounded(gib: float) -> float:
 
 
 def _shown(gib: float) -> str:
-    if gib >= 100:
-        return f"{gib:.0f}"
-    return f"{gib:.1f}" if gib >= 1 else f"{gib:.2g}"
+    """A figure as the rule writes it: as rounded in ``parts`` (16.0, 2.05, 0.043)."""
+    if gib < 1:
+        return f"{_rounded(gib):.3g}"
+    text = f"{_rounded(gib):.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
 
 
 def _count(parameters: int) -> str:

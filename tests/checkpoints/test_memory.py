@@ -78,7 +78,7 @@ def test_train_adamw_is_sixteen_bytes_a_parameter() -> None:
         "adam_moments": 64.0,
     }
     assert found.mode == "train-adamw"
-    assert found.rule.startswith("16 bytes x 8.6 B parameters = 128 GiB")
+    assert found.rule.startswith("16 bytes x 8.6 B parameters = 128.0 GiB")
     assert "activations not counted" in found.rule
     assert "ZeRO" in found.reference and "1910.02054" in found.reference
 
@@ -171,7 +171,7 @@ def test_a_checkpoint_without_architecture_is_weights_and_overhead(tmp_path: Pat
     assert found is not None
     assert found.gb == 0.00229 == float(f"{2_052_000 / GIB * 1.2:.3g}")
     assert list(found.parts) == ["weights", "overhead"]
-    assert found.rule == "weights 0.0019 GiB x 1.2 (no KV cache: architecture not recorded)"
+    assert found.rule == "weights 0.00191 GiB x 1.2 (no KV cache: architecture not recorded)"
     assert found.reference.startswith("EleutherAI") and "Pope" not in found.reference
 
 
@@ -290,3 +290,23 @@ def test_an_unknown_mode_is_a_validation_error_naming_the_modes(mode: str) -> No
     message = str(caught.value)
     assert all(known in message for known in MODES)
     assert "\n" not in message and "\x1b" not in message
+
+
+def test_the_rule_writes_the_figures_the_parts_hold() -> None:
+    """TinyLlama (1.1 B BF16, 22 layers, 4 kv heads, 2048 tokens): the rule's numbers are
+    the rounded parts (2.05 GiB of weights, not a differently rounded 2.0)."""
+    info = CheckpointInfo(
+        path="tiny-llama", format="directory (safetensors)", file_bytes=2_200_096_768,
+        weights_bytes=2_200_096_768, parameters=1_100_048_384,
+        parameters_by_dtype={"BF16": 1_100_048_384},
+        architecture={"layers": 22, "heads": 32, "kv_heads": 4, "hidden_size": 2048,
+                      "max_positions": 2048},
+    )  # fmt: skip
+    found = estimate(info)
+    assert found is not None
+    assert found.parts == {"weights": 2.05, "overhead": 0.41, "kv_cache": 0.043}
+    assert found.rule == (
+        "weights 2.05 GiB x 1.2 + KV cache 0.043 GiB "
+        "(22 layers, 4 kv heads, head dim 64, 2048 tokens, BF16)"
+    )
+    assert found.gb == 2.5
