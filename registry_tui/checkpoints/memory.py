@@ -13,8 +13,8 @@ Modes and their constants:
 ``inference`` (serving one sequence, batch size 1)
     *Weights as stored*: the checkpoint's weights bytes (a quantised GGUF's stored
     block bytes, never its parameters at 16 bits), times :data:`INFERENCE_OVERHEAD`
-    (1.2: activations, buffers and the framework's own use, "Total Inference Memory
-    ~ 1.2 x Model Memory" in EleutherAI's *Transformer Math 101*,
+    (1.2: activations, buffers and the framework's own use; inference needs about
+    1.2 x the model's weights, after EleutherAI's *Transformer Math 101*,
     https://blog.eleuther.ai/transformer-math/).
     *Plus the KV cache* at the recorded context length when the architecture is
     known: ``2 (keys and values) x layers x kv heads x head dim x tokens x bytes``
@@ -41,7 +41,9 @@ Modes and their constants:
 
 An architecture value that is not a sane positive integer (text, a negative, zero
 heads, a context over :data:`LIMITS`) is ignored and the rule names it; without
-the facts a KV cache needs, the estimate is the weights and overhead only.
+the facts a KV cache needs, the estimate is the weights and overhead only. Figures
+are rounded to two decimals from 1 GiB up and to three significant digits below, and
+the rule writes the same numbers as ``parts``.
 """
 
 from __future__ import annotations
