@@ -27,6 +27,7 @@ CONFIG_FACTS = {
     "num_hidden_layers": "layers",
     "num_attention_heads": "heads",
     "num_key_value_heads": "kv_heads",
+    "head_dim": "head_dim",
     "vocab_size": "vocab_size",
     "max_position_embeddings": "max_positions",
     "intermediate_size": "intermediate_size",

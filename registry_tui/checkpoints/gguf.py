@@ -55,6 +55,7 @@ ARCHITECTURE_KEYS = {
     "feed_forward_length": "feed_forward_length",
     "attention.head_count": "head_count",
     "attention.head_count_kv": "head_count_kv",
+    "attention.key_length": "key_length",
     "vocab_size": "vocab_size",
     "expert_count": "expert_count",
 }

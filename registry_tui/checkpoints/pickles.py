@@ -40,7 +40,7 @@ TORCH_DTYPES = frozenset(
     | {"bool", "complex64", "complex128", "float8_e4m3fn", "float8_e5m2", "half", "float"}
 )
 
-_NUMPY_SCALARS = {
+NUMPY_SCALARS = {
     "f8": "<d", "f4": "<f", "f2": "<e", "i8": "<q", "i4": "<i", "i2": "<h", "i1": "<b",
     "u8": "<Q", "u4": "<I", "u2": "<H", "u1": "<B", "b1": "<?",
 }  # fmt: skip
@@ -172,7 +172,7 @@ def _codecs_encode(text: object, encoding: object = "utf-8") -> bytes:
 
 def _numpy_scalar(dtype: object, data: object = b"") -> Any:
     spec = dtype.spec.lstrip("<=|") if isinstance(dtype, DtypeStub) else ""
-    fmt = _NUMPY_SCALARS.get(spec)
+    fmt = NUMPY_SCALARS.get(spec)
     if fmt is None or not isinstance(data, bytes) or len(data) != struct.calcsize(fmt):
         return ArrayStub()
     return struct.unpack(fmt, data)[0]

@@ -2,7 +2,10 @@
 
 The pickle is read by :mod:`registry_tui.checkpoints.pickles`, never by
 :func:`pickle.load`: nothing it names is imported or called, and the storages'
-bytes are never read (their sizes come from the zip's directory). Model weights
+bytes are never read (their sizes come from the zip's directory). A local file that
+allow-list accepts is then loaded by ``torch.load(weights_only=True, mmap=True)``
+when torch is importable (:mod:`registry_tui.checkpoints.torchload`), and counted
+from the tensors torch builds; both paths give the same facts. Model weights
 are counted apart from optimizer state, so a training checkpoint holding Adam
 moments is not taken for a model three times its size; the checkpoint's own
 ``metrics``, ``epoch`` and ``git_commit`` are reported.
@@ -15,10 +18,12 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from registry_tui.checkpoints import torchload
 from registry_tui.checkpoints.errors import CheckpointFormatError
 from registry_tui.checkpoints.pickles import ArrayStub, TensorStub, load
 from registry_tui.checkpoints.record import CheckpointInfo, TensorInfo, info_from
 from registry_tui.checkpoints.source import ByteSource, SourceFile
+from registry_tui.checkpoints.torchload import Leaf
 
 PICKLE_LIMIT = 256 * 1024 * 1024
 """The largest ``data.pkl`` read (a state dict's pickle is kilobytes to megabytes)."""
@@ -32,22 +37,33 @@ OTHER_KEYS = frozenset(
 
 
 def inspect(source: ByteSource) -> CheckpointInfo:
-    """One PyTorch zip checkpoint."""
+    """One PyTorch zip checkpoint: checked by the allow-list, then counted from what
+    ``torch.load(weights_only=True)`` builds of a local file when torch is there."""
     data, storage_bytes = _archive(source)
     value, unpickler = load(data, source.name)
     tensors = list(_tensors(value, ()))
     _check_storages(source.name, tensors, storage_bytes)
+    leaf: Leaf = _same
+    warnings: tuple[str, ...] = ()
+    try:
+        loaded = torchload.load(source)
+    except torchload.TorchCannotRead as exc:
+        loaded, warnings = None, (exc.warning(),)
+    if loaded is not None:
+        value, leaf = loaded
+        tensors = list(_tensors(value, (), leaf))
     weights, optimizer = _split(value, tensors)
     optimizer_unique = _unique(optimizer)
     fields: dict[str, Any] = {
         "metadata": {
             "pickle_globals": sorted(unpickler.used),
-            **_sections(value),
+            **_sections(value, leaf),
         },
         "optimizer_bytes": sum(t.nbytes for _, t in optimizer_unique),
         "optimizer_tensors": len(optimizer_unique),
+        "warnings": warnings,
     }
-    fields.update(_training_facts(value))
+    fields.update(_training_facts(value, leaf))
     found = [TensorInfo(name, t.storage.dtype, t.shape, t.nbytes) for name, t in _unique(weights)]
     return info_from(source.name, "pytorch", source.size(), found, **fields)
 
@@ -89,15 +105,23 @@ def _pickle_name(names: list[str]) -> str | None:
     return min(found, key=len) if found else None
 
 
-def _tensors(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], TensorStub]]:
+def _same(item: Any) -> Any:
+    return item
+
+
+def _tensors(
+    value: Any, path: tuple[str, ...], leaf: Leaf = _same
+) -> Iterator[tuple[tuple[str, ...], TensorStub]]:
     """Every tensor under ``value`` with its path, in order; iterative, and each
-    container visited once, so a deep or self-referencing pickle cannot recurse."""
+    container visited once, so a deep or self-referencing pickle cannot recurse.
+    ``leaf`` turns what torch loaded into stand-ins."""
     # Paths are linked (parent, key) pairs, spelled out only for a tensor: copying a
     # path at every level would make a deeply nested pickle quadratic.
     stack: list[tuple[_Link | None, Any]] = [(None, value)]
     seen: set[int] = set()
     while stack:
         link, item = stack.pop()
+        item = leaf(item)
         if isinstance(item, TensorStub):
             yield (*path, *_spelled(link)), item
             continue
@@ -184,14 +208,14 @@ def _unique(named: list[tuple[str, TensorStub]]) -> list[tuple[str, TensorStub]]
     return kept
 
 
-def _training_facts(value: Any) -> dict[str, Any]:
+def _training_facts(value: Any, leaf: Leaf) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         return {}
     facts: dict[str, Any] = {}
     metrics = value.get("metrics")
     if isinstance(metrics, Mapping):
-        facts["metrics"] = {str(k): plain(v) for k, v in metrics.items()}
-    epoch = value.get("epoch")
+        facts["metrics"] = {str(k): plain(v, leaf=leaf) for k, v in metrics.items()}
+    epoch = leaf(value.get("epoch"))
     if isinstance(epoch, int) and not isinstance(epoch, bool):
         facts["epoch"] = epoch
     commit = value.get("git_commit")
@@ -200,19 +224,20 @@ def _training_facts(value: Any) -> dict[str, Any]:
     return facts
 
 
-def _sections(value: Any) -> dict[str, Any]:
+def _sections(value: Any, leaf: Leaf) -> dict[str, Any]:
     """What the top level holds, each entry summarised (a state dict is not listed)."""
     if not isinstance(value, Mapping) or (
         _weights_root(value) is None and not any(key in value for key in OPTIMIZER_KEYS)
     ):
         return {}
-    return {"sections": {str(key): _summary(item) for key, item in value.items()}}
+    return {"sections": {str(key): _summary(item, leaf) for key, item in value.items()}}
 
 
-def _summary(value: Any) -> Any:
+def _summary(value: Any, leaf: Leaf) -> Any:
+    value = leaf(value)
     if isinstance(value, str | int | float | bool) or value is None:
         return value
-    count = sum(1 for _ in _tensors(value, ()))
+    count = sum(1 for _ in _tensors(value, (), leaf))
     kind = type(value).__name__ if not isinstance(value, Mapping) else "dict"
     if isinstance(value, TensorStub | ArrayStub):
         kind = "tensor" if isinstance(value, TensorStub) else "array"
@@ -222,17 +247,18 @@ def _summary(value: Any) -> Any:
 PLAIN_DEPTH = 8
 
 
-def plain(value: Any, depth: int = 0) -> Any:
+def plain(value: Any, depth: int = 0, leaf: Leaf = _same) -> Any:
     """A stand-in-free copy of a small value (metrics): arrays as their description,
     nesting past :data:`PLAIN_DEPTH` (or a cycle) as ``"..."``."""
+    value = leaf(value)
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     if depth >= PLAIN_DEPTH and isinstance(value, Mapping | list | tuple):
         return "..."
     if isinstance(value, Mapping):
-        return {str(k): plain(v, depth + 1) for k, v in value.items()}
+        return {str(k): plain(v, depth + 1, leaf) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [plain(v, depth + 1) for v in value]
+        return [plain(v, depth + 1, leaf) for v in value]
     if isinstance(value, TensorStub):
         return f"tensor {value.storage.dtype} {list(value.shape)}"
     if isinstance(value, ArrayStub):

@@ -136,9 +136,11 @@ class Tensor:
 @contextlib.contextmanager
 def fake_torch() -> Iterator[None]:
     """``torch`` and ``torch._utils`` in sys.modules, holding stand-ins named as torch's
-    own, so pickle writes the globals a real torch.save writes. Removed afterwards."""
-    if "torch" in sys.modules:
-        raise RuntimeError("a real torch is loaded")
+    own, so pickle writes the globals a real torch.save writes. Removed afterwards (a real
+    torch, when one is loaded, is put back)."""
+    real = {
+        name: sys.modules.pop(name) for name in ("torch", "torch._utils") if name in sys.modules
+    }
     torch = types.ModuleType("torch")
     utils = types.ModuleType("torch._utils")
 
@@ -163,6 +165,7 @@ def fake_torch() -> Iterator[None]:
         yield
     finally:
         del sys.modules["torch"], sys.modules["torch._utils"]
+        sys.modules.update(real)
 
 
 class _Pickler(pickle.Pickler):
