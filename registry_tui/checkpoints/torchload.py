@@ -48,7 +48,8 @@ def importable() -> ModuleType | None:
     serialization = getattr(torch, "serialization", None)
     if not callable(getattr(torch, "load", None)) or not hasattr(serialization, "safe_globals"):
         return None  # torch before 2.5 has no safe_globals: the allow-list reads the file
-    return torch
+    found: ModuleType = torch  # typed whether or not torch's stubs are installed
+    return found
 
 
 def load(source: ByteSource) -> tuple[Any, Leaf] | None:
