@@ -11,12 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from registry_tui import validate, versions
 from registry_tui.db.writes import NewModel
 from registry_tui.errors import CheckpointNotFoundError, ValidationError
+
+MIB = 1024 * 1024
+NOT_INSPECTED_HINT = "register with inspect=False (--no-inspect) to store it uninspected"
 
 
 def config_hash_of(config: dict[str, Any]) -> str:
@@ -41,6 +45,8 @@ def new_model(
     tags: list[str] | None = None,
     config: dict[str, Any] | None = None,
     verify_checkpoint: bool = True,
+    inspect: bool = True,
+    memory_mode: str = "inference",
 ) -> NewModel:
     """Validate every argument of ``register_model``; nothing is written yet.
 
@@ -61,8 +67,15 @@ def new_model(
     if config_hash is not None:
         validate.text(config_hash, "config_hash")
     size = validate.number(model_size_mb, "model_size_mb")
+    memory = validate.number(memory_req_gb, "memory_req_gb")
+    metadata_json = validate.json_object(metadata, "metadata")
+    filled = Filled(size, memory, metadata_json, None)
     if verify_checkpoint:
-        size = _check_checkpoint(path, size)
+        found = _check_checkpoint(path)
+        if inspect:
+            filled = _inspected(path, filled, metadata, memory_mode)
+        elif size is None and found is not None:
+            filled = replace(filled, model_size_mb=found / MIB)
     return NewModel(
         name=name,
         version=version,
@@ -74,23 +87,94 @@ def new_model(
         parent_model_id=validate.optional_id(parent_model_id, "parent_model_id"),
         metrics=validate.metrics(metrics),
         export_formats=validate.tags(export_formats, "export format"),
-        model_size_mb=size,
-        memory_req_gb=validate.number(memory_req_gb, "memory_req_gb"),
-        metadata_json=validate.json_object(metadata, "metadata"),
+        model_size_mb=filled.model_size_mb,
+        memory_req_gb=filled.memory_req_gb,
+        metadata_json=filled.metadata_json,
         tags=validate.tags(tags),
         config_json=config_json,
+        params=filled.params,
     )
 
 
-def _check_checkpoint(path: str, size: float | None) -> float | None:
-    """Refuse a missing checkpoint (or a directory); fill the size from the file."""
+@dataclass(frozen=True)
+class Filled:
+    """What inspecting the checkpoint may fill: the user's values, or the file's facts."""
+
+    model_size_mb: float | None
+    memory_req_gb: float | None
+    metadata_json: str
+    params: int | None
+
+
+def _check_checkpoint(path: str) -> int | None:
+    """Refuse a missing checkpoint (or a FIFO, a device); a file's size in bytes."""
     file = Path(path)
     if not file.exists():
         raise CheckpointNotFoundError(path)
     if file.is_dir():
-        raise ValidationError(f"Checkpoint is a directory, not a file: {path}")
+        return None
     if not file.is_file():
         raise ValidationError(f"Checkpoint is not a regular file (a FIFO or a device): {path}")
+    return file.stat().st_size
+
+
+def _inspected(
+    path: str, given: Filled, metadata: dict[str, Any] | None, memory_mode: str
+) -> Filled:
+    """``given`` with what the checkpoint's headers say filled in where the user gave nothing.
+
+    ``model_size_mb`` becomes the weights' size (a training checkpoint's
+    optimizer state is not the model), ``metadata["checkpoint"]`` the recorded
+    facts (:mod:`registry_tui.checkpoints.facts`), ``params`` the parameter
+    count, and ``memory_req_gb`` an estimate in ``memory_mode``, described in
+    ``metadata["memory_estimate"]``. A value the user passed always wins. A
+    file refused as damaged refuses the registration; one whose pickle would
+    run code is registered uninspected, with a warning recorded.
+    """
+    from registry_tui.checkpoints import facts, memory
+    from registry_tui.checkpoints.dispatch import inspect_checkpoint
+    from registry_tui.checkpoints.errors import CheckpointFormatError, UnsafeCheckpointError
+
+    memory.check_mode(memory_mode)
+    try:
+        info = inspect_checkpoint(path)
+    except UnsafeCheckpointError as exc:
+        return _unsafe(given, metadata, exc)
+    except CheckpointFormatError as exc:
+        raise ValidationError(f"{exc} ({NOT_INSPECTED_HINT})") from None
+    size = given.model_size_mb
     if size is None:
-        size = file.stat().st_size / (1024 * 1024)
-    return size
+        size = (info.weights_bytes or info.file_bytes) / MIB
+    if info.format == "unknown":  # nothing read beyond the size: nothing to record
+        return replace(given, model_size_mb=size)
+    extra: dict[str, Any] = {facts.KEY: facts.recorded(info)}
+    memory_gb = given.memory_req_gb
+    if memory_gb is None:
+        estimate = memory.estimate(info, memory_mode)
+        if estimate is not None:
+            memory_gb = estimate.gb
+            extra[facts.ESTIMATE_KEY] = estimate.to_metadata()
+    return Filled(
+        size,
+        memory_gb,
+        _with_defaults(metadata, extra, given.metadata_json),
+        info.parameters or None,
+    )
+
+
+def _unsafe(given: Filled, metadata: dict[str, Any] | None, exc: Exception) -> Filled:
+    """A checkpoint whose pickle names code: recorded uninspected, the reason kept."""
+    from registry_tui.checkpoints import facts
+
+    refused = {"format": "pytorch", "warnings": [f"not inspected: {exc}"]}
+    return replace(
+        given, metadata_json=_with_defaults(metadata, {facts.KEY: refused}, given.metadata_json)
+    )
+
+
+def _with_defaults(metadata: dict[str, Any] | None, extra: dict[str, Any], given: str) -> str:
+    """The user's metadata with ``extra``'s keys added where the user set none."""
+    added = {key: value for key, value in extra.items() if not (metadata and key in metadata)}
+    if not added:
+        return given
+    return validate.json_object({**(metadata or {}), **added}, "metadata")

@@ -89,6 +89,8 @@ class ModelRegistry(OpenRegistry):
         tags: list[str] | None = None,
         config: dict[str, Any] | None = None,
         verify_checkpoint: bool = True,
+        inspect: bool = True,
+        memory_mode: str = "inference",
     ) -> int:
         """Register a model and return its id.
 
@@ -108,8 +110,9 @@ class ModelRegistry(OpenRegistry):
                 characters, no NUL. Together with ``version`` it is unique.
             version: a semantic version (``1.2.0``, ``2.0.0-rc.1``); listings
                 order versions semantically, so ``1.10.0`` comes after ``1.9.0``.
-            checkpoint_path: where the weights are. The file must exist unless
-                ``verify_checkpoint=False``; a directory, FIFO or device is refused.
+            checkpoint_path: where the weights are: a file, or a directory such as a
+                ``save_pretrained`` folder. It must exist unless
+                ``verify_checkpoint=False``; a FIFO or device is refused.
             task_type: free text grouping models (``language_modeling``,
                 ``classification``); the app's sidebar counts models per task type.
             config_hash: the SHA-256 of the training config, when the config
@@ -121,9 +124,12 @@ class ModelRegistry(OpenRegistry):
                 (:meth:`set_metric_direction`).
             export_formats: formats the model is exported in (``["onnx"]``); each
                 1-64 letters, digits, ``.``, ``_`` or ``-``, as tags are.
-            model_size_mb: the checkpoint's size; read from the file when omitted
-                and the checkpoint is verified.
-            memory_req_gb: memory needed to serve the model.
+            model_size_mb: the weights' size; when omitted, read from the
+                checkpoint's headers (the optimizer state of a training checkpoint
+                is not counted), or the file's size when its format is unknown.
+            memory_req_gb: memory the model needs; when omitted, estimated from
+                the checkpoint in ``memory_mode`` and the rule recorded in
+                ``metadata["memory_estimate"]``.
             training_run_id: the id of the run that produced it, for your records.
             parent_model_id: the model this one was fine-tuned from; it must exist.
                 Lineage (:meth:`get_model_lineage`) follows these links.
@@ -134,6 +140,14 @@ class ModelRegistry(OpenRegistry):
             config: the training config, stored so two models' configs can be
                 compared (:meth:`diff_configs`).
             verify_checkpoint: check that ``checkpoint_path`` exists (default).
+            inspect: read the checkpoint's headers (default; never its weights, never
+                running its pickle) to fill ``model_size_mb``, ``memory_req_gb``,
+                the parameter count (``params``) and ``metadata["checkpoint"]``.
+                A damaged file refuses the registration; ``inspect=False`` stores
+                it as it is. Needs ``verify_checkpoint``.
+            memory_mode: what an estimated ``memory_req_gb`` is for: ``"inference"``
+                (weights, overhead and the KV cache) or ``"train-adamw"`` (full
+                fine-tuning with Adam in mixed precision).
 
         Returns:
             The new model's id. Ids are never reused, not even those of deleted models.
@@ -152,6 +166,7 @@ class ModelRegistry(OpenRegistry):
             model_size_mb=model_size_mb, memory_req_gb=memory_req_gb,
             training_run_id=training_run_id, parent_model_id=parent_model_id,
             metadata=metadata, tags=tags, config=config, verify_checkpoint=verify_checkpoint,
+            inspect=inspect, memory_mode=memory_mode,
         )  # fmt: skip
         legacy = self._storage.legacy_not_null_hash()
         with self._session.write():

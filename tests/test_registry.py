@@ -138,7 +138,7 @@ def test_missing_checkpoint_error_is_the_guides(registry: ModelRegistry, tmp_pat
 
 
 def test_checkpoint_directory_is_refused(registry: ModelRegistry, tmp_path: Any) -> None:
-    """A directory is not a checkpoint file."""
+    """A directory holding no weights is not a checkpoint (one holding them is)."""
     with pytest.raises(ValueError, match="directory"):
         registry.register_model("m", "1.0.0", str(tmp_path), "classification")
 

@@ -23,6 +23,8 @@ from registry_tui.checkpoints.record import CheckpointInfo
 
 KEY = "checkpoint"
 """The metadata key the recorded facts are stored under."""
+ESTIMATE_KEY = "memory_estimate"
+"""The metadata key saying how ``memory_req_gb`` was made (an estimate's rule, or measured)."""
 
 COMPARED = ("format", "weights_bytes", "parameters", "tensor_count", "parameters_by_dtype")
 """The recorded facts a later inspection must reproduce for the content to be unchanged."""

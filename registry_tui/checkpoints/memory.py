@@ -141,6 +141,15 @@ class MemoryEstimate:
         }
 
 
+def check_mode(mode: str) -> str:
+    """``mode`` when it is one of :data:`MODES`; else a ValidationError naming them."""
+    if mode not in MODES:
+        raise ValidationError(
+            f"Unknown memory mode {str(mode)!r:.60}: choose one of {', '.join(MODES)}"
+        )
+    return mode
+
+
 def estimate(info: CheckpointInfo, mode: str = "inference") -> MemoryEstimate | None:
     """The memory ``info``'s checkpoint needs in ``mode`` (one of :data:`MODES`).
 
@@ -150,10 +159,7 @@ def estimate(info: CheckpointInfo, mode: str = "inference") -> MemoryEstimate | 
     Raises:
         ValidationError: ``mode`` is not one of :data:`MODES`.
     """
-    if mode not in MODES:
-        raise ValidationError(
-            f"Unknown memory mode {str(mode)!r:.60}: choose one of {', '.join(MODES)}"
-        )
+    check_mode(mode)
     if not _sane(info.parameters, MAX_PARAMETERS):
         return None
     if mode == "train-adamw":

@@ -54,7 +54,9 @@ def _add_register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]
     p = subparsers.add_parser("register", parents=parents, help="register a model; prints its id")
     p.add_argument("--name", required=True, help="model name, e.g. gpt-small")
     p.add_argument("--version", required=True, help="semantic version, e.g. 1.0.0")
-    p.add_argument("--checkpoint", required=True, metavar="PATH", help="checkpoint file")
+    p.add_argument(
+        "--checkpoint", required=True, metavar="PATH", help="checkpoint file or directory"
+    )
     p.add_argument("--task-type", required=True, help="e.g. language_modeling")
     p.add_argument("--metrics", type=json_object("--metrics"), metavar="JSON", help="metrics")
     p.add_argument("--config", type=json_object("--config"), metavar="JSON", help="model config")
@@ -62,14 +64,30 @@ def _add_register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]
     p.add_argument("--parent-id", type=int, metavar="ID", help="model this one was tuned from")
     p.add_argument("--training-run-id", type=int, metavar="ID", help="experiment run id")
     p.add_argument("--export-formats", type=name_list, metavar="A,B", help="e.g. onnx,torchscript")
-    p.add_argument("--model-size-mb", type=float, metavar="MB", help="checkpoint size")
-    p.add_argument("--memory-req-gb", type=float, metavar="GB", help="memory needed to serve")
+    p.add_argument(
+        "--model-size-mb", type=float, metavar="MB", help="weights' size (default: inspected)"
+    )
+    p.add_argument(
+        "--memory-req-gb", type=float, metavar="GB", help="memory needed (default: estimated)"
+    )
     p.add_argument("--metadata", type=json_object("--metadata"), metavar="JSON", help="anything")
     p.add_argument(
         "--no-verify-checkpoint",
         dest="verify_checkpoint",
         action="store_false",
         help="register even if the checkpoint file is not here",
+    )
+    p.add_argument(
+        "--no-inspect",
+        dest="inspect",
+        action="store_false",
+        help="do not read the checkpoint's headers (size, parameters, memory estimate)",
+    )
+    p.add_argument(
+        "--memory-mode",
+        default="inference",
+        metavar="MODE",
+        help="what the memory estimate is for: inference (default) or train-adamw",
     )
     p.set_defaults(handler=run_register)
 
@@ -98,6 +116,8 @@ def run_register(args: argparse.Namespace, out: Output) -> int:
         "memory_req_gb": args.memory_req_gb,
         "metadata": args.metadata,
         "verify_checkpoint": args.verify_checkpoint,
+        "inspect": args.inspect,
+        "memory_mode": args.memory_mode,
     }
     with open_registry(args) as registry:
         model_id = registry.register_model(
