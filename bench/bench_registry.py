@@ -11,9 +11,11 @@ every run measures the same data. Exit status 1 when any target is missed.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 import statistics
+import struct
 import sys
 import tempfile
 import time
@@ -48,6 +50,38 @@ def cached(models: int) -> Path:
     return cached_sqlite(models)
 
 
+def _checkpoints(folder: Path) -> list[str]:
+    """A 7B-parameter checkpoint as ``save_pretrained`` shards it: four safetensors files
+    (sparse: headers and holes), the shard index and a Llama-like ``config.json``."""
+    layers, hidden, shards = 32, 4096, 4
+    weight_map: dict[str, str] = {}
+    for shard in range(shards):
+        name = f"model-{shard + 1:05d}-of-{shards:05d}.safetensors"
+        header: dict[str, object] = {}
+        offset = 0
+        for layer in range(shard * layers // shards, (shard + 1) * layers // shards):
+            for part, shape in (("q", (hidden, hidden)), ("k", (1024, hidden)),
+                                ("v", (1024, hidden)), ("o", (hidden, hidden)),
+                                ("up", (14336, hidden)), ("gate", (14336, hidden)),
+                                ("down", (hidden, 14336))):  # fmt: skip
+                size = shape[0] * shape[1] * 2
+                key = f"model.layers.{layer}.{part}.weight"
+                header[key] = {"dtype": "BF16", "shape": list(shape),
+                               "data_offsets": [offset, offset + size]}  # fmt: skip
+                weight_map[key] = name
+                offset += size
+        raw = json.dumps(header).encode()
+        with open(folder / name, "wb") as handle:
+            handle.write(struct.pack("<Q", len(raw)) + raw)
+            handle.truncate(8 + len(raw) + offset)
+    index = {"metadata": {}, "weight_map": weight_map}
+    (folder / "model.safetensors.index.json").write_text(json.dumps(index))
+    config = {"num_hidden_layers": layers, "hidden_size": hidden, "num_attention_heads": 32,
+              "num_key_value_heads": 8, "max_position_embeddings": 8192}  # fmt: skip
+    (folder / "config.json").write_text(json.dumps(config))
+    return [str(folder)]
+
+
 def measure(path: Path, models: int, runs: int) -> list[Figure]:
     """Time every operation the targets name."""
     figures: list[Figure] = []
@@ -72,8 +106,20 @@ def measure(path: Path, models: int, runs: int) -> list[Figure]:
             verify_checkpoint=False,
         )
 
+    checkpoints = _checkpoints(Path(tempfile.mkdtemp(prefix="registry-tui-bench-")))
+
+    def register_inspected(i: int) -> None:
+        registry.register_model(
+            f"bench-new-{time.time_ns()}",
+            "1.0.0",
+            checkpoints[i % len(checkpoints)],
+            "language_modeling",
+            metrics=metrics_for(rng),
+        )
+
     cases = [
         ("register_model", register, 1.0),
+        ("register_model, inspecting a 7B checkpoint (4 shards)", register_inspected, 2.0),
         ("get_model by id", lambda i: registry.get_model(model_id=ids[i]), 0.5),
         (
             "get_model by name+version",
