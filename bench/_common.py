@@ -139,8 +139,11 @@ def fill_params(db: Any) -> None:
     """Give the models of a bench registry cached before ``params`` existed their counts."""
     if db.execute_sql("SELECT 1 FROM models WHERE params IS NULL LIMIT 1").fetchone():
         eprint("filling params of the cached bench registry ...")
+        pg = type(db).__name__.startswith("Postgres")  # psycopg2 reads % as a parameter
         with db.atomic():
-            db.execute_sql(f"UPDATE models SET params = {PARAMS_SQL}")
+            db.execute_sql(
+                f"UPDATE models SET params = {PARAMS_SQL.replace('%', '%%') if pg else PARAMS_SQL}"
+            )
 
 
 def metrics_for(rng: random.Random) -> dict[str, float]:
