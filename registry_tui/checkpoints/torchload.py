@@ -36,6 +36,10 @@ from registry_tui.checkpoints.source import ByteSource, FileSource
 Leaf = Callable[[Any], Any]
 """Maps one loaded value to its stand-in (containers are left as they are)."""
 
+MIN_TORCH = (2, 6)
+"""The first torch whose ``safe_globals`` takes ``(global, "module.name")`` pairs (needed
+for NumPy's two spellings); an older torch is left alone and the allow-list reads."""
+
 _REFUSED = re.compile(r"GLOBAL ([\w.]+)|but got <class '([\w.]+)'>")
 
 
@@ -45,9 +49,12 @@ def importable() -> ModuleType | None:
         import torch
     except Exception:  # a broken install (a missing native library) is no torch
         return None
+    version = re.match(r"(\d+)\.(\d+)", str(getattr(torch, "__version__", "")))
+    if version is None or (int(version[1]), int(version[2])) < MIN_TORCH:
+        return None
     serialization = getattr(torch, "serialization", None)
     if not callable(getattr(torch, "load", None)) or not hasattr(serialization, "safe_globals"):
-        return None  # torch before 2.5 has no safe_globals: the allow-list reads the file
+        return None
     found: ModuleType = torch  # typed whether or not torch's stubs are installed
     return found
 
@@ -99,8 +106,8 @@ def numpy_globals() -> list[Any]:
         import numpy
     except ImportError:
         return []
-    multiarray = getattr(numpy, "_core", getattr(numpy, "core", None))
-    multiarray = getattr(multiarray, "multiarray", None)
+    core = getattr(numpy, "_core", None) or getattr(numpy, "core", None)
+    multiarray = getattr(core, "multiarray", None)
     if multiarray is None:
         return []
     found: list[Any] = [numpy.ndarray, numpy.dtype]

@@ -96,6 +96,7 @@ class FakeTorch(types.ModuleType):
 
     def __init__(self, failure: BaseException | None = None) -> None:
         super().__init__("torch")
+        self.__version__ = "2.13.0+cpu"
         self.failure = failure
         self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
         self.allowed: list[Any] = []
@@ -302,10 +303,23 @@ def test_torch_failing_otherwise_leaves_the_allow_list_reading(
     assert info == expected.with_warnings(*info.warnings)
 
 
+@pytest.mark.parametrize("version", ["2.5.1", "1.13.1+cu117", "unknown"])
+def test_a_torch_before_2_6_is_not_used(
+    tmp_path: Path, fake_torch: Callable[..., FakeTorch], version: str
+) -> None:
+    """A torch older than 2.6 (whose safe_globals takes no (global, name) pairs), or one
+    whose version cannot be read, is left alone: the allow-list reads the file."""
+    path = _training_zip(tmp_path)
+    fake = fake_torch()
+    fake.__version__ = version
+    assert inspect_checkpoint(path).parameters == 9600
+    assert fake.calls == []
+
+
 def test_a_torch_without_safe_globals_is_not_used(
     tmp_path: Path, fake_torch: Callable[..., FakeTorch]
 ) -> None:
-    """A torch older than 2.5 (no serialization.safe_globals) is left alone."""
+    """A torch module lacking serialization.safe_globals is left alone."""
     path = _training_zip(tmp_path)
     fake = fake_torch()
     fake.serialization = types.SimpleNamespace()
