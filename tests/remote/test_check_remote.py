@@ -3,6 +3,8 @@ local checkpoints inspected again, in the same report as every other finding."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sys
 from pathlib import Path
@@ -245,3 +247,23 @@ def test_cli_check_inspect_is_quiet_when_piped(
     result = cli({"argv": ["--db", str(db_path), "check", "--inspect"]})
     assert result["code"] == 0 and result["stderr"] == ""
     assert "1 checkpoints inspected, content as recorded" in result["stdout"]
+
+
+class _Terminal(io.StringIO):
+    """A text stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_cli_check_inspect_draws_its_progress_on_a_terminal(
+    sqlite_registry: ModelRegistry, db_path: Path, tmp_path: Path
+) -> None:
+    """On a terminal, check --inspect draws a progress bar for its inspection stage."""
+    from registry_tui.cli import main
+
+    _register_inspected(sqlite_registry, write_safetensors(tmp_path / "a.safetensors", SMALL))
+    terminal = _Terminal()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(terminal):
+        assert main(["--db", str(db_path), "check", "--inspect"]) == 0
+    assert "inspecting checkpoints" in terminal.getvalue()
