@@ -120,7 +120,13 @@ class OpenRegistry:
     # -- the registry as a whole (the work is in ops/) ------------------------------------------
     @classmethod
     def check_location(
-        cls, db: str | os.PathLike[str], hashes: bool = False, progress: Progress | None = None
+        cls,
+        db: str | os.PathLike[str],
+        hashes: bool = False,
+        progress: Progress | None = None,
+        *,
+        remote: bool = False,
+        inspect: bool = False,
     ) -> CheckReport:
         """Open ``db`` and check it; a database that will not open is reported, not raised.
 
@@ -138,13 +144,25 @@ class OpenRegistry:
         except RegistryError as exc:
             return unopened(target, exc)
         with registry:
-            return registry.check(hashes=hashes, progress=progress)
+            return registry.check(hashes=hashes, progress=progress, remote=remote, inspect=inspect)
 
-    def check(self, hashes: bool = False, progress: Progress | None = None) -> CheckReport:
-        """Integrity, references and files; ``hashes=True`` also verifies checkpoint SHA-256."""
+    def check(
+        self,
+        hashes: bool = False,
+        progress: Progress | None = None,
+        *,
+        remote: bool = False,
+        inspect: bool = False,
+    ) -> CheckReport:
+        """Integrity, references and files; ``hashes=True`` also verifies checkpoint SHA-256,
+        ``remote=True`` asks each store about its checkpoints and exports (missing, resized,
+        content changed, cannot verify), ``inspect=True`` reads each local checkpoint's
+        headers again and reports content that no longer matches its recorded facts."""
         from registry_tui.ops.check import check
 
-        return check(self._storage, hashes=hashes, progress=progress)
+        return check(
+            self._storage, hashes=hashes, remote=remote, inspect=inspect, progress=progress
+        )
 
     @_guard
     def repair(self) -> list[Repair]:

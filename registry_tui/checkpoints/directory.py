@@ -10,13 +10,13 @@ gives the architecture and ``trainer_state.json`` the epoch.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from registry_tui.checkpoints import safetensors
 from registry_tui.checkpoints.errors import CheckpointFormatError
+from registry_tui.checkpoints.filesystem import LOCAL, Files, read_small
 from registry_tui.checkpoints.record import CheckpointInfo, combined
 
 CONFIG_LIMIT = 10_000_000
@@ -40,9 +40,9 @@ NOT_WEIGHTS = ("optimizer", "scheduler", "rng_state", "training_args", "scaler")
 Inspect = Callable[[str], CheckpointInfo]
 
 
-def weights_files(folder: str) -> tuple[list[str], list[str]]:
+def weights_files(folder: str, files: Files = LOCAL) -> tuple[list[str], list[str]]:
     """(weights files, optimizer files) in ``folder``, by name."""
-    names = sorted(n for n in os.listdir(folder) if os.path.isfile(os.path.join(folder, n)))
+    names = files.names(folder)
     optimizer = [n for n in names if n.startswith("optimizer") and n.endswith(PYTORCH_SUFFIXES)]
     indexes = [n for n in names if n.endswith(safetensors.INDEX_SUFFIX)]
     if indexes:
@@ -54,25 +54,25 @@ def weights_files(folder: str) -> tuple[list[str], list[str]]:
     return [], optimizer
 
 
-def inspect(folder: str, inspect_file: Inspect) -> CheckpointInfo:
+def inspect(folder: str, inspect_file: Inspect, files: Files = LOCAL) -> CheckpointInfo:
     """A checkpoint directory: its weights files summed, its config's facts."""
-    weights, optimizer = weights_files(folder)
+    weights, optimizer = weights_files(folder, files)
     if not weights:
         raise CheckpointFormatError(
             folder, "no weights files (safetensors, .bin/.pt/.pth/.ckpt, .gguf, .onnx) inside"
         )
-    parts = [inspect_file(os.path.join(folder, name)) for name in weights]
-    files = [f for name, part in zip(weights, parts, strict=True) for f in part.files or (name,)]
+    parts = [inspect_file(files.join(folder, name)) for name in weights]
+    inside = [f for name, part in zip(weights, parts, strict=True) for f in part.files or (name,)]
     info = combined(
         folder,
         f"directory ({parts[0].format})",
         parts,
-        architecture={**_merged(p.architecture for p in parts), **config_facts(folder)},
+        architecture={**_merged(p.architecture for p in parts), **config_facts(folder, files)},
         metadata=parts[0].metadata if len(parts) == 1 else {},
         warnings=tuple(w for part in parts for w in part.warnings),
-        files=tuple(files),
+        files=tuple(inside),
     )
-    return _with_training(folder, info, optimizer, inspect_file)
+    return _with_training(folder, info, optimizer, inspect_file, files)
 
 
 def _merged(dicts: Any) -> dict[str, Any]:
@@ -82,9 +82,9 @@ def _merged(dicts: Any) -> dict[str, Any]:
     return merged
 
 
-def config_facts(folder: str) -> dict[str, Any]:
+def config_facts(folder: str, files: Files = LOCAL) -> dict[str, Any]:
     """The architecture facts of ``config.json`` (its ``text_config`` too), if any."""
-    config = _json(os.path.join(folder, "config.json"))
+    config = _json(files, files.join(folder, "config.json"))
     if not isinstance(config, dict):
         return {}
     sources = [config]
@@ -98,27 +98,27 @@ def config_facts(folder: str) -> dict[str, Any]:
     return facts
 
 
-def _json(path: str) -> Any:
-    if not os.path.isfile(path) or os.path.getsize(path) > CONFIG_LIMIT:
+def _json(files: Files, path: str) -> Any:
+    raw = read_small(files, path, CONFIG_LIMIT)
+    if raw is None:
         return None
     try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
 
 
 def _with_training(
-    folder: str, info: CheckpointInfo, optimizer: list[str], inspect_file: Inspect
+    folder: str, info: CheckpointInfo, optimizer: list[str], inspect_file: Inspect, files: Files
 ) -> CheckpointInfo:
-    state = _json(os.path.join(folder, "trainer_state.json"))
+    state = _json(files, files.join(folder, "trainer_state.json"))
     epoch = state.get("epoch") if isinstance(state, dict) else None
     optimizer_bytes = 0
     optimizer_tensors = 0
     warnings: list[str] = []
     for name in optimizer:
         try:
-            part = inspect_file(os.path.join(folder, name))
+            part = inspect_file(files.join(folder, name))
         except CheckpointFormatError as exc:
             warnings.append(f"optimizer state not read: {exc}")
             continue

@@ -8,12 +8,15 @@ from collections.abc import Callable
 
 from registry_tui.checkpoints import directory, gguf, onnx, pytorch, safetensors
 from registry_tui.checkpoints.errors import CheckpointFormatError
+from registry_tui.checkpoints.filesystem import Files, LocalFiles
 from registry_tui.checkpoints.record import CheckpointInfo
 from registry_tui.checkpoints.source import ByteSource, FileSource
 from registry_tui.errors import CheckpointNotFoundError
 
 NOT_RECOGNISED = "format not recognised"
 LEGACY_PYTORCH = "a PyTorch file in the legacy (pre-1.6, not zip) format: not read"
+REMOTE_SCHEMES = ("s3://", "gs://", "gcs://", "hf://", "memory://")
+"""The object stores read through fsspec (``memory://`` is fsspec's in-process store)."""
 
 Opener = Callable[[str], ByteSource]
 
@@ -33,32 +36,44 @@ def inspect_checkpoint(
         CheckpointFormatError: the file is refused (truncated, lying or unsafe), or
             ``path`` is a FIFO, socket or device, or a directory without weights.
 
-    ``opener`` makes the :class:`ByteSource` each file is read through.
+    ``opener`` makes the :class:`ByteSource` each local file is read through. A
+    ``s3://``, ``gs://`` or ``hf://`` URI (a file, or a prefix holding a checkpoint
+    directory) is read with ranged requests through fsspec
+    (:mod:`registry_tui.checkpoints.remote`).
     """
     location = os.fspath(path)
+    if location.lower().startswith(REMOTE_SCHEMES):
+        from registry_tui.checkpoints import remote
+
+        return remote.inspect(location)
     try:
         mode = os.stat(location).st_mode
     except FileNotFoundError:
         raise CheckpointNotFoundError(location) from None
     except OSError as exc:
         raise CheckpointFormatError(location, f"cannot be read: {exc.strerror}") from None
+    files = LocalFiles(opener)
     if stat.S_ISDIR(mode):
-        return directory.inspect(location, lambda name: inspect_file(name, opener))
+        return directory.inspect(location, lambda name: inspect_file(name, opener, files), files)
     if not stat.S_ISREG(mode):
         raise CheckpointFormatError(
             location, "not a regular file or a directory (a FIFO, socket or device is never read)"
         )
-    return inspect_file(location, opener)
+    return inspect_file(location, opener, files)
 
 
-def inspect_file(path: str, opener: Opener = FileSource) -> CheckpointInfo:
-    """One regular file (or a shard index) through ``opener``."""
+def inspect_file(
+    path: str, opener: Opener = FileSource, files: Files | None = None
+) -> CheckpointInfo:
+    """One regular file (or a shard index), its bytes read through ``files``
+    (local files through ``opener`` when no ``files`` is given)."""
+    files = files if files is not None else LocalFiles(opener)
     if path.endswith(safetensors.INDEX_SUFFIX):
-        return safetensors.inspect_index(path, opener)
+        return safetensors.inspect_index(path, files)
     if path.endswith(".onnx"):
-        return onnx.inspect(path, os.path.getsize(path))
+        return onnx.inspect(path, files.size(path), files)
     try:
-        source = opener(path)
+        source = files.open(path)
     except OSError as exc:
         raise CheckpointFormatError(path, f"cannot be read: {exc.strerror or exc}") from None
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from registry_tui.errors import ValidationError
+from registry_tui.errors import RegistryError, ValidationError
 
 
 class CheckpointFormatError(ValidationError):
@@ -31,3 +31,15 @@ class UnsafeCheckpointError(CheckpointFormatError):
             "(loading it with pickle or torch.load would run that code)",
         )
         self.globals = tuple(found)
+
+
+class RemoteStoreError(RegistryError):
+    """An object store could not be read (no access, unreachable, a failing request).
+
+    The message is one line naming the URI (without any query string) and what
+    went wrong; credentials never appear in it.
+    """
+
+
+class MissingExtraError(RemoteStoreError, ImportError):
+    """A URI's scheme needs an optional extra that is not installed."""

@@ -7,10 +7,10 @@ Without the package the file's size is reported with a warning saying so.
 from __future__ import annotations
 
 import math
-import os
 from typing import Any
 
 from registry_tui.checkpoints.errors import CheckpointFormatError
+from registry_tui.checkpoints.filesystem import LOCAL, Files
 from registry_tui.checkpoints.record import CheckpointInfo, TensorInfo, info_from
 
 MISSING = (
@@ -23,16 +23,26 @@ ITEM_BITS = {
     "COMPLEX128": 128, "BFLOAT16": 16, "FLOAT8E4M3FN": 8, "FLOAT8E4M3FNUZ": 8,
     "FLOAT8E5M2": 8, "FLOAT8E5M2FNUZ": 8, "UINT4": 4, "INT4": 4, "FLOAT4E2M1": 4,
 }  # fmt: skip
+REMOTE_LIMIT = 64 * 1024 * 1024
+"""The largest ONNX file read from an object store (it has no header: it is read whole)."""
+TOO_BIG = "an ONNX file in an object store over 64 MB: initializers not read"
 
 
-def inspect(path: str, file_bytes: int) -> CheckpointInfo:
+def inspect(path: str, file_bytes: int, files: Files = LOCAL) -> CheckpointInfo:
     """One ONNX file; external data files are only checked to exist."""
     try:
         import onnx
     except ImportError:
         return CheckpointInfo(path=path, format="onnx", file_bytes=file_bytes, warnings=(MISSING,))
+    local = files.local(path)
+    if local is None and file_bytes > REMOTE_LIMIT:
+        return CheckpointInfo(path=path, format="onnx", file_bytes=file_bytes, warnings=(TOO_BIG,))
+    data = files.read(path) if local is None else b""
     try:
-        model = onnx.load(path, load_external_data=False)
+        if local is not None:
+            model = onnx.load(local, load_external_data=False)
+        else:
+            model = onnx.load_model_from_string(data)
     except Exception as exc:  # the protobuf parser raises several kinds
         raise CheckpointFormatError(path, f"not a readable ONNX model: {exc}") from None
     found: list[TensorInfo] = []
@@ -44,11 +54,11 @@ def inspect(path: str, file_bytes: int) -> CheckpointInfo:
         found.append(TensorInfo(tensor.name, dtype, shape, nbytes))
         if tensor.data_location == onnx.TensorProto.EXTERNAL:
             external.update(e.value for e in tensor.external_data if e.key == "location")
-    folder = os.path.dirname(path)
-    missing = sorted(f for f in external if not os.path.isfile(os.path.join(folder, f)))
+    folder = files.parent(path)
+    missing = sorted(f for f in external if not files.isfile(files.join(folder, f)))
     warnings = tuple(f"external data file {name!r} is missing" for name in missing)
     present = sorted(external - set(missing))
-    sizes = sum(os.path.getsize(os.path.join(folder, name)) for name in present)
+    sizes = sum(files.size(files.join(folder, name)) for name in present)
     return info_from(
         path,
         "onnx",
@@ -56,7 +66,7 @@ def inspect(path: str, file_bytes: int) -> CheckpointInfo:
         found,
         metadata=_metadata(model),
         warnings=warnings,
-        files=(os.path.basename(path), *present),
+        files=(path.rsplit("/", 1)[-1], *present),
     )
 
 

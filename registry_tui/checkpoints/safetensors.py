@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
+import posixpath
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from registry_tui.checkpoints.errors import CheckpointFormatError
+from registry_tui.checkpoints.filesystem import Files
 from registry_tui.checkpoints.record import CheckpointInfo, TensorInfo, info_from
 from registry_tui.checkpoints.source import ByteSource
 
@@ -120,19 +121,16 @@ def _strings(metadata: dict[str, Any]) -> dict[str, Any]:
     return {str(key): value for key, value in metadata.items()}
 
 
-Opener = Callable[[str], ByteSource]
-
-
-def inspect_index(index_path: str, opener: Opener) -> CheckpointInfo:
+def inspect_index(index_path: str, files: Files) -> CheckpointInfo:
     """A sharded checkpoint: every shard the index names, read and summed."""
-    weight_map, metadata = _read_index(index_path)
-    folder = os.path.dirname(index_path)
+    weight_map, metadata = read_index(index_path, files)
+    folder = files.parent(index_path)
     shards = sorted(set(weight_map.values()))
     found: list[TensorInfo] = []
     file_bytes = 0
     shard_metadata: dict[str, Any] = {}
     for shard in shards:
-        source = opener(os.path.join(folder, shard))
+        source = files.open(files.join(folder, shard))
         try:
             tensors_here, meta = tensors(source)
             file_bytes += source.size()
@@ -156,24 +154,25 @@ def inspect_index(index_path: str, opener: Opener) -> CheckpointInfo:
     )
 
 
-def _read_index(path: str) -> tuple[dict[str, str], dict[str, Any]]:
-    name = os.path.basename(path)
-    if os.path.getsize(path) > INDEX_LIMIT:
+def read_index(path: str, files: Files) -> tuple[dict[str, str], dict[str, Any]]:
+    """A shard index's ``weight_map`` (tensor -> shard file beside it) and metadata,
+    every shard checked to be a plain file name that exists."""
+    name = posixpath.basename(path)
+    if files.size(path) > INDEX_LIMIT:
         raise CheckpointFormatError(name, f"the index is over the {INDEX_LIMIT} byte limit")
     try:
-        with open(path, encoding="utf-8") as handle:
-            index = json.load(handle)
+        index = json.loads(files.read(path).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise CheckpointFormatError(name, f"the index is not JSON: {exc}") from None
     weight_map = index.get("weight_map") if isinstance(index, dict) else None
     if not isinstance(weight_map, dict) or not all(isinstance(v, str) for v in weight_map.values()):
         raise CheckpointFormatError(name, "the index has no weight_map of tensor -> shard file")
     for shard in set(weight_map.values()):
-        if os.path.basename(shard) != shard or shard in ("", ".", ".."):
+        if "/" in shard or shard in ("", ".", ".."):
             raise CheckpointFormatError(
                 name, f"shard {shard!r} is not a file name beside the index"
             )
-        if not os.path.isfile(os.path.join(os.path.dirname(path), shard)):
+        if not files.isfile(files.join(files.parent(path), shard)):
             raise CheckpointFormatError(name, f"shard {shard!r} named by the index is missing")
     metadata = index.get("metadata")
     return weight_map, metadata if isinstance(metadata, dict) else {}

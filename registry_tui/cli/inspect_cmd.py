@@ -24,10 +24,16 @@ def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> 
             "Read what a checkpoint says about itself from its headers, never its weights: "
             "safetensors (single or sharded), GGUF, PyTorch .pt/.pth/.ckpt (its pickle is "
             "never run: one naming code outside a state dict's needs is refused), ONNX "
-            "(with the onnx extra) and checkpoint directories. Exit 1 on a refused file."
+            "(with the onnx extra) and checkpoint directories, local or in an object store "
+            "(s3://, gs://, hf://, read with ranged requests; extras s3, gcs, hf). "
+            "Exit 1 on a refused file."
         ),
     )
-    command.add_argument("path", metavar="PATH", help="a checkpoint file or directory")
+    command.add_argument(
+        "path",
+        metavar="PATH",
+        help="a checkpoint file or directory, or an s3://, gs:// or hf:// URI",
+    )
     command.add_argument(
         "--format",
         choices=("table", "json"),

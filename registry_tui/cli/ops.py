@@ -43,6 +43,18 @@ def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> 
         help="record each checkpoint's SHA-256 on first run, report changed files after",
     )
     check.add_argument(
+        "--remote",
+        action="store_true",
+        help="ask each store (s3://, gs://, hf://) about its checkpoints and exports: "
+        "missing, resized, content changed, or cannot verify (a multipart ETag)",
+    )
+    check.add_argument(
+        "--inspect",
+        action="store_true",
+        help="read each local checkpoint's headers again; report content that no longer "
+        "matches what registration recorded",
+    )
+    check.add_argument(
         "--repair",
         action="store_true",
         help="first normalise odd legacy values (one transaction, each change in the history)",
@@ -116,17 +128,25 @@ def run_check(args: argparse.Namespace, out: Output) -> int:
     if args.repair:
         _repair(args, out)
     with progress_bar(out) as progress:
-        report = ModelRegistry.check_location(location, hashes=args.hashes, progress=progress)
+        report = ModelRegistry.check_location(
+            location,
+            hashes=args.hashes,
+            progress=progress,
+            remote=args.remote,
+            inspect=args.inspect,
+        )
     if args.format == "json":
         from registry_tui.jsontext import to_json
 
         out.write(to_json(report.to_dict()))
-    elif report.ok:
-        out.say(_summary(report))
-    else:
+        return 0 if report.ok else 1
+    if report.problems:
         from registry_tui.render.check import check_table
 
         out.emit(check_table(report.location, report.problems))
+    if report.ok:
+        out.say(_summary(report))
+    else:
         out.say(f"{report.location}: {len(report.problems)} problem(s) found")
     return 0 if report.ok else 1
 
@@ -156,8 +176,17 @@ def _summary(report: CheckReport) -> str:
         parts.append(f"{report.hashes_verified} checkpoint hashes unchanged")
     if report.hashes_recorded:
         parts.append(f"{report.hashes_recorded} checkpoint hashes recorded")
+    if report.checkpoints_inspected:
+        parts.append(f"{report.checkpoints_inspected} checkpoints inspected, content as recorded")
+    if report.remote_present:
+        parts.append(f"{report.remote_present} remote paths present")
+    if report.remote_verified:
+        parts.append(f"{report.remote_verified} remote checkpoints unchanged")
+    unverifiable = len(report.problems)
+    if unverifiable:
+        parts.append(f"{unverifiable} remote checkpoints cannot be verified")
     if report.remote_skipped:
-        parts.append(f"{report.remote_skipped} remote paths not checked")
+        parts.append(f"{report.remote_skipped} remote paths not verified (--remote verifies them)")
     return f"{report.location}: ok ({'; '.join(parts)})"
 
 

@@ -162,3 +162,51 @@ def record_hashes(storage: Storage, rows: list[tuple[int, str, int]], at: str) -
         for start in range(0, len(rows), 500):
             chunk = [(mid, digest, size, at) for mid, digest, size in rows[start : start + 500]]
             h.insert_many(chunk, fields=fields).on_conflict_ignore().execute()
+
+
+# -- remote paths and recorded checkpoint facts ----------------------------------------------
+
+URI_PATTERN = "%://%"
+"""A path holding a scheme (``s3://``): the rows a remote check reads."""
+FACTS_PATTERN = '%"checkpoint"%'
+"""Metadata that may hold a checkpoint's recorded facts (``metadata["checkpoint"]``)."""
+
+
+def uri_checkpoint_rows(
+    tables: Tables,
+) -> Iterator[tuple[int, str, str, str, float | None, str | None]]:
+    """``(model_id, name, version, checkpoint_path, model_size_mb, metadata)`` of every
+    model whose checkpoint path is a URI, by id, streamed."""
+    m = tables.models
+    query = m.select(
+        m.model_id, m.name, m.version, m.checkpoint_path, m.model_size_mb, m.metadata
+    ).where(m.checkpoint_path**URI_PATTERN)
+    yield from query.order_by(m.model_id).tuples().iterator()
+
+
+def uri_export_rows(tables: Tables) -> Iterator[tuple[int, int, str, str]]:
+    """``(export_id, model_id, export_format, export_path)`` of every export whose path is
+    a URI, by id, streamed."""
+    e = tables.exports
+    query = e.select(e.export_id, e.model_id, e.export_format, e.export_path)
+    query = query.where(e.export_path**URI_PATTERN).order_by(e.export_id)
+    yield from query.tuples().iterator()
+
+
+def _with_facts(tables: Tables) -> Any:
+    m = tables.models
+    return m.metadata**FACTS_PATTERN
+
+
+def count_with_facts(tables: Tables) -> int:
+    """How many models' metadata may hold recorded checkpoint facts."""
+    m = tables.models
+    return int(m.select(peewee.fn.COUNT(m.model_id)).where(_with_facts(tables)).scalar() or 0)
+
+
+def rows_with_facts(tables: Tables) -> Iterator[tuple[int, str, str, str, str]]:
+    """``(model_id, name, version, checkpoint_path, metadata)`` of every model whose
+    metadata may hold recorded checkpoint facts, by id, streamed."""
+    m = tables.models
+    query = m.select(m.model_id, m.name, m.version, m.checkpoint_path, m.metadata)
+    yield from query.where(_with_facts(tables)).order_by(m.model_id).tuples().iterator()

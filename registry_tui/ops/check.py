@@ -6,7 +6,11 @@ Contents: tags, exports, metric rows and hashes whose model is gone, parents
 that do not exist. Files: every checkpoint and export path present, checkpoint
 sizes matching ``model_size_mb``; with ``hashes=True`` each checkpoint's
 SHA-256 is recorded on first sight (table ``checkpoint_hashes``) and compared
-on every later run.
+on every later run. With ``remote=True`` every ``s3://``, ``gs://`` and
+``hf://`` checkpoint and export is looked up in its store
+(:mod:`registry_tui.ops.remote_check`); without it they are counted as not
+verified. With ``inspect=True`` each local checkpoint with recorded facts is
+inspected again (:mod:`registry_tui.ops.reinspect`).
 
 A problem never raises: each becomes a :class:`Problem` in the
 :class:`CheckReport`, so one damaged table does not hide the others.
@@ -53,10 +57,15 @@ _CHECKED_REFERENCES = (
 
 
 def check(
-    storage: Storage, *, hashes: bool = False, progress: Progress | None = None
+    storage: Storage,
+    *,
+    hashes: bool = False,
+    remote: bool = False,
+    inspect: bool = False,
+    progress: Progress | None = None,
 ) -> CheckReport:
     """Check an open registry; see the module docstring for what is checked."""
-    run = CheckRun(storage, or_silent(progress))
+    run = CheckRun(storage, or_silent(progress), remote=remote, inspect=inspect)
     run.stage("reading the schema version", lambda: _schema(run))
     if storage.backend == "sqlite":
         run.stage("integrity_check", lambda: _sqlite_integrity(run))
@@ -67,6 +76,20 @@ def check(
     run.stage("checking legacy values", lambda: legacy_values(run))
     run.stage("checking checkpoints", lambda: checkpoints(run, hashes))
     run.stage("checking exports", lambda: exports(run))
+    if remote:
+        from registry_tui.ops.remote_check import remote_checkpoints, remote_exports
+
+        run.stage("checking remote checkpoints", lambda: remote_checkpoints(run))
+        run.stage("checking remote exports", lambda: remote_exports(run))
+    if inspect:
+        from registry_tui.ops.reinspect import reinspect
+
+        run.stage("inspecting checkpoints", lambda: reinspect(run))
+    return _report(run)
+
+
+def _report(run: CheckRun) -> CheckReport:
+    storage = run.storage
     return CheckReport(
         location=storage.location,
         backend=storage.backend,
@@ -77,6 +100,9 @@ def check(
         remote_skipped=run.counts.get("remote", 0),
         hashes_verified=run.counts.get("verified", 0),
         hashes_recorded=run.counts.get("recorded", 0),
+        remote_verified=run.counts.get("remote_verified", 0),
+        remote_present=run.counts.get("remote_present", 0) + run.counts.get("remote_exports", 0),
+        checkpoints_inspected=run.counts.get("inspected", 0),
         notes=tuple(run.notes),
         problems=tuple(run.problems),
     )

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from registry_tui.checkpoints.dispatch import REMOTE_SCHEMES
 from registry_tui.db import check_rows
 from registry_tui.ops.findings import CheckRun
 
@@ -15,6 +16,11 @@ SIZE_TOLERANCE = 0.005
 """Relative difference between a checkpoint's size and ``model_size_mb`` still accepted."""
 HASH_CHUNK = 1 << 20
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_remote(path: str) -> bool:
+    """True for a path ``check --remote`` asks a store about (``s3://``, ``gs://``, ...)."""
+    return path.lower().startswith(REMOTE_SCHEMES)
 
 
 def checkpoints(run: CheckRun, hashes: bool) -> None:
@@ -29,7 +35,8 @@ def checkpoints(run: CheckRun, hashes: bool) -> None:
         if done % 100 == 0 or done == total:
             run.progress("checkpoints", done, total)
         if not path or _REMOTE.match(path):
-            run.count("remote")
+            if not (run.remote and is_remote(path)):
+                run.count("remote")
             continue
         file = Path(path)
         if not file.is_file():
@@ -39,7 +46,7 @@ def checkpoints(run: CheckRun, hashes: bool) -> None:
             continue
         try:
             size = file.stat().st_size
-            _compare_size(run, subject, model_id, size, size_mb)
+            compare_size(run, subject, model_id, size, size_mb)
             if hashes:
                 new = _verify_hash(run, subject, model_id, file, size, known.get(model_id))
                 if new is not None:
@@ -53,11 +60,13 @@ def checkpoints(run: CheckRun, hashes: bool) -> None:
         _record_hashes(run, pending)
 
 
-def _compare_size(
+def compare_size(
     run: CheckRun, subject: str, model_id: int, size: int, recorded_mb: float | None
-) -> None:
+) -> bool:
+    """Report a checkpoint of ``size`` bytes whose ``model_size_mb`` says otherwise;
+    True when the sizes agree (or none was recorded)."""
     if recorded_mb is None:
-        return
+        return True
     actual_mb = size / (1024 * 1024)
     if abs(actual_mb - recorded_mb) > max(recorded_mb * SIZE_TOLERANCE, 1e-6):
         run.problem(
@@ -66,6 +75,8 @@ def _compare_size(
             f"checkpoint is {actual_mb:.6g} MB ({size:,} bytes); {recorded_mb:.6g} MB recorded",
             model_id,
         )
+        return False
+    return True
 
 
 def _verify_hash(
@@ -122,10 +133,12 @@ def _record_hashes(run: CheckRun, rows: list[tuple[int, str, int]]) -> None:
 
 
 def exports(run: CheckRun) -> None:
-    """Every export path present (remote URLs are counted, not checked)."""
+    """Every local export path present (remote URLs are counted here; with
+    ``remote`` :mod:`registry_tui.ops.remote_check` looks them up)."""
     for export_id, model_id, export_format, path in check_rows.export_rows(run.t):
         if not path or _REMOTE.match(path):
-            run.count("remote")
+            if not (run.remote and is_remote(path)):
+                run.count("remote")
             continue
         if os.path.exists(path):
             run.count("exports")

@@ -12,6 +12,10 @@ from registry_tui.ops.progress import Progress
 if TYPE_CHECKING:
     from registry_tui.db.storage import Storage
 
+ADVISORY = frozenset({"checkpoint_unverifiable"})
+"""Kinds of finding that are reported but leave the registry ``ok``: a remote object
+whose store keeps no checkable fingerprint (a multipart ETag) is not a fault."""
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -19,7 +23,10 @@ class Problem:
 
     ``kind`` is one of ``open``, ``integrity``, ``foreign_key``, ``schema``,
     ``orphan``, ``parent``, ``checkpoint_missing``, ``checkpoint_unreadable``,
-    ``checkpoint_size``, ``checkpoint_changed``, ``export_missing``.
+    ``checkpoint_size``, ``checkpoint_changed``, ``export_missing``,
+    ``export_unreadable``, ``remote_unreadable`` (a store this machine cannot read:
+    its extra missing) and, advisory only (see :data:`ADVISORY`),
+    ``checkpoint_unverifiable``.
     """
 
     kind: str
@@ -45,13 +52,16 @@ class CheckReport:
     remote_skipped: int = 0
     hashes_verified: int = 0
     hashes_recorded: int = 0
+    remote_verified: int = 0
+    remote_present: int = 0
+    checkpoints_inspected: int = 0
     notes: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
-        """True when nothing is wrong."""
-        return not self.problems
+        """True when nothing is wrong (advisory findings aside)."""
+        return all(problem.kind in ADVISORY for problem in self.problems)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for JSON output (``ok`` first)."""
@@ -65,8 +75,12 @@ class CheckReport:
 class CheckRun:
     """Mutable state of one check, frozen into a :class:`CheckReport` at the end."""
 
-    def __init__(self, storage: Storage, progress: Progress) -> None:
+    def __init__(
+        self, storage: Storage, progress: Progress, *, remote: bool = False, inspect: bool = False
+    ) -> None:
         self.storage = storage
+        self.remote = remote
+        self.inspect = inspect
         self.db = storage.db
         self.t = storage.tables
         self.progress = progress
