@@ -38,7 +38,8 @@ def test_a_sound_registry_is_ok(registry: ModelRegistry, checkpoint: Checkpoint)
 def test_missing_files_and_wrong_sizes_are_reported(
     registry: ModelRegistry, checkpoint: Checkpoint, tmp_path: Path
 ) -> None:
-    """A vanished checkpoint, a directory, a resized file, a vanished export: one problem each."""
+    """A vanished checkpoint, a resized file, a vanished export: one problem each; a
+    checkpoint folder is present (its content is what --inspect compares)."""
     gone = checkpoint("gone.pt")
     resized = checkpoint("resized.pt", 4096)
     a = registry.register_model("gone", "1.0.0", gone, "t")
@@ -52,7 +53,6 @@ def test_missing_files_and_wrong_sizes_are_reported(
     assert found == {
         ("checkpoint_missing", a),
         ("checkpoint_size", b),
-        ("checkpoint_missing", b + 1),
         ("export_missing", b),
     }
     size = next(p for p in report.problems if p.kind == "checkpoint_size")
@@ -165,3 +165,19 @@ def test_a_checkpoint_that_is_not_a_regular_file(
     [problem] = sqlite_registry.check(hashes=True).problems
     assert (problem.kind, problem.model_id) == ("checkpoint_missing", model)
     assert problem.detail == f"checkpoint is not a regular file: {fifo}"
+
+
+def test_an_inspected_checkpoint_is_sized_by_its_file_not_its_weights(
+    registry: ModelRegistry, tmp_path: Path
+) -> None:
+    """model_size_mb of an inspected checkpoint is its weights; check compares the file
+    with the file size inspection recorded, so a safetensors header is no size change,
+    and a rewritten file is reported in bytes."""
+    from tests.checkpoints.builders import write_safetensors
+
+    path = write_safetensors(tmp_path / "m.safetensors", {"w": ("F32", (10, 10))})
+    model_id = registry.register_model("m", "1.0.0", str(path), "t")
+    assert registry.check().ok
+    write_safetensors(path, {"w": ("F32", (10, 11))})
+    problem = next(p for p in registry.check().problems if p.kind == "checkpoint_size")
+    assert problem.model_id == model_id and "recorded when inspected" in problem.detail

@@ -130,11 +130,13 @@ def dangling_parents(tables: Tables) -> list[tuple[int, int]]:
 # -- files ---------------------------------------------------------------------------------
 
 
-def checkpoint_rows(tables: Tables) -> Iterator[tuple[int, str, str, str, float | None]]:
-    """``(model_id, name, version, checkpoint_path, model_size_mb)`` of every model, by id,
-    streamed."""
+def checkpoint_rows(
+    tables: Tables,
+) -> Iterator[tuple[int, str, str, str, float | None, str | None]]:
+    """``(model_id, name, version, checkpoint_path, model_size_mb, metadata)`` of every
+    model, by id, streamed."""
     m = tables.models
-    query = m.select(m.model_id, m.name, m.version, m.checkpoint_path, m.model_size_mb)
+    query = m.select(m.model_id, m.name, m.version, m.checkpoint_path, m.model_size_mb, m.metadata)
     yield from query.order_by(m.model_id).tuples().iterator()
 
 

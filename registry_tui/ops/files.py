@@ -28,7 +28,7 @@ def checkpoints(run: CheckRun, hashes: bool) -> None:
     known = check_rows.recorded_hashes(run.t) if hashes else {}
     total = run.counts.get("models", 0)
     pending: list[tuple[int, str, int]] = []
-    for done, (model_id, name, version, path, size_mb) in enumerate(
+    for done, (model_id, name, version, path, size_mb, metadata) in enumerate(
         check_rows.checkpoint_rows(run.t), 1
     ):
         subject = f"model {model_id} ({name} {version})"
@@ -39,14 +39,21 @@ def checkpoints(run: CheckRun, hashes: bool) -> None:
                 run.count("remote")
             continue
         file = Path(path)
+        if file.is_dir():  # a checkpoint folder: its content is what --inspect compares
+            run.count("present")
+            continue
         if not file.is_file():
             why = "is not a regular file" if file.exists() else "not found"
-            why = "is a directory" if file.is_dir() else why
             run.problem("checkpoint_missing", subject, f"checkpoint {why}: {path}", model_id)
             continue
         try:
             size = file.stat().st_size
-            compare_size(run, subject, model_id, size, size_mb)
+            recorded = _recorded_bytes(metadata)
+            if recorded is None:
+                compare_size(run, subject, model_id, size, size_mb)
+            elif recorded != size:
+                detail = f"checkpoint is {size:,} bytes; {recorded:,} recorded when inspected"
+                run.problem("checkpoint_size", subject, detail, model_id)
             if hashes:
                 new = _verify_hash(run, subject, model_id, file, size, known.get(model_id))
                 if new is not None:
@@ -58,6 +65,17 @@ def checkpoints(run: CheckRun, hashes: bool) -> None:
         run.count("present")
     if pending:
         _record_hashes(run, pending)
+
+
+def _recorded_bytes(metadata: str | None) -> int | None:
+    """The file size registration's inspection recorded (``metadata["checkpoint"]``),
+    or None: then ``model_size_mb``, which is the weights' size, is compared instead."""
+    if not metadata or '"file_bytes"' not in metadata:  # most rows: no JSON decoded
+        return None
+    from registry_tui.ops.remote_check import recorded_facts
+
+    found = recorded_facts(metadata).get("file_bytes")
+    return found if isinstance(found, int) and not isinstance(found, bool) else None
 
 
 def compare_size(
