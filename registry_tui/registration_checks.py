@@ -70,11 +70,18 @@ def new_model(
     memory = validate.number(memory_req_gb, "memory_req_gb")
     metadata_json = validate.json_object(metadata, "metadata")
     filled = Filled(size, memory, metadata_json, None)
+    stored: dict[str, Any] = {}  # facts recorded of a remote object, inspected or not
+    if "://" in path:
+        from registry_tui.checkpoints.remote import check_uri
+
+        check_uri(path)  # never store a URI holding credentials
     if verify_checkpoint:
-        found = _check_checkpoint(path)
+        found, stored = _check_remote(path) if _is_remote(path) else (_check_checkpoint(path), {})
         if inspect:
-            filled = _inspected(path, filled, metadata, memory_mode)
-        elif size is None and found is not None:
+            filled = _inspected(path, filled, metadata, memory_mode, stored)
+        elif stored:
+            filled = _recording(filled, metadata, stored)
+        if filled.model_size_mb is None and found is not None:  # uninspected: the file's
             filled = replace(filled, model_size_mb=found / MIB)
     return NewModel(
         name=name,
@@ -118,8 +125,39 @@ def _check_checkpoint(path: str) -> int | None:
     return file.stat().st_size
 
 
+def _is_remote(path: str) -> bool:
+    """True for a checkpoint in an object store (``s3://``, ``gs://``, ``hf://`` ...)."""
+    from registry_tui.checkpoints.dispatch import REMOTE_SCHEMES
+
+    return path.lower().startswith(REMOTE_SCHEMES)
+
+
+def _check_remote(path: str) -> tuple[int, dict[str, Any]]:
+    """Refuse a missing object; its size, and the facts a later ``check --remote``
+    compares: the size and the store's fingerprint (ETag, generation, LFS sha256)."""
+    from registry_tui.checkpoints import remote
+
+    found = remote.stat(path)
+    stored: dict[str, Any] = {"file_bytes": found.size}
+    if found.fingerprint is not None:
+        stored["fingerprint"] = dict(found.fingerprint)
+    return found.size, stored
+
+
+def _recording(given: Filled, metadata: dict[str, Any] | None, stored: dict[str, Any]) -> Filled:
+    """``given`` with ``stored`` as ``metadata["checkpoint"]`` unless the user set one."""
+    from registry_tui.checkpoints import facts
+
+    merged = _with_defaults(metadata, {facts.KEY: stored}, given.metadata_json)
+    return replace(given, metadata_json=merged)
+
+
 def _inspected(
-    path: str, given: Filled, metadata: dict[str, Any] | None, memory_mode: str
+    path: str,
+    given: Filled,
+    metadata: dict[str, Any] | None,
+    memory_mode: str,
+    stored: dict[str, Any],
 ) -> Filled:
     """``given`` with what the checkpoint's headers say filled in where the user gave nothing.
 
@@ -139,15 +177,16 @@ def _inspected(
     try:
         info = inspect_checkpoint(path)
     except UnsafeCheckpointError as exc:
-        return _unsafe(given, metadata, exc)
+        return _unsafe(given, metadata, exc, stored)
     except CheckpointFormatError as exc:
         raise ValidationError(f"{exc} ({NOT_INSPECTED_HINT})") from None
     size = given.model_size_mb
     if size is None:
         size = (info.weights_bytes or info.file_bytes) / MIB
-    if info.format == "unknown":  # nothing read beyond the size: nothing to record
-        return replace(given, model_size_mb=size)
-    extra: dict[str, Any] = {facts.KEY: facts.recorded(info)}
+    if info.format == "unknown":  # nothing read beyond the size: nothing more to record
+        sized = replace(given, model_size_mb=size)
+        return _recording(sized, metadata, stored) if stored else sized
+    extra: dict[str, Any] = {facts.KEY: {**facts.recorded(info), **stored}}
     memory_gb = given.memory_req_gb
     if memory_gb is None:
         estimate = memory.estimate(info, memory_mode)
@@ -162,11 +201,13 @@ def _inspected(
     )
 
 
-def _unsafe(given: Filled, metadata: dict[str, Any] | None, exc: Exception) -> Filled:
+def _unsafe(
+    given: Filled, metadata: dict[str, Any] | None, exc: Exception, stored: dict[str, Any]
+) -> Filled:
     """A checkpoint whose pickle names code: recorded uninspected, the reason kept."""
     from registry_tui.checkpoints import facts
 
-    refused = {"format": "pytorch", "warnings": [f"not inspected: {exc}"]}
+    refused = {"format": "pytorch", **stored, "warnings": [f"not inspected: {exc}"]}
     return replace(
         given, metadata_json=_with_defaults(metadata, {facts.KEY: refused}, given.metadata_json)
     )
