@@ -28,9 +28,10 @@ type and never fail on what does not.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from registry_tui.checkpoints.record import CheckpointInfo
+if TYPE_CHECKING:
+    from registry_tui.checkpoints.record import CheckpointInfo
 
 KEY = "checkpoint"
 """The metadata key the recorded facts are stored under."""

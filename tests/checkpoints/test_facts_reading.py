@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -116,3 +118,14 @@ def test_memory_source(metadata: Any, source: str | None) -> None:
     """Only "estimated" and "measured" are sources; anything else reads as user-given."""
     assert memory_source(metadata) == source
     assert memory_is_estimated(metadata) is (source == "estimated")
+
+
+def test_reading_the_facts_does_not_load_the_readers() -> None:
+    """Importing the facts module (as the CLI's ``list`` does to mark estimates) loads
+    none of the format readers: they load when a checkpoint is inspected."""
+    code = (
+        "import sys, registry_tui.checkpoints.facts\n"
+        "print(sorted(m for m in sys.modules if m.startswith('registry_tui.checkpoints.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['registry_tui.checkpoints.facts']"
