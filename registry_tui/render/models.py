@@ -14,11 +14,10 @@ from rich.tree import Tree
 
 from registry_tui.metrics import lower_is_better
 from registry_tui.records import ExportRecord, ModelRecord
-from registry_tui.render.numbers import exact_value, format_value
+from registry_tui.render.numbers import exact_value, format_memory, format_value
 from registry_tui.render.plain import frequent_metrics as frequent_metrics
 from registry_tui.render.text import (
     display_json,
-    format_gb,
     format_mb,
     format_optional,
     metric_cell,
@@ -83,7 +82,7 @@ def _model_row(record: ModelRecord, metrics: Sequence[str], verbose: bool) -> li
                 Text(format_optional(record.parent_model_id)),
                 Text(format_optional(record.training_run_id)),
                 Text(format_mb(record.model_size_mb)),
-                Text(format_gb(record.memory_req_gb)),
+                Text(format_memory(record.memory_req_gb, record.metadata)),
                 safe_text(record.checkpoint_path),
                 metrics_inline(record.metrics),
             ]
@@ -114,7 +113,7 @@ def model_fields_table(record: ModelRecord) -> Table:
         ("parent_model_id", Text(format_optional(record.parent_model_id))),
         ("training_run_id", Text(format_optional(record.training_run_id))),
         ("model_size_mb", Text(format_mb(record.model_size_mb))),
-        ("memory_req_gb", Text(format_gb(record.memory_req_gb))),
+        ("memory_req_gb", Text(format_memory(record.memory_req_gb, record.metadata))),
         ("export_formats", safe_text(", ".join(record.export_formats) or "-")),
     ]
     for key, value in rows:
