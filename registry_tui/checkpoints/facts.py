@@ -104,6 +104,7 @@ def _plain(value: Any) -> Any:
 _COUNTS = ("file_bytes", "weights_bytes", "parameters", "tensor_count", "optimizer_bytes", "epoch")
 _TEXTS = ("format", "git_commit")
 _ESTIMATE_TEXTS = ("mode", "rule", "dtype", "source", "reference")
+_UNSET = object()
 
 
 def recorded_facts(metadata: object) -> dict[str, Any] | None:
@@ -175,3 +176,24 @@ def _text_keyed(value: object) -> dict[str, Any] | None:
         return None
     kept = {key: item for key, item in value.items() if isinstance(key, str)}
     return kept or None
+
+
+def unread_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """``metadata`` without what :func:`recorded_facts` and :func:`memory_estimate` read.
+
+    What a panel of the read facts leaves for a view of the raw metadata: every
+    other key, and of the checkpoint and memory entries only the values that were
+    not read as they are (a wrong type, an unknown key), so nothing stored goes
+    unshown and nothing is shown twice.
+    """
+    rest = dict(metadata)
+    for key, read in ((KEY, recorded_facts(metadata)), (MEMORY_KEY, memory_estimate(metadata))):
+        raw = rest.get(key)
+        if read is None or not isinstance(raw, Mapping):
+            continue
+        left = {name: value for name, value in raw.items() if read.get(name, _UNSET) != value}
+        if left:
+            rest[key] = left
+        else:
+            del rest[key]
+    return rest

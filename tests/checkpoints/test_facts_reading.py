@@ -14,6 +14,7 @@ from registry_tui.checkpoints.facts import (
     memory_source,
     recorded,
     recorded_facts,
+    unread_metadata,
 )
 from registry_tui.checkpoints.record import CheckpointInfo
 
@@ -129,3 +130,19 @@ def test_reading_the_facts_does_not_load_the_readers() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "['registry_tui.checkpoints.facts']"
+
+
+def test_unread_metadata_keeps_what_the_readers_left_out() -> None:
+    """Other keys stay; of the checkpoint and memory entries only the values not read as
+    they are (wrong type, unknown key) remain, and an entry read whole goes."""
+    metadata = {
+        "notes": "kept",
+        "checkpoint": {"format": "gguf", "parameters": "7B", "extra": 1},
+        "memory_estimate": {"mode": "inference", "source": "estimated"},
+    }
+    assert unread_metadata(metadata) == {
+        "notes": "kept",
+        "checkpoint": {"parameters": "7B", "extra": 1},
+    }
+    assert unread_metadata({"checkpoint": "text"}) == {"checkpoint": "text"}
+    assert unread_metadata({"checkpoint": GOOD}) == {}
