@@ -28,6 +28,9 @@ from registry_tui.render.models import (
 from registry_tui.render.recorded import recorded_panel
 from registry_tui.render.text import display_json, model_label, safe_text
 
+PANE_METADATA_LIMIT = 20
+"""Entries per metadata branch the pane shows (the detail page and ``get`` show all)."""
+
 
 def folded_exports_table(exports: Sequence[ExportRecord]) -> Table:
     """The model's exports, paths and metadata folded instead of cut."""
@@ -69,7 +72,7 @@ def detail_pane_renderable(
     if record.exports:
         parts.append(exports_table(record.exports))
     if record.metadata:
-        parts.append(metadata_tree(record.metadata))
+        parts.append(metadata_tree(record.metadata, limit=PANE_METADATA_LIMIT))
     return Group(*parts)
 
 

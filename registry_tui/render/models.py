@@ -178,17 +178,26 @@ def exports_table(exports: Sequence[ExportRecord]) -> Table:
     return table
 
 
-def metadata_tree(metadata: Mapping[str, Any], label: str = "Metadata") -> Tree:
-    """Metadata as a tree: nested objects become branches, other values leaves."""
+def metadata_tree(
+    metadata: Mapping[str, Any], label: str = "Metadata", *, limit: int | None = None
+) -> Tree:
+    """Metadata as a tree: nested objects become branches, other values leaves.
+
+    ``limit`` caps the entries shown per branch (a last leaf counts the rest), for
+    places drawn at every cursor move, where a 10,000-key object would stall.
+    """
     tree = Tree(Text(label, style="bold"))
-    _add_metadata(tree, metadata, 0)
+    _add_metadata(tree, metadata, 0, limit)
     return tree
 
 
-def _add_metadata(tree: Tree, value: Mapping[str, Any], depth: int) -> None:
-    for key, item in value.items():
+def _add_metadata(tree: Tree, value: Mapping[str, Any], depth: int, limit: int | None) -> None:
+    for index, (key, item) in enumerate(value.items()):
+        if limit is not None and index == limit:
+            tree.add(Text(f"... {len(value) - limit:,} more", style="dim"))
+            return
         if isinstance(item, Mapping) and item and depth < _MAX_METADATA_DEPTH:
-            _add_metadata(tree.add(safe_text(key, "bold")), item, depth + 1)
+            _add_metadata(tree.add(safe_text(key, "bold")), item, depth + 1, limit)
             continue
         shown = visible(item) if isinstance(item, str) else display_json(item)
         label = Text.assemble((visible(key), "bold"), ": ", shown)
