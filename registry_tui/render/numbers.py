@@ -56,14 +56,15 @@ def format_value(value: float | None) -> str:
     return f"{value:.4g}"
 
 
-def format_memory(value: float | None, metadata: object) -> str:
+def format_memory(value: float | None, metadata: object, unit: str = " GB") -> str:
     """A ``memory_req_gb`` for people: ``~14.2 GB`` when the registry estimated it (the
     model's ``metadata`` says so), ``4 GB`` when measured or given, ``-`` when unknown.
 
     Every table and panel showing the memory requirement writes it with this, so an
-    estimate reads as one everywhere; JSON and CSV keep the number.
+    estimate reads as one everywhere; JSON and CSV keep the number. ``unit`` is left
+    out where a header already says it.
     """
     if value is None:
         return "-"
     mark = ESTIMATE_MARK if memory_is_estimated(metadata) else ""
-    return f"{mark}{format_value(value)} GB"
+    return f"{mark}{format_value(value)}{unit}"
