@@ -221,8 +221,14 @@ class DetailScreen(RecordActions):
         panel = self.query_one("#detail-inspection", Static)
         panel.update(inspection_pending(record.checkpoint_path))
         panel.set_class(True, "-shown")
-        self.query_one("#detail-scroll", VerticalScroll).scroll_to_widget(panel, animate=False)
+        self._show_inspection()
         self._inspect(record)
+
+    def _show_inspection(self) -> None:
+        """Once laid out (hidden until ``i``, then grown), bring the inspection to the top."""
+        panel = self.query_one("#detail-inspection", Static)
+        scroll = self.query_one("#detail-scroll", VerticalScroll)
+        self.call_after_refresh(scroll.scroll_to_widget, panel, animate=False, top=True)
 
     @work(
         thread=True,
@@ -253,3 +259,4 @@ class DetailScreen(RecordActions):
             panel.update(inspection_failure(message.problem or "unknown problem"))
         else:
             panel.update(inspection_renderable(message.info, message.metadata))
+        self._show_inspection()
