@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from registry_tui import ModelRegistry, render
+from registry_tui.checkpoints.facts import recorded_facts
 from registry_tui.cli import main
+from registry_tui.query import parse_filter
 from registry_tui.render.comparison import comparison_view
 from registry_tui.render.plain import detail_text, models_table_text
 from tests.test_render import make, plain
@@ -84,3 +86,21 @@ def test_json_and_csv_keep_the_number(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "14.2" in out and "~" not in out
     assert main(["--db", str(db), "list", "--verbose"]) == 0
     assert "~14.2 GB" in capsys.readouterr().out
+
+
+def test_facts_and_mark_survive_either_backend(registry: ModelRegistry) -> None:
+    """Stored and listed on SQLite or PostgreSQL, the metadata reads back as the same facts
+    (large counts stay integers) and the listing's records carry the ``~`` with no extra
+    read: the mark comes from the listed record itself."""
+    recorded = {
+        "format": "gguf", "parameters": 7_241_732_096, "parameters_by_dtype": {"Q4_K": 7},
+        "file_bytes": 4_000_000_000, "weights_bytes": 3_999_000_000, "tensor_count": 291,
+    }  # fmt: skip
+    metadata = {"checkpoint": recorded, **ESTIMATED}
+    registry.register_model(
+        "m", "1.0.0", "c.gguf", "lm", memory_req_gb=5.5, metadata=metadata,
+        verify_checkpoint=False,
+    )  # fmt: skip
+    (listed,) = registry.records.query(parse_filter("memory_req_gb <= 24"))
+    assert recorded_facts(listed.metadata) == recorded
+    assert render.format_memory(listed.memory_req_gb, listed.metadata) == "~5.5 GB"
