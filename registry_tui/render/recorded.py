@@ -104,9 +104,8 @@ def _with_more(section: Section, total: int) -> Section:
     """``section`` with a last row saying how many rows past :data:`ROW_LIMIT` are not shown."""
     if total <= len(section.rows):
         return section
-    more = (f"... {total - len(section.rows):,} more (get --format json has all)",) + ("",) * (
-        len(section.headers) - 1
-    )
+    note = f"... {total - len(section.rows):,} more (get --format json has all)"
+    more = (note, *[""] * (len(section.headers) - 1))
     return Section(section.title, section.headers, section.right, (*section.rows, more))
 
 

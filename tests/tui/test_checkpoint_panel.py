@@ -240,3 +240,21 @@ def test_a_slow_inspection_shows_loading_and_never_blocks_the_screen(
         assert "Checkpoint file, inspected now" in text and "Inspecting" not in text
 
     run(sqlite_registry, scenario)
+
+
+def test_an_unreadable_file_says_why_in_one_line(
+    sqlite_registry: ModelRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operating-system error while reading (permissions, a vanished mount) is one
+    line naming the path and the reason."""
+
+    def denied(path: str) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(registry_tui.checkpoints, "inspect_checkpoint", denied)
+    model_id = register(sqlite_registry, "ckpt/x.pt", {})
+    text = inspect_now(sqlite_registry, model_id)
+    assert (
+        text.strip()
+        == "Cannot inspect the checkpoint: ckpt/x.pt: cannot be read: Permission denied"
+    )
