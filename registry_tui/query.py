@@ -253,6 +253,14 @@ def metrics_named(query: ModelQuery) -> tuple[list[str], str | None]:
     )
 
 
+def columns_named(query: ModelQuery) -> list[str]:
+    """Numeric columns (``memory_req_gb`` ...) ``query`` sorts by or has conditions on,
+    the sort's first: the ones a listing shows beside the metrics."""
+    named = [query.sort.field] if query.sort is not None and query.sort.is_column else []
+    named += [c.field for c in query.conditions if c.is_column]
+    return [name for name in dict.fromkeys(named) if name in NUMERIC_COLUMNS]
+
+
 def unknown_metric_error(name: str, known: Sequence[str], *, in_sort: bool) -> ValidationError:
     """The error for a metric no model has, listing the metrics (and sort columns) that exist."""
     metrics = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "") or "none yet"

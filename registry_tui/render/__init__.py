@@ -75,7 +75,7 @@ if TYPE_CHECKING:
         model_fields_table,
         models_table,
     )
-    from registry_tui.render.numbers import exact_value, format_value
+    from registry_tui.render.numbers import exact_value, format_memory, format_value
     from registry_tui.render.plain import frequent_metrics
     from registry_tui.render.serialise import (
         MODEL_FIELDS,
@@ -134,6 +134,7 @@ _HOMES: dict[str, str] = {
     "format_gb": "registry_tui.render.text",
     "format_mb": "registry_tui.render.text",
     "format_optional": "registry_tui.render.text",
+    "format_memory": "registry_tui.render.numbers",
     "format_value": "registry_tui.render.numbers",
     "frequent_metrics": "registry_tui.render.plain",
     "full_detail_renderable": "registry_tui.render.detail",
@@ -193,6 +194,7 @@ __all__ = [
     "folded_exports_table",
     "format_gb",
     "format_mb",
+    "format_memory",
     "format_optional",
     "format_value",
     "frequent_metrics",

@@ -101,15 +101,7 @@ def summary_lines(info: CheckpointInfo) -> list[tuple[str, str]]:
 def checkpoint_sections(info: CheckpointInfo) -> list[Section]:
     """The tables below the summary, each only when it has rows."""
     sections = [
-        Section(
-            "Parameters by dtype",
-            ("Dtype", "Parameters", "Share"),
-            (False, True, True),
-            tuple(
-                (visible(dtype), human_count(count), _share(count, info.parameters))
-                for dtype, count in info.parameters_by_dtype.items()
-            ),
-        ),
+        dtype_section(info.parameters_by_dtype, info.parameters),
         Section(
             f"Largest tensors (top {len(info.largest_tensors)})",
             ("Name", "Dtype", "Shape", "Parameters", "Size"),
@@ -133,16 +125,29 @@ def checkpoint_sections(info: CheckpointInfo) -> list[Section]:
     return [section for section in sections if section.rows]
 
 
+def dtype_section(by_dtype: Mapping[str, int], total: int) -> Section:
+    """Parameters by dtype: each dtype's count and its share of ``total``."""
+    rows = tuple(
+        (visible(dtype), human_count(count), _share(count, total))
+        for dtype, count in by_dtype.items()
+    )
+    return Section(
+        "Parameters by dtype", ("Dtype", "Parameters", "Share"), (False, True, True), rows
+    )
+
+
 def _share(count: int, total: int) -> str:
     return f"{100 * count / total:.1f}%" if total else "-"
 
 
 def _pairs(title: str, headers: tuple[str, str], values: Mapping[str, Any]) -> Section:
-    rows = tuple((visible(key), _cell(value)) for key, value in values.items())
+    rows = tuple((visible(key), cell_text(value)) for key, value in values.items())
     return Section(title, headers, (False, False), rows)
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A metadata value for a table cell: JSON-like, cut past :data:`VALUE_LIMIT`
+    characters (saying how long it was), made visible."""
     if isinstance(value, bool) or value is None:
         text = str(value).lower() if value is not None else "null"
     elif isinstance(value, int):
@@ -179,6 +184,14 @@ def checkpoint_text(info: CheckpointInfo, *, max_width: int) -> str | None:
 
 def checkpoint_renderable(info: CheckpointInfo) -> RenderableType:
     """The inspection as rich renderables: the summary grid, then each table."""
+    return sections_renderable(summary_lines(info), checkpoint_sections(info))
+
+
+def sections_renderable(
+    summary: Sequence[tuple[str, str]], sections: Sequence[Section]
+) -> RenderableType:
+    """A summary grid of (field, value) and titled tables, drawn with rich (cells are
+    already visible); the one drawing of checkpoint facts, inspected or recorded."""
     from rich import box
     from rich.console import Group
     from rich.table import Table
@@ -187,10 +200,10 @@ def checkpoint_renderable(info: CheckpointInfo) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
-    for key, value in summary_lines(info):
+    for key, value in summary:
         grid.add_row(Text(key), Text(value))
     parts: list[RenderableType] = [grid, Text("")]
-    for section in checkpoint_sections(info):
+    for section in sections:
         table = Table(box=box.SIMPLE_HEAD, title=Text(section.title), title_justify="left")
         for header, right in zip(section.headers, section.right, strict=True):
             table.add_column(header, justify="right" if right else "left", overflow="fold")

@@ -28,6 +28,7 @@ from rich.text import Text
 
 from registry_tui.records import ModelRecord
 from registry_tui.render.lineage import TIE_MARK, ComparisonRow, row_marks
+from registry_tui.render.numbers import format_memory
 from registry_tui.render.text import BEST_MARK, safe_text, status_text, tags_text, visible
 
 LEGEND = (
@@ -288,7 +289,8 @@ def grid_table(
     labels: int,
     part: slice,
 ) -> Table:
-    """The table of the models in ``part``: identity rows, then one row per metric."""
+    """The table of the models in ``part``: identity rows (task, status, tags, memory
+    needed, parent), then one row per metric."""
     table = Table(
         box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0),
         header_style="",
@@ -301,6 +303,7 @@ def grid_table(
     table.add_row("task", *(Text(wrap_words(r.task_type, w), style="dim") for r, w in pairs))
     table.add_row("status", *(status_text(r.status) for r in chosen))
     table.add_row("tags", *(tags_text(r.tags) if r.tags else Text("-") for r in chosen))
+    table.add_row("memory", *(Text(format_memory(r.memory_req_gb, r.metadata)) for r in chosen))
     parents = [Text(f"#{r.parent_model_id}" if r.parent_model_id else "-") for r in chosen]
     table.add_row("parent", *parents, end_section=True)
     for row in rows:

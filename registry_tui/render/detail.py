@@ -16,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from registry_tui.checkpoints.facts import unread_metadata
 from registry_tui.jsontext import to_json
 from registry_tui.records import ExportRecord, ModelRecord
 from registry_tui.render.models import (
@@ -24,7 +25,11 @@ from registry_tui.render.models import (
     metrics_table,
     model_fields_table,
 )
+from registry_tui.render.recorded import recorded_panel
 from registry_tui.render.text import display_json, model_label, safe_text
+
+PANE_METADATA_LIMIT = 20
+"""Entries per metadata branch the pane shows (the detail page and ``get`` show all)."""
 
 
 def folded_exports_table(exports: Sequence[ExportRecord]) -> Table:
@@ -67,14 +72,15 @@ def detail_pane_renderable(
     if record.exports:
         parts.append(exports_table(record.exports))
     if record.metadata:
-        parts.append(metadata_tree(record.metadata))
+        parts.append(metadata_tree(record.metadata, limit=PANE_METADATA_LIMIT))
     return Group(*parts)
 
 
 def full_detail_renderable(
     record: ModelRecord, *, lower: Iterable[str] = (), higher: Iterable[str] = ()
 ) -> RenderableType:
-    """Label, every field, exact metrics, exports and metadata, stacked and never cut.
+    """Label, every field, exact metrics, exports, the checkpoint panel (what registration
+    recorded of the checkpoint and of the memory estimate) and metadata, stacked and never cut.
 
     ``lower`` and ``higher``: the recorded metric directions, as for the pane.
     """
@@ -88,8 +94,13 @@ def full_detail_renderable(
         parts.append(Text("no metrics", style="dim"))
     if record.exports:
         parts.append(folded_exports_table(record.exports))
-    if record.metadata:
-        parts.append(metadata_tree(record.metadata))
+    checkpoint = recorded_panel(record)
+    metadata = record.metadata
+    if checkpoint is not None:
+        parts.extend([Text(""), checkpoint])
+        metadata = unread_metadata(metadata)  # what the panel shows is not repeated
+    if metadata:
+        parts.append(metadata_tree(metadata))
     return Group(*parts)
 
 

@@ -14,11 +14,10 @@ from rich.tree import Tree
 
 from registry_tui.metrics import lower_is_better
 from registry_tui.records import ExportRecord, ModelRecord
-from registry_tui.render.numbers import exact_value, format_value
+from registry_tui.render.numbers import exact_value, format_memory, format_value
 from registry_tui.render.plain import frequent_metrics as frequent_metrics
 from registry_tui.render.text import (
     display_json,
-    format_gb,
     format_mb,
     format_optional,
     metric_cell,
@@ -83,7 +82,7 @@ def _model_row(record: ModelRecord, metrics: Sequence[str], verbose: bool) -> li
                 Text(format_optional(record.parent_model_id)),
                 Text(format_optional(record.training_run_id)),
                 Text(format_mb(record.model_size_mb)),
-                Text(format_gb(record.memory_req_gb)),
+                Text(format_memory(record.memory_req_gb, record.metadata)),
                 safe_text(record.checkpoint_path),
                 metrics_inline(record.metrics),
             ]
@@ -114,7 +113,7 @@ def model_fields_table(record: ModelRecord) -> Table:
         ("parent_model_id", Text(format_optional(record.parent_model_id))),
         ("training_run_id", Text(format_optional(record.training_run_id))),
         ("model_size_mb", Text(format_mb(record.model_size_mb))),
-        ("memory_req_gb", Text(format_gb(record.memory_req_gb))),
+        ("memory_req_gb", Text(format_memory(record.memory_req_gb, record.metadata))),
         ("export_formats", safe_text(", ".join(record.export_formats) or "-")),
     ]
     for key, value in rows:
@@ -179,17 +178,26 @@ def exports_table(exports: Sequence[ExportRecord]) -> Table:
     return table
 
 
-def metadata_tree(metadata: Mapping[str, Any], label: str = "Metadata") -> Tree:
-    """Metadata as a tree: nested objects become branches, other values leaves."""
+def metadata_tree(
+    metadata: Mapping[str, Any], label: str = "Metadata", *, limit: int | None = None
+) -> Tree:
+    """Metadata as a tree: nested objects become branches, other values leaves.
+
+    ``limit`` caps the entries shown per branch (a last leaf counts the rest), for
+    places drawn at every cursor move, where a 10,000-key object would stall.
+    """
     tree = Tree(Text(label, style="bold"))
-    _add_metadata(tree, metadata, 0)
+    _add_metadata(tree, metadata, 0, limit)
     return tree
 
 
-def _add_metadata(tree: Tree, value: Mapping[str, Any], depth: int) -> None:
-    for key, item in value.items():
+def _add_metadata(tree: Tree, value: Mapping[str, Any], depth: int, limit: int | None) -> None:
+    for index, (key, item) in enumerate(value.items()):
+        if limit is not None and index == limit:
+            tree.add(Text(f"... {len(value) - limit:,} more", style="dim"))
+            return
         if isinstance(item, Mapping) and item and depth < _MAX_METADATA_DEPTH:
-            _add_metadata(tree.add(safe_text(key, "bold")), item, depth + 1)
+            _add_metadata(tree.add(safe_text(key, "bold")), item, depth + 1, limit)
             continue
         shown = visible(item) if isinstance(item, str) else display_json(item)
         label = Text.assemble((visible(key), "bold"), ": ", shown)

@@ -12,11 +12,16 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+from registry_tui.checkpoints.facts import memory_is_estimated
+
 SCIENTIFIC_BELOW = 1e-4
 """Magnitudes under this (but not zero) are written in scientific notation."""
 
 SCIENTIFIC_FROM = 1e15
 """Magnitudes from this up are written in scientific notation."""
+
+ESTIMATE_MARK = "~"
+"""Before a ``memory_req_gb`` the registry estimated from the checkpoint (``~14.2 GB``)."""
 
 
 def exact_value(value: float | None) -> str:
@@ -49,3 +54,17 @@ def format_value(value: float | None) -> str:
     if magnitude >= 1:
         return f"{value:.3f}".rstrip("0").rstrip(".")
     return f"{value:.4g}"
+
+
+def format_memory(value: float | None, metadata: object, unit: str = " GB") -> str:
+    """A ``memory_req_gb`` for people: ``~14.2 GB`` when the registry estimated it (the
+    model's ``metadata`` says so), ``4 GB`` when measured or given, ``-`` when unknown.
+
+    Every table and panel showing the memory requirement writes it with this, so an
+    estimate reads as one everywhere; JSON and CSV keep the number. ``unit`` is left
+    out where a header already says it.
+    """
+    if value is None:
+        return "-"
+    mark = ESTIMATE_MARK if memory_is_estimated(metadata) else ""
+    return f"{mark}{format_value(value)}{unit}"

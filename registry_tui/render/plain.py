@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from registry_tui.escapes import visible
 from registry_tui.metrics import lower_is_better
 from registry_tui.records import ModelRecord
-from registry_tui.render.numbers import format_value
+from registry_tui.render.numbers import format_memory, format_value
 
 RULE = "\u2500"
 """The line under the header (``box.SIMPLE_HEAD``)."""
@@ -74,7 +74,7 @@ def _cells(record: ModelRecord, metrics: Sequence[str], verbose: bool) -> list[s
                 _optional(record.parent_model_id),
                 _optional(record.training_run_id),
                 "-" if record.model_size_mb is None else f"{format_value(record.model_size_mb)} MB",
-                "-" if record.memory_req_gb is None else f"{format_value(record.memory_req_gb)} GB",
+                format_memory(record.memory_req_gb, record.metadata),
                 visible(record.checkpoint_path),
                 " ".join(f"{visible(k)}={format_value(v)}" for k, v in record.metrics.items()),
             ]
@@ -132,7 +132,7 @@ def _field_lines(record: ModelRecord) -> list[str]:
         ("parent_model_id", _optional(record.parent_model_id)),
         ("training_run_id", _optional(record.training_run_id)),
         ("model_size_mb", _size(record.model_size_mb, "MB")),
-        ("memory_req_gb", _size(record.memory_req_gb, "GB")),
+        ("memory_req_gb", format_memory(record.memory_req_gb, record.metadata)),
         ("export_formats", visible(", ".join(record.export_formats) or "-")),
     ]
     key_width = max(len(key) for key, _ in fields)

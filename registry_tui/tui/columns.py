@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.strip import Strip
 
 from registry_tui.records import ModelRecord
-from registry_tui.render.numbers import format_value
+from registry_tui.render.numbers import format_memory, format_value
 from registry_tui.render.text import literal, visible
 
 PRODUCTION_TAG = "production"
@@ -25,6 +25,7 @@ GAP = 1
 
 Justify = Literal["left", "right"]
 CellFn = Callable[[ModelRecord], Text]
+RECORD_FIELDS = frozenset(ModelRecord.__dataclass_fields__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +73,29 @@ def _metric(name: str) -> CellFn:
     return cell
 
 
+def _numeric(name: str) -> CellFn:
+    """A numeric column's cell; ``memory_req_gb`` marked ``~`` when estimated."""
+
+    def cell(record: ModelRecord) -> Text:
+        value = getattr(record, name)
+        if name == "memory_req_gb":
+            return Text("" if value is None else format_memory(value, record.metadata, ""))
+        return Text(format_value(value) if value is not None else "")
+
+    return cell
+
+
 def rank_metrics(names: Sequence[str]) -> list[str]:
     """Validation metrics (``val_*``, ``eval_*``, ``test_*``) first, otherwise as given."""
     held_out = ("val", "eval", "test")
     return sorted(names, key=lambda n: not n.lower().startswith(held_out))
 
 
-def build_columns(metrics: Sequence[str], id_digits: int = 4) -> list[Column]:
-    """The table's columns: fixed ones, then one per metric, then the date."""
+def build_columns(
+    metrics: Sequence[str], id_digits: int = 4, numeric: Sequence[str] = ()
+) -> list[Column]:
+    """The table's columns: fixed ones, then one per metric and per ``numeric`` column
+    of the record (``memory_req_gb``: those the filter names), then the date."""
     columns = [
         Column("gutter", "", 2, 2, _gutter),
         Column("id", "id", id_digits + 1, id_digits + 1, _id, "right", sort="model_id"),
@@ -114,6 +130,15 @@ def build_columns(metrics: Sequence[str], id_digits: int = 4) -> list[Column]:
                 _metric(name), "right", shrink_order=4, sort=name,
             )
         )  # fmt: skip
+    for name in numeric:
+        if name in RECORD_FIELDS:
+            width = max(6, min(len(name), METRIC_MAX)) + 1
+            columns.append(
+                Column(
+                    f"c:{name}", name, width, max(6, min(len(name), 9)) + 1, _numeric(name),
+                    "right", shrink_order=4, sort=name,
+                )
+            )  # fmt: skip
     columns.append(Column("created", "created", 10, 10, _created, sort="created_at"))
     return columns
 

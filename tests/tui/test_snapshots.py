@@ -7,6 +7,7 @@ and look at the report before committing the new SVGs.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,10 +15,14 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from registry_tui import ModelRegistry
+from registry_tui.checkpoints import facts
 from registry_tui.tui.app import make_app
 from registry_tui.tui.screens.compare import CompareScreen
 from registry_tui.tui.screens.lineage import LineageScreen
+from tests.checkpoints.builders import write_safetensors
 from tests.tui.helpers import settle
+from tests.tui.test_checkpoint_hostile import HOSTILE_ESTIMATE, HOSTILE_FACTS
+from tests.tui.test_checkpoint_panel import ESTIMATE, RECORDED, TENSORS, register
 from tests.tui.test_compare_lineage import chain
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
@@ -166,3 +171,57 @@ def test_filter_error(
 def test_too_small_notice(snap_compare: SnapCompare, demo: ModelRegistry) -> None:
     """Below 80x24 the app shows a notice instead of its layout."""
     assert snap(snap_compare, demo, (70, 20))
+
+
+@pytest.fixture
+def checkpointed(
+    sqlite_registry: ModelRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> ModelRegistry:
+    """One model whose metadata holds recorded checkpoint facts and a memory estimate, its
+    checkpoint a real safetensors file at a relative path (the same on every run)."""
+    monkeypatch.chdir(tmp_path)
+    write_safetensors(tmp_path / "model.safetensors", TENSORS)
+    metadata = {facts.KEY: RECORDED, facts.MEMORY_KEY: ESTIMATE}
+    register(sqlite_registry, "model.safetensors", metadata, memory_req_gb=17.4)
+    return sqlite_registry
+
+
+def panel_keys(size: tuple[int, int]) -> tuple[str, ...]:
+    """Scroll the detail page down to the checkpoint panel (below fields and metrics)."""
+    return ("enter", *["j"] * 17)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_checkpoint_panel(
+    snap_compare: SnapCompare, checkpointed: ModelRegistry, size: tuple[int, int]
+) -> None:
+    """The detail page's checkpoint panel: format, parameters by dtype, sizes, optimizer
+    state, architecture and the memory estimate, with ``~17.4 GB``."""
+    assert snap(snap_compare, checkpointed, size, *panel_keys(size))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_checkpoint_inspected_now(
+    snap_compare: SnapCompare, checkpointed: ModelRegistry, size: tuple[int, int]
+) -> None:
+    """``i`` on the detail page: the file read now, as ``registry-tui inspect`` shows it,
+    with the line comparing it with what was recorded."""
+    assert snap(snap_compare, checkpointed, size, "enter", "i")
+
+
+def test_checkpoint_panel_no_color(
+    snap_compare: SnapCompare, checkpointed: ModelRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checkpoint panel with NO_COLOR set, at 80x24: monochrome, still legible."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap(snap_compare, checkpointed, (80, 24), *panel_keys((80, 24)))
+
+
+def test_checkpoint_panel_hostile(
+    snap_compare: SnapCompare, sqlite_registry: ModelRegistry
+) -> None:
+    """Hostile recorded facts at 80x24: markup, escape sequences and bidi overrides shown
+    as typed (escaped), long values cut."""
+    metadata = {facts.KEY: HOSTILE_FACTS, facts.MEMORY_KEY: HOSTILE_ESTIMATE}
+    register(sqlite_registry, "ckpt/model.pt", metadata, memory_req_gb=14.2)
+    assert snap(snap_compare, sqlite_registry, (80, 24), *panel_keys((80, 24)))

@@ -1,5 +1,10 @@
 """The detail screen: one model in full (nothing cut, exact metric values), its
-history, and the main actions on it.
+checkpoint as recorded at registration, its history, and the main actions on it.
+
+``i`` inspects the checkpoint file now, in a thread worker (a large directory
+takes a while: the panel says it is reading), and shows the result as
+``registry-tui inspect`` does, with a line saying whether it still matches what
+was recorded; a missing, refused or unreadable file is one line saying why.
 
 The keys are the main screen's (promote, remove a tag, retire, restore,
 delete, copy, compare with the parent, lineage, rollback, history), from the
@@ -8,8 +13,9 @@ same shared actions, so a change made here is the same registry call.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -24,11 +30,19 @@ from registry_tui.metrics import direction_lists
 from registry_tui.records import EventRecord, ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import full_detail_renderable, history_section
+from registry_tui.render.recorded import (
+    inspection_failure,
+    inspection_pending,
+    inspection_renderable,
+)
 from registry_tui.render.text import literal, visible
 from registry_tui.tui.messages import RegistryChanged
 from registry_tui.tui.screens.compare import CompareScreen
 from registry_tui.tui.screens.history import HistoryFilter
 from registry_tui.tui.screens.record_actions import RecordActions
+
+if TYPE_CHECKING:
+    from registry_tui.checkpoints import CheckpointInfo
 
 HISTORY_LIMIT = 50
 LABEL_LIMIT = 20
@@ -51,6 +65,7 @@ class DetailScreen(RecordActions):
         Binding("l", "lineage", "Lineage", show=False, id="detail.lineage"),
         Binding("b", "rollback", "Roll back a tag", show=False, id="detail.rollback"),
         Binding("h", "history", "History", show=False, id="detail.history"),
+        Binding("i", "inspect", "Inspect checkpoint", id="detail.inspect"),
         Binding("j", "scroll(1)", "Down", show=False, id="detail.down"),
         Binding("k", "scroll(-1)", "Up", show=False, id="detail.up"),
     ]
@@ -69,6 +84,16 @@ class DetailScreen(RecordActions):
 
         error: str
 
+    @dataclass
+    class Inspected(Message):
+        """The checkpoint of model ``model_id`` was read: ``info``, or ``problem`` saying
+        why not (missing, refused, unreadable)."""
+
+        model_id: int
+        info: CheckpointInfo | None
+        problem: str | None
+        metadata: Mapping[str, Any]
+
     def __init__(
         self, registry: ModelRegistry, model_id: int, *, read_only: bool | None = None
     ) -> None:
@@ -83,6 +108,7 @@ class DetailScreen(RecordActions):
         yield Static(Text(f"Model {self.model_id}", style="bold"), id="screen-title")
         with VerticalScroll(id="detail-scroll"):
             yield Static(Text("loading…", style="dim"), id="detail-body")
+            yield Static("", id="detail-inspection")
             yield Static("", id="detail-history")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -166,6 +192,7 @@ class DetailScreen(RecordActions):
         if model_id != self.model_id:
             self.model_id, self.record, self.loaded = model_id, None, False
             self.query_one("#detail-body", Static).update(Text("loading…", style="dim"))
+            self.query_one("#detail-inspection", Static).set_class(False, "-shown")
             self._load()
 
     def action_compare(self) -> None:
@@ -183,3 +210,53 @@ class DetailScreen(RecordActions):
         """Scroll the page by ``lines``."""
         scroll = self.query_one("#detail-scroll", VerticalScroll)
         scroll.scroll_relative(y=lines, animate=False)
+
+    # -- the checkpoint file, read now ----------------------------------------------------
+
+    def action_inspect(self) -> None:
+        """Read the model's checkpoint file now and show what it holds."""
+        record = self._target()
+        if record is None:
+            return
+        panel = self.query_one("#detail-inspection", Static)
+        panel.update(inspection_pending(record.checkpoint_path))
+        panel.set_class(True, "-shown")
+        self._show_inspection()
+        self._inspect(record)
+
+    def _show_inspection(self) -> None:
+        """Once laid out (hidden until ``i``, then grown), bring the inspection to the top."""
+        panel = self.query_one("#detail-inspection", Static)
+        scroll = self.query_one("#detail-scroll", VerticalScroll)
+        self.call_after_refresh(scroll.scroll_to_widget, panel, animate=False, top=True)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="inspect",
+        exit_on_error=False,
+        description="Inspecting the checkpoint",
+    )
+    def _inspect(self, record: ModelRecord) -> None:
+        from registry_tui.checkpoints import inspect_checkpoint
+
+        info, problem = None, None
+        try:
+            info = inspect_checkpoint(record.checkpoint_path)
+        except RegistryError as exc:  # missing, refused (an unsafe pickle names its globals)
+            problem = str(exc)
+        except OSError as exc:
+            problem = f"{record.checkpoint_path}: cannot be read: {exc.strerror or exc}"
+        except Exception as exc:  # a file no reader expected must not stop the app
+            problem = f"the reader failed on this file ({type(exc).__name__})"
+        self.post_message(self.Inspected(record.model_id, info, problem, record.metadata))
+
+    def on_detail_screen_inspected(self, message: Inspected) -> None:
+        if message.model_id != self.model_id:
+            return  # the screen moved on to another model meanwhile
+        panel = self.query_one("#detail-inspection", Static)
+        if message.info is None:
+            panel.update(inspection_failure(message.problem or "unknown problem"))
+        else:
+            panel.update(inspection_renderable(message.info, message.metadata))
+        self._show_inspection()

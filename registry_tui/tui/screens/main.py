@@ -22,7 +22,13 @@ from textual.worker import get_current_worker
 
 from registry_tui.errors import RegistryError, ValidationError
 from registry_tui.escapes import encode_value
-from registry_tui.query import jump_target, metrics_named, parse_filter, with_token
+from registry_tui.query import (
+    columns_named,
+    jump_target,
+    metrics_named,
+    parse_filter,
+    with_token,
+)
 from registry_tui.records import Facets, ModelQuery
 from registry_tui.registry import ModelRegistry
 from registry_tui.render.counts import count_label
@@ -441,10 +447,12 @@ class MainScreen(RecordActions):
         return True
 
     def _show_view(self) -> None:
-        """Tell the table the sort and the metrics the filter names (shown as columns)."""
+        """Tell the table the sort, and the metrics and numeric columns the filter names
+        (each shown as a column)."""
         conditions, sort_metric = metrics_named(self.query_model)
         metrics = [*([sort_metric] if sort_metric else []), *conditions]
-        self.table.set_view(self.query_model.order_by, metrics)
+        numeric = columns_named(self.query_model)
+        self.table.set_view(self.query_model.order_by, metrics, numeric)
 
     def filter_by(self, kind: str, value: str) -> None:
         """Narrow the filter to one task type or tag (replacing any such token)."""

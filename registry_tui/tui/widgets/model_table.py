@@ -129,6 +129,7 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._pending: set[int] = set()
         self._metrics: list[str] = []
         self._wanted: list[str] = []
+        self._numeric: list[str] = []
         self._sort: str | None = None
         self._columns: list[Column] = build_columns([])
         self._announced: int | None = -1
@@ -145,11 +146,14 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._metrics = ranked
             self._relayout()
 
-    def set_view(self, sort: str | None, metrics: Sequence[str]) -> None:
-        """The listing's sort key (its header gets an arrow) and metrics it must show."""
+    def set_view(
+        self, sort: str | None, metrics: Sequence[str], numeric: Sequence[str] = ()
+    ) -> None:
+        """The listing's sort key (its header gets an arrow), and the metrics and numeric
+        columns (``memory_req_gb``) it must show."""
         wanted = list(dict.fromkeys(metrics))
-        if (sort, wanted) != (self._sort, self._wanted):
-            self._sort, self._wanted = sort, wanted
+        if (sort, wanted, list(numeric)) != (self._sort, self._wanted, self._numeric):
+            self._sort, self._wanted, self._numeric = sort, wanted, list(numeric)
             self._relayout()
 
     @property
@@ -386,7 +390,7 @@ class ModelTable(ScrollView, can_focus=True, inherit_bindings=False):
         # The common metrics keep their places; those the filter names are added after them.
         common = self._metrics[: 3 if width >= WIDE else 2]
         metrics = [*common, *(m for m in self._wanted if m not in common)]
-        self._columns = fit_columns(build_columns(metrics, digits), width)
+        self._columns = fit_columns(build_columns(metrics, digits, self._numeric), width)
         self.virtual_size = Size(total_width(self._columns), self.total + 1)
         self._lines.clear()
         self.refresh()
