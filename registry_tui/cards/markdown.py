@@ -23,7 +23,7 @@ from registry_tui.escapes import visible
 _INLINE = re.compile(r"([\\`*_{}\[\]<>&|~$#!])")
 _LIST_MARKER = re.compile(r"^([-+=])")
 _ORDERED = re.compile(r"^(\d+)([.)])")
-_EDGE_SPACES = re.compile(r"^ +| +$")
+_EDGE_SPACES = re.compile(r"^\s+|\s+$")
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -31,12 +31,17 @@ def inline(value: object) -> str:
     """``value`` as one line of Markdown text that renders as exactly what it holds.
 
     Newlines and other controls are shown as escapes (``\\n``), so the result
-    never ends a paragraph, a heading or a table row; spaces at either end become
-    ``&nbsp;`` (Markdown would drop them, and four would start a code block).
+    never ends a paragraph, a heading or a table row; whitespace at either end becomes
+    entities (Markdown would drop it, and four spaces would start a code block).
     """
     text = _INLINE.sub(r"\\\1", visible(value))
     text = _ORDERED.sub(r"\1\\\2", _LIST_MARKER.sub(r"\\\1", text))
-    return _EDGE_SPACES.sub(lambda m: "&nbsp;" * len(m.group(0)), text)
+    return _EDGE_SPACES.sub(_spaces, text)
+
+
+def _spaces(match: re.Match[str]) -> str:
+    """Spaces at an edge as entities, which Markdown keeps (a space as a no-break space)."""
+    return "".join("&nbsp;" if c == " " else f"&#x{ord(c):x};" for c in match.group(0))
 
 
 def prose(value: object) -> str:
