@@ -21,8 +21,8 @@ from registry_tui.cards.yaml_text import quoted
 from registry_tui.escapes import visible
 
 _INLINE = re.compile(r"([\\`*_{}\[\]<>&|~$#!])")
-_LIST_MARKER = re.compile(r"^([-+=])")
-_ORDERED = re.compile(r"^(\d+)([.)])")
+_LIST_MARKER = re.compile(r"^([-+=])(?=\s|$|\1*\s*$)")
+_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 _EDGE_SPACES = re.compile(r"^\s+|\s+$")
 _BACKTICKS = re.compile(r"`+")
 

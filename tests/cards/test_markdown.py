@@ -24,6 +24,7 @@ HOSTILE_TEXT = [
     "+ plus", "* star", "*em* **strong** _u_ __uu__", "[link](http://x)", "![img](x.png)",
     "    four spaces", "  two", "trailing  ", "line\nbreak", "---", "===", "> quote",
     "$x^2$ $$y$$", "~~strike~~", "back\\slash\\", "a\\|b", "\\*", "<http://auto>",
+    "1.1.0", "1.", "12)", "-", "--", "-x", "+", "=", "= =", "\u3000wide space\u3000",
     "模型🚀", "\x1b[31mred\x1b[0m", "\u202eevil", "{curly}", "[^note]", "trailing \\",
 ]  # fmt: skip
 
