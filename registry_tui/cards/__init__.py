@@ -17,7 +17,7 @@ from registry_tui.cards import facts as hub
 from registry_tui.cards import provenance, sections
 from registry_tui.cards.facts import PIPELINE_TAGS, CardFacts, gather
 from registry_tui.cards.front_matter import front_matter, metadata
-from registry_tui.cards.markdown import inline
+from registry_tui.cards.markdown import code_block, inline
 from registry_tui.cards.template import DEFAULT_TEMPLATE, FIELDS, checked_template, fill
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "field_values",
     "gather",
     "metadata",
+    "preview",
     "render_card",
 ]
 
@@ -94,3 +95,14 @@ def _plain_values(facts: CardFacts) -> dict[str, str]:
     values = {key: inline(value) for key, value in plain.items()}
     values["tags"] = ", ".join(inline(t) for t in model.tags)
     return values
+
+
+def preview(card: str) -> str:
+    """``card`` as Markdown to show (the app's preview): its front matter as a YAML code
+    block, which a Markdown viewer would otherwise run into the first paragraph."""
+    if not card.startswith("---\n"):
+        return card
+    end = card.find("\n---\n", 3)
+    if end < 0:
+        return card
+    return code_block(card[4:end], "yaml") + card[end + 4 :]
