@@ -500,7 +500,7 @@ class ModelRegistry(OpenRegistry):
         """A Hugging Face ``README.md`` for the model, written from what the registry records::
 
             Path("README.md").write_text(registry.model_card(ft_id), encoding="utf-8")
-            registry.model_card(ft_id, template="$front_matter\n# $title\n\n$metrics\n")
+            registry.model_card(ft_id, template="$front_matter\\n# $title\\n\\n$metrics\\n")
 
         Args:
             model_id: the model.

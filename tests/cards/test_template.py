@@ -68,3 +68,19 @@ def test_a_template_must_be_text(registry: ModelRegistry) -> None:
     ids = seed(registry)
     with pytest.raises(ValidationError, match="must be text, not bytes"):
         registry.model_card(ids["base"], template=b"$title")  # type: ignore[arg-type]
+
+
+def test_the_readme_documents_every_field_and_task_type() -> None:
+    """The README's Model cards section lists each template field and each task type of the
+    pipeline-tag table, so neither list can drift from the code."""
+    from pathlib import Path
+
+    from registry_tui.cards import PIPELINE_TAGS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section:cards -->")[1].split("<!-- /section:cards -->")[0]
+    for name in FIELDS:
+        assert f"| `${name}` |" in section, name
+    for task, tag in PIPELINE_TAGS.items():
+        assert f"`{task}`" in section and f"`{tag}`" in section, task
+    assert "string.Template" in section and "registry-tui card" in section
