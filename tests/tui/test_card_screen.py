@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Markdown
-from textual.widgets._markdown import MarkdownBlock
+from textual.widgets.markdown import MarkdownBlock, MarkdownFence
 
 from registry_tui import ModelRegistry
 from registry_tui.cards import preview
@@ -31,8 +31,11 @@ async def open_card(pilot: Pilot[None], app: RegistryApp, model_id: int) -> Card
 
 
 def _shown_text(screen: CardScreen) -> str:
-    """The text of every block the Markdown widget drew."""
-    return "\n".join(block._content.plain for block in screen.query(MarkdownBlock))
+    """The text of every block the Markdown widget drew (a code block's: its code)."""
+    return "\n".join(
+        block.code if isinstance(block, MarkdownFence) else str(block.content)
+        for block in screen.query(MarkdownBlock)
+    )
 
 
 def test_m_opens_the_card_the_registry_writes(sqlite_registry: ModelRegistry) -> None:
