@@ -112,3 +112,21 @@ def test_an_unknown_model_is_a_lookup_error(registry: ModelRegistry) -> None:
         registry.model_card(99)
     with pytest.raises(LookupError):
         registry.model_card(99)
+
+
+def test_the_preview_shows_the_front_matter_as_a_yaml_block(sqlite_registry: ModelRegistry) -> None:
+    """For the app, the front matter becomes one YAML code block before the same body (a
+    Markdown viewer would run it into a paragraph); text with no front matter is unchanged."""
+    from markdown_it import MarkdownIt
+
+    from registry_tui.cards import preview
+
+    ids = seed(sqlite_registry)
+    card = sqlite_registry.model_card(ids["tuned"])
+    shown = preview(card)
+    tokens = MarkdownIt("commonmark").parse(shown)
+    assert tokens[0].type == "fence" and tokens[0].info == "yaml"
+    assert "---\n" + tokens[0].content + "---" == card.split("\n\n", 1)[0]
+    assert shown.endswith(card.split("\n---\n", 1)[1])
+    assert preview("# no front matter\n") == "# no front matter\n"
+    assert preview("---\nnever closed\n") == "---\nnever closed\n"

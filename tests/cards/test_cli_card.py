@@ -50,6 +50,20 @@ def test_the_card_goes_to_standard_output(db: Path) -> None:
     assert strip(by_name[1]) == strip(out) == strip(by_tag[1])
 
 
+def test_the_card_command_reads_either_backend(registry_url: str, tmp_path: Path) -> None:
+    """On SQLite and PostgreSQL alike, ``card --out`` writes the card ``model_card`` gives."""
+    with ModelRegistry(registry_url, clock=FixedClock(), actor="tester@host") as registry:
+        ids = seed(registry)
+        expected = registry.model_card(ids["tuned"])
+    target = tmp_path / "README.md"
+    code, _, err = _run(
+        "--db", registry_url, "card", "--model-id", str(ids["tuned"]), "--out", str(target)
+    )
+    assert (code, err) == (0, "")
+    written = target.read_text(encoding="utf-8")
+    assert written.rsplit("*Written by", 1)[0] == expected.rsplit("*Written by", 1)[0]
+
+
 def test_out_writes_the_file_atomically(db: Path, tmp_path: Path) -> None:
     """``--out`` replaces the file whole (no temporary file left beside it), keeps an existing
     file's permissions, makes a new one 0644, and says what it wrote."""
