@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from registry_tui import validate
-from registry_tui.db import policies
+from registry_tui.db import policies, reads
 from registry_tui.db.guard import guard as _guard
 from registry_tui.db.listing_sql import COUNT_CAP
 from registry_tui.db.storage import Clock
@@ -509,6 +509,38 @@ class ModelRegistry(OpenRegistry):
     def diff_configs(self, a: int, b: int) -> list[dict[str, Any]]:
         """Config differences as dicts: ``{key, change, a, b}``."""
         return [c.to_dict() for c in self.records.config_changes(a, b)]
+
+    @_guard
+    def model_card(self, model_id: int, template: str | None = None) -> str:
+        """A Hugging Face ``README.md`` for the model, written from what the registry records::
+
+            Path("README.md").write_text(registry.model_card(ft_id), encoding="utf-8")
+            registry.model_card(ft_id, template="$front_matter\\n# $title\\n\\n$metrics\\n")
+
+        Args:
+            model_id: the model.
+            template: ``string.Template`` text placing the card's fields (``$metrics``,
+                ``$lineage`` ...; the README lists them all), instead of the default card.
+
+        Returns:
+            The card: YAML front matter (license, library_name, pipeline_tag, tags,
+            base_model, model-index) and Markdown sections, user text escaped.
+
+        Raises:
+            ValueError: a template naming an unknown field (named in the message).
+            LookupError: no model has this id.
+        """
+        from registry_tui.cards import checked_template, gather, render_card
+
+        mid = validate.model_id(model_id)
+        if template is not None:
+            checked_template(template)
+        facts = gather(
+            self.records, mid, config=stored_config(self._store, mid),
+            directions=self.metric_directions(),
+            recorded_hash=reads.checkpoint_hash(self._store, mid), generated_at=self._now(),
+        )  # fmt: skip
+        return render_card(facts, template)
 
     def count_capped(self, query: ModelQuery, cap: int = COUNT_CAP) -> Count:
         """:meth:`RecordAPI.count_capped <registry_tui.record_api.RecordAPI.count_capped>`

@@ -83,6 +83,19 @@ def stored_config(store: Store, config_hash: str) -> dict[str, Any] | None:
     return loads(row[0], {}) if row else None
 
 
+def checkpoint_hash(store: Store, model_id: int) -> tuple[str, int, str] | None:
+    """``(sha256, size_bytes, recorded_at)`` that ``check --hashes`` recorded for the
+    model's checkpoint, or ``None``."""
+    h = store.t.hashes
+    row = (
+        h.select(h.sha256, h.size_bytes, h.recorded_at)
+        .where(h.model_id == model_id)
+        .tuples()
+        .first()
+    )
+    return None if row is None else (str(row[0]), int(row[1]), format_ts(row[2]))
+
+
 def events(
     store: Store, model_id: int | None, tag: str | None, limit: int | None, offset: int
 ) -> list[EventRecord]:

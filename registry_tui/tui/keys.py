@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.dom import DOMNode
 
+from registry_tui.tui.screens.card import CardScreen
 from registry_tui.tui.screens.compare import CompareScreen
 from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.screens.copy import CopyScreen
@@ -24,7 +25,7 @@ from registry_tui.tui.widgets.sidebar import Sidebar
 BOUND: tuple[type[DOMNode], ...] = (
     MainScreen, ModelTable, FilterBar, DetailScreen, CompareScreen, LineageScreen,
     HelpScreen, PromoteScreen, UntagScreen, ConfirmScreen, TooSmallScreen, HistoryScreen,
-    CopyScreen, RollbackScreen, Sidebar,
+    CopyScreen, RollbackScreen, Sidebar, CardScreen,
 )  # fmt: skip
 """The screens and widgets with bindings (the app's own are added by :func:`binding_ids`)."""
 

@@ -66,6 +66,12 @@ def test_detail_screen(
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_card_screen(snap_compare: SnapCompare, demo: ModelRegistry, size: tuple[int, int]) -> None:
+    """Model card preview of the first model (enter, m): front matter, title, summary."""
+    assert snap(snap_compare, demo, size, "enter", "m")
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_lineage_screen(
     snap_compare: SnapCompare, demo: ModelRegistry, size: tuple[int, int]
 ) -> None:

@@ -8,7 +8,8 @@ was recorded; a missing, refused or unreadable file is one line saying why.
 
 The keys are the main screen's (promote, remove a tag, retire, restore,
 delete, copy, compare with the parent, lineage, rollback, history), from the
-same shared actions, so a change made here is the same registry call.
+same shared actions, so a change made here is the same registry call; ``m``
+previews the model's card.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from registry_tui.render.recorded import (
 )
 from registry_tui.render.text import literal, visible
 from registry_tui.tui.messages import RegistryChanged
+from registry_tui.tui.screens.card import CardScreen
 from registry_tui.tui.screens.compare import CompareScreen
 from registry_tui.tui.screens.history import HistoryFilter
 from registry_tui.tui.screens.record_actions import RecordActions
@@ -66,6 +68,7 @@ class DetailScreen(RecordActions):
         Binding("b", "rollback", "Roll back a tag", show=False, id="detail.rollback"),
         Binding("h", "history", "History", show=False, id="detail.history"),
         Binding("i", "inspect", "Inspect checkpoint", id="detail.inspect"),
+        Binding("m", "model_card", "Model card", id="detail.model_card"),
         Binding("j", "scroll(1)", "Down", show=False, id="detail.down"),
         Binding("k", "scroll(-1)", "Up", show=False, id="detail.up"),
     ]
@@ -205,6 +208,11 @@ class DetailScreen(RecordActions):
             return
         ids = [record.parent_model_id, record.model_id]
         self.app.push_screen(CompareScreen(self.registry, ids))
+
+    def action_model_card(self) -> None:
+        """Preview this model's card (its Hugging Face README.md)."""
+        if self._target() is not None:
+            self.app.push_screen(CardScreen(self.registry, self.model_id))
 
     def action_scroll(self, lines: int) -> None:
         """Scroll the page by ``lines``."""

@@ -36,6 +36,7 @@ SECTION_TITLES = {
     "HistoryScreen": "History screen",
     "CompareScreen": "Comparison screen",
     "LineageScreen": "Lineage screen",
+    "CardScreen": "Model card screen",
     "ModelTable": "Model table",
     "FilterBar": "Filter bar",
     "Sidebar": "Sidebar",

@@ -1,0 +1,65 @@
+"""Reading a card template and writing a card, each with one clear error when it cannot."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from registry_tui.errors import ValidationError
+
+CARD_MODE = 0o644
+"""A new card file's permissions: a README is for everyone to read."""
+
+
+def read_template(path: str | os.PathLike[str]) -> str:
+    """The text of a template file (UTF-8); :class:`ValidationError` saying why not."""
+    source = Path(os.fspath(path))
+    try:
+        return source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationError(f"Card template not found: {source}") from None
+    except IsADirectoryError:
+        raise ValidationError(f"Cannot read card template {source}: it is a directory") from None
+    except UnicodeDecodeError:
+        raise ValidationError(f"Cannot read card template {source}: not UTF-8 text") from None
+    except OSError as exc:
+        detail = exc.strerror or exc
+        raise ValidationError(f"Cannot read card template {source}: {detail}") from None
+
+
+def check_destination(path: str | os.PathLike[str]) -> Path:
+    """Where a card may be written: not a directory, in a directory that exists."""
+    target = Path(os.fspath(path))
+    if target.is_dir():
+        raise ValidationError(f"Cannot write the card to {target}: it is a directory")
+    if not target.parent.is_dir():
+        raise ValidationError(
+            f"Cannot write the card to {target}: directory {target.parent} does not exist"
+        )
+    return target
+
+
+def save_card(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to ``path`` atomically: a temporary file beside it, renamed over it,
+    so a reader sees the old card or the new one, never half of one. An existing file
+    keeps its permissions; a new one is ``0644``."""
+    target = check_destination(path)
+    try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        mode = CARD_MODE
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return target
