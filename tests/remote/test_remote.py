@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -171,3 +172,29 @@ def test_fsspec_is_imported_only_for_a_remote_uri(tmp_path: Any) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_gguf_and_pytorch_objects_are_read_through_ranged_reads(
+    memory: Any, tmp_path: Path
+) -> None:
+    """A GGUF and a PyTorch zip in a store read as the local files do, from their headers
+    (the zip's directory and pickle): two reads, at most the GGUF reader's 256 KB
+    window and a 16 KB fetch, not their megabytes of tensor data."""
+    from registry_tui.checkpoints import inspect_source
+    from tests.checkpoints.builders import state_dict, write_gguf, write_torch_zip
+
+    local_gguf = write_gguf(
+        tmp_path / "m.gguf",
+        {"general.architecture": "llama", "llama.block_count": 2},
+        [("tok_embd", [64, 1000], 0, 256_000)],
+        size=8_000_000,
+    )
+    tensors, storages = state_dict({"w": ("FloatStorage", 4, (500, 1000))})
+    local_pt = write_torch_zip(tmp_path / "m.pt", tensors, storages)
+    for local in (local_gguf, local_pt):
+        uri = f"memory://bucket/{local.name}"
+        memory.pipe(uri, local.read_bytes())
+        source = RemoteSource(uri)
+        info = inspect_source(source)
+        assert info.parameters == inspect_checkpoint(local).parameters > 0
+        assert source.bytes_read <= 256 * 1024 + 16 * 1024 and source.reads <= 2
