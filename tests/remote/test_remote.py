@@ -14,7 +14,7 @@ from registry_tui.checkpoints import remote
 from registry_tui.checkpoints.errors import MissingExtraError
 from registry_tui.checkpoints.remote import RemoteSource
 from registry_tui.errors import CheckpointNotFoundError, ValidationError
-from tests.remote.stores import safetensors_bytes
+from tests.remote.stores import SECRET, safetensors_bytes
 
 INDEX = {"weight_map": {"embed": "model-1.safetensors", "head": "model-2.safetensors"}}
 
@@ -114,10 +114,12 @@ def test_a_folder_fingerprint_changes_with_any_of_its_files(hub: Any) -> None:
 
 
 def test_the_hub_fingerprint_is_the_lfs_sha256(hub: Any) -> None:
-    """A weights file on the Hub: its LFS sha256; a small git file: its blob id."""
+    """Through the real HfFileSystem and the Hub's routes on 127.0.0.1: a weights file's
+    fingerprint is its LFS sha256, a small git file's its blob id; a repo is a checkpoint
+    directory whose weights are read in 16 KB ranges, with HF_TOKEN as the credential."""
     import hashlib
 
-    data = safetensors_bytes({"w": ("BF16", [64, 64])})
+    data = safetensors_bytes({"w": ("BF16", [256, 256])})
     hub.pipe("hf://org/repo/model.safetensors", data)
     hub.pipe("hf://org/repo/README.md", b"# a model")
     weights = remote.stat("hf://org/repo/model.safetensors")
@@ -126,7 +128,13 @@ def test_the_hub_fingerprint_is_the_lfs_sha256(hub: Any) -> None:
     readme = remote.stat("hf://org/repo/README.md")
     assert readme.fingerprint is not None and readme.fingerprint["kind"] == "git-blob"
     info = inspect_checkpoint("hf://org/repo")
-    assert info.format == "directory (safetensors)" and info.parameters == 64 * 64
+    assert info.format == "directory (safetensors)" and info.parameters == 256 * 256
+    assert hub.ranges == ["bytes=0-16383"]
+    assert set(hub.authorizations) == {f"Bearer {SECRET}"}
+    with pytest.raises(CheckpointNotFoundError):
+        remote.stat("hf://org/repo/missing.safetensors")
+    with pytest.raises(CheckpointNotFoundError):
+        remote.stat("hf://org/no-such-repo")
 
 
 def test_a_folder_without_weights_is_refused(memory: Any) -> None:
