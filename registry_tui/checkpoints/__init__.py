@@ -8,8 +8,10 @@ One reader per format (:mod:`.safetensors`, :mod:`.gguf`, :mod:`.pytorch`,
 :mod:`.onnx`, :mod:`.directory`), each a pure function over a
 :class:`~registry_tui.checkpoints.source.ByteSource` (``size()`` and
 ``read(offset, length)``), so only a few bytes of a large file are ever read,
-and a ranged reader of another store can stand in for the local file. Nothing
-here imports rich, textual, peewee or the data layer.
+and a ranged reader of an object store stands in for the local file:
+``s3://``, ``gs://`` and ``hf://`` checkpoints are read through fsspec
+(:mod:`.remote`, imported only for such a URI). Nothing here imports rich,
+textual, peewee or the data layer.
 """
 
 from __future__ import annotations

@@ -39,6 +39,8 @@ SECRET_VARIABLES = (
 """Environment variables whose values are taken out of any message a store gives."""
 MIN_FETCH = 16 * 1024
 """The smallest ranged request: a header's small reads are served from one fetch."""
+KEPT_BLOCKS = 4
+"""How many fetched ranges a :class:`RemoteSource` keeps to serve later reads from."""
 
 
 def scheme(uri: str) -> str:
@@ -133,10 +135,12 @@ def entry_name(entry: dict[str, Any]) -> str:
 class RemoteSource:
     """An object in a store as a :class:`~registry_tui.checkpoints.source.ByteSource`.
 
-    Every read is a ranged request (at least :data:`MIN_FETCH` bytes, the last
-    fetch kept, so a header's many small reads cost one request); the weights are
-    never downloaded. ``bytes_read`` and ``reads`` count what was fetched from the
-    store, as :class:`~registry_tui.checkpoints.source.FileSource` counts its reads.
+    Every read is a ranged request of at least :data:`MIN_FETCH` bytes, and the last
+    :data:`KEPT_BLOCKS` fetches are kept, so a header's many small reads cost one
+    request; a read near the end fetches the last :data:`MIN_FETCH` bytes, where a zip
+    keeps its directory. The weights are never downloaded. ``bytes_read`` and
+    ``reads`` count what was fetched from the store, as
+    :class:`~registry_tui.checkpoints.source.FileSource` counts its reads.
     """
 
     def __init__(self, uri: str, *, size: int | None = None, store: Store | None = None) -> None:
@@ -145,8 +149,7 @@ class RemoteSource:
         if size is None:
             size = int(self._store.info(uri).get("size") or 0)
         self._size = size
-        self._start = 0
-        self._block = b""
+        self._blocks: list[tuple[int, bytes]] = []
         self.bytes_read = 0
         self.reads = 0
 
@@ -161,19 +164,20 @@ class RemoteSource:
         end = min(offset + length, self._size)
         if offset >= end:
             return b""
-        inside = offset - self._start
-        if inside < 0 or end > self._start + len(self._block):
-            fetch_end = min(max(end, offset + MIN_FETCH), self._size)
-            self._block = self._store.read(self.name, offset, fetch_end)
-            self._start = offset
-            self.bytes_read += len(self._block)
-            self.reads += 1
-            inside = 0
-        return self._block[inside : inside + (end - offset)]
+        for start, block in self._blocks:
+            if start <= offset and end <= start + len(block):
+                return block[offset - start : end - start]
+        fetch_end = min(max(end, offset + MIN_FETCH), self._size)
+        start = min(offset, max(0, fetch_end - MIN_FETCH))  # near the end: the last 16 KB
+        block = self._store.read(self.name, start, fetch_end)
+        self.bytes_read += len(block)
+        self.reads += 1
+        self._blocks = [(start, block), *self._blocks[: KEPT_BLOCKS - 1]]
+        return block[offset - start : end - start]
 
     def close(self) -> None:
         """Drop the kept bytes."""
-        self._block = b""
+        self._blocks = []
 
 
 class RemoteFiles:

@@ -11,13 +11,16 @@ reported once, with the ``pip install`` line that brings it.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from registry_tui.checkpoints import facts
 from registry_tui.checkpoints.errors import CheckpointFormatError, MissingExtraError
 from registry_tui.db import check_rows
 from registry_tui.errors import CheckpointNotFoundError, RegistryError
 from registry_tui.ops.findings import CheckRun
+
+if TYPE_CHECKING:
+    from registry_tui.checkpoints.remote import RemoteObject
 
 
 def recorded_facts(metadata: Any) -> dict[str, Any]:
@@ -80,7 +83,7 @@ def _compare(
     run: CheckRun,
     subject: str,
     model_id: int,
-    found: Any,
+    found: RemoteObject,
     size_mb: float | None,
     recorded: dict[str, Any],
 ) -> None:

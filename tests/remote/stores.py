@@ -4,9 +4,8 @@
   port, started once a session; each test gets a fresh bucket, and the standard
   AWS variables point s3fs at it (``AWS_ENDPOINT_URL_S3``), as a user's would.
 * GCS: ``gcp-storage-emulator`` on 127.0.0.1 (``STORAGE_EMULATOR_HOST``).
-* The Hugging Face Hub: :class:`FakeHub`, an fsspec filesystem registered for
-  ``hf://`` whose ``ls`` and ``info`` entries have the shape ``HfFileSystem``
-  gives (``blob_id``, ``lfs`` with the file's sha256), over an in-memory tree.
+* The Hugging Face Hub: the routes ``HfFileSystem`` reads (:mod:`.hub_server`) on
+  127.0.0.1, ``HF_ENDPOINT`` pointing at them.
 * ``memory://``: fsspec's in-process store, emptied after each test.
 
 A fixture whose package is missing skips its test, saying which package.
@@ -15,19 +14,20 @@ The fixtures are imported by this package's ``conftest.py``.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
 import socket
 import struct
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
 from tests.checkpoints.builders import safetensors_header
+from tests.remote.hub_server import HubServer
 
 # No test reaches past this machine: the Google and AWS clients' metadata-server
 # probes (link-local addresses) are turned off before either client is imported.
@@ -154,52 +154,39 @@ def memory() -> Iterator[Any]:
     fs.pseudo_dirs[:] = [""]
 
 
-def _hub_class() -> Any:
-    from fsspec.implementations.memory import MemoryFileSystem
-
-    class FakeHub(MemoryFileSystem):  # type: ignore[misc]
-        """``hf://`` over memory, its entries shaped as ``HfFileSystem`` gives them:
-        files have a ``blob_id`` (git's sha1) and, when stored in LFS (weights), an
-        ``lfs`` dict with ``size``, ``sha256`` and ``pointer_size``."""
-
-        protocol = "hf"
-        store: ClassVar[dict[str, Any]] = {}
-        pseudo_dirs: ClassVar[list[str]] = [""]
-        lfs_suffixes = (".safetensors", ".bin", ".gguf", ".pt", ".onnx")
-
-        def _entry(self, entry: dict[str, Any]) -> dict[str, Any]:
-            name = entry["name"].lstrip("/")
-            if entry["type"] != "file":
-                return {"name": name, "size": 0, "type": "directory", "tree_id": None,
-                        "last_commit": None}  # fmt: skip
-            data = bytes(self.store[entry["name"]].getbuffer())
-            blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-            lfs = None
-            if name.endswith(self.lfs_suffixes):
-                sha = hashlib.sha256(data).hexdigest()
-                lfs = {"size": len(data), "sha256": sha, "pointer_size": 134}
-            return {"name": name, "size": len(data), "type": "file", "blob_id": blob, "lfs": lfs,
-                    "xet_hash": None, "last_commit": None, "security": None}  # fmt: skip
-
-        def ls(self, path: str, detail: bool = True, **kwargs: Any) -> Any:
-            entries = [self._entry(e) for e in super().ls(path, detail=True, **kwargs)]
-            return entries if detail else [e["name"] for e in entries]
-
-        def info(self, path: str, **kwargs: Any) -> dict[str, Any]:
-            return self._entry(dict(super().info(path, **kwargs)))
-
-    return FakeHub
+@pytest.fixture(scope="session")
+def hub_server() -> Iterator[HubServer]:
+    """The Hub's routes on 127.0.0.1 (:class:`tests.remote.hub_server.HubServer`), with
+    ``huggingface_hub`` pointed at them through ``HF_ENDPOINT``, for the whole session."""
+    pytest.importorskip("fsspec", reason="fsspec is not installed (pip install 'registry-tui[hf]')")
+    server = HubServer()
+    server.start()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_ENDPOINT", server.url)
+        patch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+        if "huggingface_hub" in sys.modules:  # imported already: its constants were read
+            constants = sys.modules["huggingface_hub.constants"]
+            patch.setattr(constants, "ENDPOINT", server.url)
+            template = server.url + "/{repo_id}/resolve/{revision}/{filename}"
+            patch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", template)
+        pytest.importorskip("huggingface_hub", reason="huggingface_hub is not installed")
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 @pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A fake Hub for ``hf://`` (see :func:`_hub_class`), ``HF_TOKEN`` set to :data:`SECRET`."""
-    _fsspec()
-    known = importlib.import_module("fsspec.registry")._registry  # the module, not fsspec.registry
-    hub_class = _hub_class()
-    monkeypatch.setitem(known, "hf", hub_class)
+def hub(hub_server: HubServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
+    """The local Hub, emptied, read through the real ``HfFileSystem`` with ``HF_TOKEN``
+    set to :data:`SECRET`."""
+    from huggingface_hub import HfFileSystem
+
     monkeypatch.setenv("HF_TOKEN", SECRET)
-    fs = hub_class()
-    yield fs
-    fs.store.clear()
-    hub_class.clear_instance_cache()
+    HfFileSystem.clear_instance_cache()
+    hub_server.files.clear()
+    hub_server.ranges.clear()
+    hub_server.authorizations.clear()
+    yield hub_server
+    hub_server.files.clear()
+    HfFileSystem.clear_instance_cache()

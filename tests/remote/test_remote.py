@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from registry_tui.checkpoints import remote
 from registry_tui.checkpoints.errors import MissingExtraError
 from registry_tui.checkpoints.remote import RemoteSource
 from registry_tui.errors import CheckpointNotFoundError, ValidationError
-from tests.remote.stores import safetensors_bytes
+from tests.remote.stores import SECRET, safetensors_bytes
 
 INDEX = {"weight_map": {"embed": "model-1.safetensors", "head": "model-2.safetensors"}}
 
@@ -113,10 +114,12 @@ def test_a_folder_fingerprint_changes_with_any_of_its_files(hub: Any) -> None:
 
 
 def test_the_hub_fingerprint_is_the_lfs_sha256(hub: Any) -> None:
-    """A weights file on the Hub: its LFS sha256; a small git file: its blob id."""
+    """Through the real HfFileSystem and the Hub's routes on 127.0.0.1: a weights file's
+    fingerprint is its LFS sha256, a small git file's its blob id; a repo is a checkpoint
+    directory whose weights are read in 16 KB ranges, with HF_TOKEN as the credential."""
     import hashlib
 
-    data = safetensors_bytes({"w": ("BF16", [64, 64])})
+    data = safetensors_bytes({"w": ("BF16", [256, 256])})
     hub.pipe("hf://org/repo/model.safetensors", data)
     hub.pipe("hf://org/repo/README.md", b"# a model")
     weights = remote.stat("hf://org/repo/model.safetensors")
@@ -125,7 +128,13 @@ def test_the_hub_fingerprint_is_the_lfs_sha256(hub: Any) -> None:
     readme = remote.stat("hf://org/repo/README.md")
     assert readme.fingerprint is not None and readme.fingerprint["kind"] == "git-blob"
     info = inspect_checkpoint("hf://org/repo")
-    assert info.format == "directory (safetensors)" and info.parameters == 64 * 64
+    assert info.format == "directory (safetensors)" and info.parameters == 256 * 256
+    assert hub.ranges == ["bytes=0-16383"]
+    assert set(hub.authorizations) == {f"Bearer {SECRET}"}
+    with pytest.raises(CheckpointNotFoundError):
+        remote.stat("hf://org/repo/missing.safetensors")
+    with pytest.raises(CheckpointNotFoundError):
+        remote.stat("hf://org/no-such-repo")
 
 
 def test_a_folder_without_weights_is_refused(memory: Any) -> None:
@@ -171,3 +180,29 @@ def test_fsspec_is_imported_only_for_a_remote_uri(tmp_path: Any) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_gguf_and_pytorch_objects_are_read_through_ranged_reads(
+    memory: Any, tmp_path: Path
+) -> None:
+    """A GGUF and a PyTorch zip in a store read as the local files do, from their headers
+    (the zip's directory and pickle): two reads, at most the GGUF reader's 256 KB
+    window and a 16 KB fetch, not their megabytes of tensor data."""
+    from registry_tui.checkpoints import inspect_source
+    from tests.checkpoints.builders import state_dict, write_gguf, write_torch_zip
+
+    local_gguf = write_gguf(
+        tmp_path / "m.gguf",
+        {"general.architecture": "llama", "llama.block_count": 2},
+        [("tok_embd", [64, 1000], 0, 256_000)],
+        size=8_000_000,
+    )
+    tensors, storages = state_dict({"w": ("FloatStorage", 4, (500, 1000))})
+    local_pt = write_torch_zip(tmp_path / "m.pt", tensors, storages)
+    for local in (local_gguf, local_pt):
+        uri = f"memory://bucket/{local.name}"
+        memory.pipe(uri, local.read_bytes())
+        source = RemoteSource(uri)
+        info = inspect_source(source)
+        assert info.parameters == inspect_checkpoint(local).parameters > 0
+        assert source.bytes_read <= 256 * 1024 + 16 * 1024 and source.reads <= 2

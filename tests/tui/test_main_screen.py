@@ -205,7 +205,7 @@ def test_the_whole_error_is_readable_at_80_columns(seeded: Seeded) -> None:
         lines = [strip.text for strip in error.render_lines(error.region.reset_offset)]
         shown = " ".join(line.strip() for line in lines)
         assert error.size.height >= 2 and error.size.width <= 80
-        assert "training_run_id) or a metric (accuracy, val_loss)" in shown
+        assert "training_run_id, params) or a metric (accuracy, val_loss)" in shown
 
     run(registry, scenario, size=(80, 24))
 
