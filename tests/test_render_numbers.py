@@ -49,3 +49,13 @@ def test_exact_value_reads_back_as_the_same_float() -> None:
 def test_count_label_agrees_with_the_count(count: int, shown: str) -> None:
     """One model, two models: the noun agrees with the count, thousands separated."""
     assert count_label(count) == shown
+
+
+def test_a_parameter_count_reads_short_then_exact() -> None:
+    """``7.24 B (7,241,732,096)``: the size at a glance, then every digit; ``-`` unknown."""
+    from registry_tui.render.numbers import format_params
+
+    assert format_params(7_241_732_096) == "7.24 B (7,241,732,096)"
+    assert format_params(124_439_808) == "124 M (124,439,808)"
+    assert format_params(512) == "512"
+    assert format_params(None) == "-"

@@ -151,3 +151,11 @@ def test_plain_detail_matches_rich_piped_output(seed: int) -> None:
 def test_plain_detail_leaves_the_rest_to_rich(changes: dict[str, object]) -> None:
     """Exports, metadata, odd values and non-ASCII text are drawn by rich (None here)."""
     assert detail_text(_record(1, **changes), max_width=PIPE_WIDTH_LIMIT) is None
+
+
+def test_the_parameter_count_is_a_detail_row_in_both_writers() -> None:
+    """``get`` shows params short and exact, the plain writer as rich does."""
+    record = _record(1, params=7_241_732_096)
+    text = detail_text(record, max_width=PIPE_WIDTH_LIMIT)
+    assert text is not None and text == _rich_detail(record)
+    assert "params           7.24 B (7,241,732,096)" in text

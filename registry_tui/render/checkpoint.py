@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from registry_tui.escapes import visible
 from registry_tui.jsontext import to_json
-from registry_tui.render.numbers import format_value
+from registry_tui.render.numbers import format_value, human_bytes, human_count
 from registry_tui.render.plain import table_text
 
 if TYPE_CHECKING:
@@ -29,31 +29,6 @@ if TYPE_CHECKING:
 VALUE_LIMIT = 240
 """Metadata values longer than this are cut in tables (JSON output has them whole);
 lists of names (a pickle's globals) never are."""
-
-_BYTE_UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
-_COUNT_UNITS = ("", "K", "M", "B", "T")
-
-
-def _humanised(value: float, units: Sequence[str], space_before_empty: bool) -> str:
-    index = 0
-    while index < len(units) - 1 and round(value, 3 - len(str(int(value)))) >= 1000:
-        value /= 1000
-        index += 1
-    digits = f"{value:.3g}" if value >= 1 or value == 0 else f"{value:.2g}"
-    if "e" in digits:
-        digits = f"{value:.0f}"
-    unit = units[index]
-    return f"{digits} {unit}" if unit or space_before_empty else digits
-
-
-def human_bytes(count: int) -> str:
-    """Bytes in decimal units, three significant digits: ``13.5 GB``, ``512 B``."""
-    return _humanised(float(count), _BYTE_UNITS, True)
-
-
-def human_count(count: int) -> str:
-    """A parameter count: ``7.24 B``, ``125 M``, ``4.1 K``, ``12``."""
-    return _humanised(float(count), _COUNT_UNITS, False)
 
 
 @dataclass(frozen=True)

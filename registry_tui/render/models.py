@@ -14,7 +14,7 @@ from rich.tree import Tree
 
 from registry_tui.metrics import lower_is_better
 from registry_tui.records import ExportRecord, ModelRecord
-from registry_tui.render.numbers import exact_value, format_memory, format_value
+from registry_tui.render.numbers import exact_value, format_memory, format_params, format_value
 from registry_tui.render.plain import frequent_metrics as frequent_metrics
 from registry_tui.render.text import (
     display_json,
@@ -114,6 +114,7 @@ def model_fields_table(record: ModelRecord) -> Table:
         ("training_run_id", Text(format_optional(record.training_run_id))),
         ("model_size_mb", Text(format_mb(record.model_size_mb))),
         ("memory_req_gb", Text(format_memory(record.memory_req_gb, record.metadata))),
+        ("params", Text(format_params(record.params))),
         ("export_formats", safe_text(", ".join(record.export_formats) or "-")),
     ]
     for key, value in rows:

@@ -10,6 +10,7 @@ same float, in scientific notation when it is very large or very small, so
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 
 from registry_tui.checkpoints.facts import memory_is_estimated
@@ -68,3 +69,36 @@ def format_memory(value: float | None, metadata: object, unit: str = " GB") -> s
         return "-"
     mark = ESTIMATE_MARK if memory_is_estimated(metadata) else ""
     return f"{mark}{format_value(value)}{unit}"
+
+
+_BYTE_UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
+_COUNT_UNITS = ("", "K", "M", "B", "T")
+
+
+def _humanised(value: float, units: Sequence[str], space_before_empty: bool) -> str:
+    index = 0
+    while index < len(units) - 1 and round(value, 3 - len(str(int(value)))) >= 1000:
+        value /= 1000
+        index += 1
+    digits = f"{value:.3g}" if value >= 1 or value == 0 else f"{value:.2g}"
+    if "e" in digits:
+        digits = f"{value:.0f}"
+    unit = units[index]
+    return f"{digits} {unit}" if unit or space_before_empty else digits
+
+
+def human_bytes(count: int) -> str:
+    """Bytes in decimal units, three significant digits: ``13.5 GB``, ``512 B``."""
+    return _humanised(float(count), _BYTE_UNITS, True)
+
+
+def human_count(count: int) -> str:
+    """A parameter count: ``7.24 B``, ``125 M``, ``4.1 K``, ``12``."""
+    return _humanised(float(count), _COUNT_UNITS, False)
+
+
+def format_params(value: int | None) -> str:
+    """A parameter count for people: ``7.24 B (7,241,732,096)``, ``-`` when unknown."""
+    if value is None:
+        return "-"
+    return f"{human_count(value)} ({value:,})" if value >= 1000 else str(value)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from registry_tui.escapes import visible
 from registry_tui.metrics import lower_is_better
 from registry_tui.records import ModelRecord
-from registry_tui.render.numbers import format_memory, format_value
+from registry_tui.render.numbers import format_memory, format_params, format_value
 
 RULE = "\u2500"
 """The line under the header (``box.SIMPLE_HEAD``)."""
@@ -133,6 +133,7 @@ def _field_lines(record: ModelRecord) -> list[str]:
         ("training_run_id", _optional(record.training_run_id)),
         ("model_size_mb", _size(record.model_size_mb, "MB")),
         ("memory_req_gb", format_memory(record.memory_req_gb, record.metadata)),
+        ("params", format_params(record.params)),
         ("export_formats", visible(", ".join(record.export_formats) or "-")),
     ]
     key_width = max(len(key) for key, _ in fields)

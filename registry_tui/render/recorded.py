@@ -29,11 +29,9 @@ from registry_tui.render.checkpoint import (
     cell_text,
     checkpoint_renderable,
     dtype_section,
-    human_bytes,
-    human_count,
     sections_renderable,
 )
-from registry_tui.render.numbers import format_memory
+from registry_tui.render.numbers import format_memory, format_params, human_bytes
 from registry_tui.render.text import literal
 
 if TYPE_CHECKING:
@@ -57,7 +55,7 @@ def recorded_summary(facts: Mapping[str, Any]) -> list[tuple[str, str]]:
             lines.append((label, human_bytes(facts[key])))
     if "parameters" in facts:
         count = facts["parameters"]
-        lines.append(("parameters", f"{human_count(count)} ({count:,})"))
+        lines.append(("parameters", format_params(count)))
     if "tensor_count" in facts:
         lines.append(("tensors", f"{facts['tensor_count']:,}"))
     if "optimizer_bytes" in facts:
