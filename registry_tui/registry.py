@@ -387,15 +387,19 @@ class ModelRegistry(OpenRegistry):
 
     # -- lifecycle ---------------------------------------------------------------------------
     @_guard
-    def retire_model(self, model_id: int) -> bool:
+    def retire_model(self, model_id: int, *, reason: str | None = None) -> bool:
         """Mark a model retired (kept, hidden from default listings).
+
+        ``reason`` is kept in the ``retire`` event's details (``{"reason": ...}``),
+        so the history says why (a checkpoint whose file a rotation deleted, say).
 
         Returns:
             False when it was already retired (nothing is written, no event).
         """
         mid = validate.model_id(model_id)
+        why = None if reason is None else validate.text(reason, "reason")
         with self._session.write():
-            return self._writer.retire(mid, self._now())
+            return self._writer.retire(mid, self._now(), why)
 
     @_guard
     def restore_model(self, model_id: int) -> bool:

@@ -157,9 +157,11 @@ def test_the_guide_methods_keep_the_guide_signatures() -> None:
     assert params == {
         "get_model": ["model_id", "name", "version", "tag"],
         "promote_model": ["model_id", "tag", "remove_from_others"],
-        "retire_model": ["model_id"],
+        "retire_model": ["model_id", "reason"],
         "delete_model": ["model_id", "force"],
     }
+    reason = inspect.signature(ModelRegistry.retire_model).parameters["reason"]
+    assert reason.kind is inspect.Parameter.KEYWORD_ONLY and reason.default is None
     register = list(inspect.signature(ModelRegistry.register_model).parameters)[1:12]
     assert register == [
         "name", "version", "checkpoint_path", "task_type", "config_hash", "metrics",

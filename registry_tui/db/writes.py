@@ -305,13 +305,14 @@ class Writer:
         return stack
 
     # -- lifecycle --------------------------------------------------------------
-    def retire(self, model_id: int, at: str) -> bool:
-        """Mark a model retired; False when it already was."""
+    def retire(self, model_id: int, at: str, reason: str | None = None) -> bool:
+        """Mark a model retired (the event saying ``reason`` when given); False when it
+        already was."""
         if self.status_of(model_id) == "retired":
             return False
         m = self.t.models
         m.update(status="retired").where(m.model_id == model_id).execute()
-        self.event(at, "retire", model_id)
+        self.event(at, "retire", model_id, details={"reason": reason} if reason else None)
         return True
 
     def restore(self, model_id: int, at: str) -> bool:
