@@ -31,6 +31,8 @@ from registry_tui.records import ChangePlan, Count, EventRecord, ModelQuery, Pro
 if TYPE_CHECKING:
     import pandas as pd
 
+    from registry_tui.training import CheckpointTracker, VersionScheme
+
 
 _log = logging.getLogger("registry_tui")
 
@@ -523,3 +525,67 @@ class ModelRegistry(OpenRegistry):
         from registry_tui.frames import history_frame
 
         return history_frame(self.records.events(model_id, tag, limit))
+
+    # -- from the training loop ---------------------------------------------------------------
+    def track(
+        self,
+        name: str,
+        task_type: str,
+        *,
+        config: dict[str, Any] | None = None,
+        base_version: str | VersionScheme = "1.0.0",
+        parent_model_id: int | None = None,
+        training_run_id: int | None = None,
+        every: int = 1,
+        monitor: str = "val_loss",
+        mode: str = "min",
+        best_tag: str | None = None,
+        keep_files_of: str | os.PathLike[str] | None = None,
+    ) -> CheckpointTracker:
+        """A :class:`~registry_tui.training.CheckpointTracker` registering a training run's
+        checkpoints as the loop saves them (the guide's CheckpointManager pattern)::
+
+            with registry.track("gpt-small", "language_modeling", config=config,
+                                training_run_id=run_id, every=5,
+                                keep_files_of="checkpoints") as tracker:
+                for epoch in range(epochs):
+                    path = checkpoint_mgr.save(model=model, epoch=epoch, metrics=metrics)
+                    tracker.saved(path, metrics, epoch=epoch)
+
+        Args:
+            name: every checkpoint's model name.
+            task_type: every checkpoint's task type.
+            config: the training config, stored once; later checkpoints reuse its hash.
+            base_version: ``M.m.p``: epoch ``e`` (else step ``e``) is registered as
+                ``M.<m+e>.p`` (``1.5.0`` for epoch 5); or ``scheme(epoch, step) -> str``.
+            parent_model_id: the base model every checkpoint was fine-tuned from;
+                without it each checkpoint's parent is the run's previous one.
+            training_run_id: the run's id (ExperimentDB), on every checkpoint.
+            every: register every ``every``-th ``saved`` call (the first included);
+                ``finish()`` (or leaving the ``with``) registers the last one too.
+            monitor: the metric deciding the run's best checkpoint.
+            mode: ``"min"`` (lower is better) or ``"max"``.
+            best_tag: the tag the run's best holds, moved as a better one comes
+                (default ``best-run-<training_run_id>``, else ``best-<name>``); a
+                tag exclusive across the registry (``production``) is refused.
+            keep_files_of: the folder a rotation (keep-last-N) deletes checkpoints
+                from: the run's checkpoints there whose files are gone are retired,
+                the history saying why. ``None``: files are not followed.
+
+        Only the main process of a distributed job (rank 0 by ``RANK``,
+        ``SLURM_PROCID``, ``OMPI_COMM_WORLD_RANK``, ``PMI_RANK``,
+        ``JSM_NAMESPACE_RANK`` or ``LOCAL_RANK``) registers; elsewhere the tracker does
+        nothing. An exception in the ``with`` block marks the tracker ``failed`` and
+        registers the last checkpoint saved if ``every`` had skipped it; a registration
+        is one transaction, so none is ever left half-written.
+        """
+        from registry_tui.training.best import refuse_exclusive
+        from registry_tui.training.tracker import CheckpointTracker, options
+
+        checked = options(
+            name, task_type, config=config, base_version=base_version,
+            parent_model_id=parent_model_id, training_run_id=training_run_id, every=every,
+            monitor=monitor, mode=mode, best_tag=best_tag, keep_files_of=keep_files_of,
+        )  # fmt: skip
+        refuse_exclusive(checked.best_tag, self.tag_policies())
+        return CheckpointTracker(self, checked)

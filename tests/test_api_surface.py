@@ -58,6 +58,7 @@ GUIDE_API = {
     "dump",
     "dump_bundle",
     "load",
+    "track",
     # record-API calls the README documents here too (the same calls as on records)
     "delete_plan",
     "retire_plan",

@@ -1,0 +1,40 @@
+"""Which process of a distributed job this is: only the main one (rank 0) registers.
+
+Launchers say so in the environment: ``torchrun`` and Accelerate set ``RANK`` (and
+``LOCAL_RANK``), SLURM ``SLURM_PROCID``, Open MPI ``OMPI_COMM_WORLD_RANK``, MPICH
+and Intel MPI ``PMI_RANK``, IBM's jsrun ``JSM_NAMESPACE_RANK``. The global rank is
+read first; a local rank decides only when no global one is set.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+GLOBAL_RANK_VARIABLES = (
+    "RANK",
+    "SLURM_PROCID",
+    "OMPI_COMM_WORLD_RANK",
+    "PMI_RANK",
+    "JSM_NAMESPACE_RANK",
+)
+"""Variables holding a process's rank in the whole job, in the order they are read."""
+
+LOCAL_RANK_VARIABLES = ("LOCAL_RANK", "SLURM_LOCALID", "OMPI_COMM_WORLD_LOCAL_RANK")
+"""Variables holding its rank on its machine, read when no global rank is set."""
+
+
+def process_rank(environ: Mapping[str, str] | None = None) -> int:
+    """This process's rank by the launchers' variables; 0 when none is set (or none reads
+    as a whole number, as an unrelated ``RANK=high`` would)."""
+    env = os.environ if environ is None else environ
+    for name in (*GLOBAL_RANK_VARIABLES, *LOCAL_RANK_VARIABLES):
+        value = env.get(name, "").strip()
+        if value.lstrip("-").isdigit():
+            return int(value)
+    return 0
+
+
+def is_main_process(environ: Mapping[str, str] | None = None) -> bool:
+    """True on rank 0 (or outside any distributed launcher)."""
+    return process_rank(environ) == 0
