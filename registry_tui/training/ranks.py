@@ -3,7 +3,9 @@
 Launchers say so in the environment: ``torchrun`` and Accelerate set ``RANK`` (and
 ``LOCAL_RANK``), SLURM ``SLURM_PROCID``, Open MPI ``OMPI_COMM_WORLD_RANK``, MPICH
 and Intel MPI ``PMI_RANK``, IBM's jsrun ``JSM_NAMESPACE_RANK``. The global rank is
-read first; a local rank decides only when no global one is set.
+read first; without one, a local rank is counted within its machine's rank
+(``NODE_RANK``, ``GROUP_RANK``, ``SLURM_NODEID``), so only local rank 0 of node 0 is
+the main process.
 """
 
 from __future__ import annotations
@@ -23,16 +25,31 @@ GLOBAL_RANK_VARIABLES = (
 LOCAL_RANK_VARIABLES = ("LOCAL_RANK", "SLURM_LOCALID", "OMPI_COMM_WORLD_LOCAL_RANK")
 """Variables holding its rank on its machine, read when no global rank is set."""
 
+NODE_RANK_VARIABLES = ("NODE_RANK", "GROUP_RANK", "SLURM_NODEID")
+"""Variables holding the machine's rank, which a local rank is counted within."""
+
 
 def process_rank(environ: Mapping[str, str] | None = None) -> int:
     """This process's rank by the launchers' variables; 0 when none is set (or none reads
     as a whole number, as an unrelated ``RANK=high`` would)."""
     env = os.environ if environ is None else environ
-    for name in (*GLOBAL_RANK_VARIABLES, *LOCAL_RANK_VARIABLES):
+    found = _first(env, GLOBAL_RANK_VARIABLES)
+    if found is not None:
+        return found
+    local = _first(env, LOCAL_RANK_VARIABLES)
+    if local is None:
+        return 0
+    node = _first(env, NODE_RANK_VARIABLES) or 0
+    return node * max(_first(env, ("LOCAL_WORLD_SIZE",)) or 1, local + 1) + local
+
+
+def _first(env: Mapping[str, str], names: tuple[str, ...]) -> int | None:
+    """The first of ``names`` set to a whole number."""
+    for name in names:
         value = env.get(name, "").strip()
-        if value.lstrip("-").isdigit():
+        if value.isdigit():
             return int(value)
-    return 0
+    return None
 
 
 def is_main_process(environ: Mapping[str, str] | None = None) -> bool:

@@ -153,24 +153,29 @@ class CheckpointTracker:
         if exc is None:
             self.finish()
         else:
-            self._failed(exc)
+            self.fail(exc)
 
     # -- registration -------------------------------------------------------------------
     def _refuse_when_done(self) -> None:
         if self.state != "running":
             raise ValidationError(f"This tracker is {self.state}: start a new one to register more")
 
-    def _failed(self, exc: BaseException) -> None:
-        """The loop raised: the last checkpoint it saved is registered marked ``failed``
-        (when ``every`` had skipped it and its file is there), and the exception goes on."""
+    def fail(self, error: BaseException | str) -> None:
+        """The run failed: the tracker is marked ``failed`` and the last checkpoint saved is
+        registered, marked failed with ``error``, if ``every`` had skipped it (and its file
+        is there). Leaving the ``with`` block on an exception calls this; a framework hook
+        whose trainer reports a failure calls it too. Never raises: the run's own error is
+        the one to see (a registration that fails is logged on ``registry_tui``)."""
+        if self.state != "running":
+            return
         self.state = "failed"
         pending, self._pending = self._pending, None
         if not self.active or pending is None or not os.path.isfile(pending.path):
             return
-        error = f"{type(exc).__name__}: {exc}"[:500]
+        text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
         try:
-            self._register(pending, "failed", error)
-        except Exception as failure:  # the loop's own exception is the one to see
+            self._register(pending, "failed", text[:500])
+        except Exception as failure:
             _log.warning("could not register the failed run's last checkpoint: %s", failure)
 
     def _register(self, entry: Saved, state: str = "running", error: str | None = None) -> int:
