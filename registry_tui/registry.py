@@ -527,6 +527,61 @@ class ModelRegistry(OpenRegistry):
         return history_frame(self.records.events(model_id, tag, limit))
 
     # -- from the training loop ---------------------------------------------------------------
+    @_guard
+    def register_bundle(
+        self,
+        export_dir: str | os.PathLike[str],
+        name: str,
+        version: str,
+        task_type: str,
+        *,
+        metrics: dict[str, float] | None = None,
+        config: dict[str, Any] | None = None,
+        tags: list[str] | None = None,
+        parent_model_id: int | None = None,
+        training_run_id: int | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> int:
+        """Register an export bundle (the guide's ``create_export_bundle`` directory) as one
+        model with every artifact recorded as an export; returns the model's id::
+
+            model_id = registry.register_bundle(
+                export_dir, "production-model", "2.0.0", "vision_classification",
+                metrics=final_metrics,
+            )
+
+        The checkpoint is the bundle's PyTorch weights (``artifacts/model.pytorch.pt``;
+        else its safetensors, GGUF, ONNX ... file); each artifact (``model.onnx``,
+        ``model.torchscript.pt`` ...) is an export with its format, path, size and
+        inspected facts. ``config.json`` is the config unless ``config`` is given, and
+        ``metadata.json`` is kept under ``metadata["bundle"]``. Every artifact is read
+        first and the model and its exports are written in one transaction: a missing
+        or unreadable artifact refuses the whole bundle, naming it.
+
+        Raises:
+            FileNotFoundError: the directory or an artifact is missing.
+            ValueError: an artifact cannot be read, or anything ``register_model`` refuses.
+        """
+        from registry_tui.training.export_bundle import read_bundle
+
+        bundle = read_bundle(export_dir)
+        details: dict[str, Any] = {"directory": bundle.directory}
+        if bundle.metadata is not None:
+            details["metadata"] = bundle.metadata
+        with self.transaction():
+            model_id = self.register_model(
+                name, version, bundle.checkpoint.path, task_type,
+                metrics=metrics, export_formats=bundle.formats, training_run_id=training_run_id,
+                parent_model_id=parent_model_id, tags=tags,
+                metadata={**(metadata or {}), "bundle": details},
+                config=bundle.config if config is None else config,
+            )  # fmt: skip
+            for artifact in bundle.artifacts:
+                self.add_export_format(
+                    model_id, artifact.format, artifact.path, artifact.export_metadata()
+                )
+        return model_id
+
     def track(
         self,
         name: str,

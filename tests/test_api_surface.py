@@ -59,6 +59,7 @@ GUIDE_API = {
     "dump_bundle",
     "load",
     "track",
+    "register_bundle",
     # record-API calls the README documents here too (the same calls as on records)
     "delete_plan",
     "retire_plan",

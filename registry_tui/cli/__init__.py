@@ -44,7 +44,8 @@ COMMAND_HOMES: dict[str, str] = {
         ("list", "get", "compare", "lineage", "config-diff"), "registry_tui.cli.browse"
     ),
     **dict.fromkeys(
-        ("register", "retire", "restore", "delete", "export-add"), "registry_tui.cli.lifecycle"
+        ("register", "register-bundle", "retire", "restore", "delete", "export-add"),
+        "registry_tui.cli.lifecycle",
     ),
     **dict.fromkeys(("promote", "untag", "rollback", "history"), "registry_tui.cli.tags"),
     **dict.fromkeys(("tui", "demo"), "registry_tui.cli.terminal_app"),
