@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from registry_tui.training import CheckpointTracker, VersionScheme
+    from registry_tui.training.manager_import import ImportReport
 
 
 _log = logging.getLogger("registry_tui")
@@ -581,6 +582,35 @@ class ModelRegistry(OpenRegistry):
                     model_id, artifact.format, artifact.path, artifact.export_metadata()
                 )
         return model_id
+
+    @_guard
+    def import_checkpoints(
+        self,
+        directory: str | os.PathLike[str],
+        name: str,
+        task_type: str,
+        *,
+        every: int = 1,
+        training_run_id: int | None = None,
+        monitor: str = "val_loss",
+        mode: str = "min",
+    ) -> ImportReport:
+        """Register a CheckpointManager directory from its ``checkpoint_registry.json``.
+
+        Every ``every``-th epoch and the last are registered as ``1.<epoch>.0`` with the
+        entry's metrics and config, the run id, the previous checkpoint as parent and the
+        git commit in ``metadata["checkpoint_manager"]``; the best by ``monitor``/``mode``
+        holds the run's best tag (``best-run-<id>``, else ``best-<name>``); models of
+        ``name`` in the directory whose files the manager has deleted are retired, the
+        history saying why. Idempotent (an entry already registered is left alone) and one
+        transaction. Returns an :class:`~registry_tui.training.manager_import.ImportReport`.
+        """
+        from registry_tui.training.manager_import import import_directory
+
+        return import_directory(
+            self, directory, name, task_type, every=every, training_run_id=training_run_id,
+            monitor=monitor, mode=mode,
+        )  # fmt: skip
 
     def track(
         self,

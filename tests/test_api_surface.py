@@ -60,6 +60,7 @@ GUIDE_API = {
     "load",
     "track",
     "register_bundle",
+    "import_checkpoints",
     # record-API calls the README documents here too (the same calls as on records)
     "delete_plan",
     "retire_plan",

@@ -38,6 +38,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "registry_tui.cli.ops",
     "registry_tui.cli.policies",
     "registry_tui.cli.inspect_cmd",
+    "registry_tui.cli.importers",
 )
 COMMAND_HOMES: dict[str, str] = {
     **dict.fromkeys(
@@ -52,6 +53,7 @@ COMMAND_HOMES: dict[str, str] = {
     **dict.fromkeys(("check", "upgrade", "backup", "dump", "load"), "registry_tui.cli.ops"),
     **dict.fromkeys(("metric", "tag-policy"), "registry_tui.cli.policies"),
     "inspect": "registry_tui.cli.inspect_cmd",
+    "import": "registry_tui.cli.importers",
 }
 """The module defining each command: a command line naming one of them builds only that
 module's commands (a command missing here still works, through the full parser)."""
