@@ -310,8 +310,7 @@ class Writer:
         already was."""
         if self.status_of(model_id) == "retired":
             return False
-        m = self.t.models
-        m.update(status="retired").where(m.model_id == model_id).execute()
+        self.store.run(_set_status, id=model_id, status="retired")
         self.event(at, "retire", model_id, details={"reason": reason} if reason else None)
         return True
 
@@ -402,6 +401,11 @@ def _insert_tag(store: Store) -> Any:
 def _status_of(store: Store) -> Any:
     m = store.t.models
     return m.select(m.status).where(m.model_id == P("id"))
+
+
+def _set_status(store: Store) -> Any:
+    m = store.t.models
+    return m.update(status=P("status")).where(m.model_id == P("id"))
 
 
 def _id_by_name_version(store: Store) -> Any:

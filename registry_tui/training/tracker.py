@@ -8,6 +8,7 @@ leaves either the whole registration or none of it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Mapping
@@ -17,7 +18,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from registry_tui import validate
-from registry_tui.errors import ValidationError
+from registry_tui.errors import TagNotFoundError, ValidationError
 from registry_tui.training import best
 from registry_tui.training.ranks import is_main_process
 from registry_tui.training.schemes import VersionScheme, version_for
@@ -231,12 +232,11 @@ class CheckpointTracker:
 
     def _untag_previous_best(self) -> None:
         """The run's previous best gives the tag up (unless an exclusive policy the user
-        set on the tag already took it when the new best was registered)."""
+        set on the tag, or the user, already took it: then there is nothing to take)."""
         previous = self.best_model_id
         if previous is None:
             return
-        record = self._registry.records.get(previous)
-        if record is not None and self.options.best_tag in record.tags:
+        with contextlib.suppress(TagNotFoundError):  # its savepoint alone rolls back
             self._registry.remove_tag(previous, self.options.best_tag)
 
     def _retire_rotated(self) -> list[int]:
@@ -244,10 +244,11 @@ class CheckpointTracker:
         folder = self.options.keep_files_of
         if folder is None:
             return []
+        inside = os.path.join(folder, "")
         gone = [
             model_id
             for model_id, path in self._files.items()
-            if Path(path).is_relative_to(folder) and not os.path.exists(path)
+            if path.startswith(inside) and not os.path.exists(path)
         ]
         for model_id in gone:
             self._registry.retire_model(model_id, reason=ROTATED)

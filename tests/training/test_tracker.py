@@ -106,6 +106,19 @@ def test_the_best_tag_follows_the_runs_best_and_only_its_own(
     assert [r.model_id for r in registry.records.tag_holders("production")] == [production]
 
 
+def test_a_best_tag_removed_by_hand_does_not_stop_the_run(
+    registry: ModelRegistry, checkpoint: Callable[..., str]
+) -> None:
+    """When someone took the best tag off the run's best, the next best still registers
+    and takes the tag (there was nothing to take back)."""
+    with registry.track("run", "lm") as tracker:
+        first = tracker.saved(checkpoint("a.pt"), {"val_loss": 0.5}, epoch=0)
+        assert first is not None
+        registry.remove_tag(first, "best-run")
+        second = tracker.saved(checkpoint("b.pt"), {"val_loss": 0.4}, epoch=1)
+    assert [r.model_id for r in registry.records.tag_holders("best-run")] == [second]
+
+
 def test_mode_max_and_a_custom_tag(registry: ModelRegistry, checkpoint: Callable[..., str]) -> None:
     """mode='max' picks the highest value of the monitored metric; a checkpoint without it
     never takes the tag."""
