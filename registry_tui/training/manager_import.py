@@ -95,8 +95,8 @@ def read_entries(directory: str | os.PathLike[str]) -> list[Entry]:
 def _entry(folder: Path, item: Any, index: int, source: Path) -> Entry:
     if not isinstance(item, dict):
         raise ValidationError(f"{source}: entry {index} is not an object")
-    epoch, step = item.get("epoch"), item.get("global_step", item.get("step", 0))
-    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (epoch, step)):
+    epoch, step = _whole(item.get("epoch")), _whole(item.get("global_step", item.get("step", 0)))
+    if epoch is None or step is None:
         raise ValidationError(f"{source}: entry {index} has no whole epoch and global_step")
     named = item.get("filepath") or item.get("path")
     if isinstance(named, str):
@@ -110,9 +110,20 @@ def _entry(folder: Path, item: Any, index: int, source: Path) -> Entry:
         for key in ("timestamp", "best_metric", "git_commit")
         if item.get(key) is not None
     }
-    metrics = item.get("metrics") if isinstance(item.get("metrics"), dict) else {}
+    raw = item.get("metrics")
+    metrics = {
+        str(k): v for k, v in (raw.items() if isinstance(raw, dict) else ())
+        if best.monitored({k: v}, k) is not None
+    }  # fmt: skip
     config = item.get("config") if isinstance(item.get("config"), dict) else None
-    return Entry(int(epoch), int(step), found, dict(metrics or {}), config, facts)  # type: ignore[arg-type]
+    return Entry(epoch, step, found, metrics, config, facts)
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number >= 0, or None."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
 
 
 def selected(entries: list[Entry], every: int) -> list[Entry]:

@@ -92,6 +92,20 @@ def test_a_bad_registry_file_is_one_error_and_writes_nothing(
     assert registry.count_models(status=None) == 0
 
 
+def test_entries_metrics_keep_their_numbers_only(registry: ModelRegistry, tmp_path: Path) -> None:
+    """Text and non-finite values in an entry's metrics are left out, not a refusal."""
+    manager = CheckpointManager(tmp_path / "ckpts")
+    manager.save(0, {"val_loss": 0.5})
+    entries = json.loads((tmp_path / "ckpts" / "checkpoint_registry.json").read_text())
+    entries[0]["metrics"] |= {"schedule": "cosine", "grad_norm": float("nan"), "lr": 1e-3}
+    (tmp_path / "ckpts" / "checkpoint_registry.json").write_text(json.dumps(entries))
+    report = registry.import_checkpoints(tmp_path / "ckpts", "run", "lm")
+    assert registry.get_model(model_id=report.registered[0])["metrics"] == {  # type: ignore[index]
+        "val_loss": 0.5,
+        "lr": 1e-3,
+    }
+
+
 def test_the_cli_imports_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """import checkpoints prints what it did; a second run registers nothing; a missing
     directory is one line on stderr, exit 1."""
