@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from registry_tui import validate
-from registry_tui.errors import TagNotFoundError, ValidationError
+from registry_tui.errors import DuplicateModelError, TagNotFoundError, ValidationError
 from registry_tui.training import best
 from registry_tui.training.ranks import is_main_process
 from registry_tui.training.schemes import VersionScheme, version_for
@@ -93,6 +93,7 @@ class CheckpointTracker:
         self._calls = 0
         self._pending: Saved | None = None
         self._files: dict[int, str] = {}  # registered, active, followed for rotation
+        self._best_known = False
 
     @property
     def last_model_id(self) -> int | None:
@@ -181,23 +182,28 @@ class CheckpointTracker:
 
     def _register(self, entry: Saved, state: str = "running", error: str | None = None) -> int:
         o = self.options
+        if not self._best_known:
+            self._learn_best()
         value = best.monitored(entry.metrics, o.monitor)
         is_best = best.beats(value, self._best_value, o.mode)
-        registry = self._registry
+        registry, version = self._registry, version_for(o.base_version, entry.epoch, entry.step)
         with registry.transaction():
-            model_id = registry.register_model(
-                o.name,
-                version_for(o.base_version, entry.epoch, entry.step),
-                entry.path,
-                o.task_type,
-                metrics=entry.metrics,
-                memory_req_gb=entry.memory_req_gb,
-                training_run_id=o.training_run_id,
-                parent_model_id=o.parent_model_id or self.last_model_id,
-                metadata=self._metadata(entry, state, error),
-                tags=[o.best_tag] if is_best else None,
-                **self._config_arguments(),
-            )
+            try:
+                model_id = registry.register_model(
+                    o.name,
+                    version,
+                    entry.path,
+                    o.task_type,
+                    metrics=entry.metrics,
+                    memory_req_gb=entry.memory_req_gb,
+                    training_run_id=o.training_run_id,
+                    parent_model_id=o.parent_model_id or self.last_model_id,
+                    metadata=self._metadata(entry, state, error),
+                    tags=[o.best_tag] if is_best else None,
+                    **self._config_arguments(),
+                )
+            except DuplicateModelError:  # its savepoint alone rolled back
+                model_id, is_best = self._resumed(version, entry.path), False
             if is_best:
                 self._untag_previous_best()
             retired = self._retire_rotated()
@@ -209,6 +215,30 @@ class CheckpointTracker:
         if is_best:
             self.best_model_id, self._best_value = model_id, value
         return model_id
+
+    def _resumed(self, version: str, path: str) -> int:
+        """The model a resumed run registered before, at the same version and file.
+
+        A run restarted from a checkpoint saves that epoch again: the checkpoint
+        already registered is taken as this tracker's (its parent, its place in the
+        run), not refused. The same version of another file is still refused.
+        """
+        found = self._registry.records.find(name=self.options.name, version=version)
+        if found is None or os.path.abspath(found.checkpoint_path) != os.path.abspath(path):
+            raise DuplicateModelError(self.options.name, version)
+        return found.model_id
+
+    def _learn_best(self) -> None:
+        """Before the first registration: the run's best so far, when an earlier session of
+        the run (a resumed job) left the best tag on one of its checkpoints."""
+        self._best_known = True
+        o = self.options
+        for holder in self._registry.records.tag_holders(o.best_tag):
+            if holder.name != o.name or holder.training_run_id != o.training_run_id:
+                continue
+            value = best.monitored(holder.metrics, o.monitor)
+            if self.best_model_id is None or best.beats(value, self._best_value, o.mode):
+                self.best_model_id, self._best_value = holder.model_id, value
 
     def _forget(self, retired: list[int]) -> None:
         for model_id in retired:

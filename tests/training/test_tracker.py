@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from registry_tui import ModelRegistry, ValidationError
+from registry_tui import DuplicateModelError, ModelRegistry, ValidationError
 from registry_tui.training import CheckpointTracker
 from registry_tui.training.tracker import ROTATED
 
@@ -117,6 +117,38 @@ def test_a_best_tag_removed_by_hand_does_not_stop_the_run(
         registry.remove_tag(first, "best-run")
         second = tracker.saved(checkpoint("b.pt"), {"val_loss": 0.4}, epoch=1)
     assert [r.model_id for r in registry.records.tag_holders("best-run")] == [second]
+
+
+def test_a_resumed_run_carries_on_where_it_stopped(
+    registry: ModelRegistry, checkpoint: Callable[..., str]
+) -> None:
+    """A second session of the run re-saving its last epoch takes that checkpoint as its
+    own (no duplicate refused), links the next to it, and keeps the run's best tag on the
+    earlier session's best until a better one comes: one holder throughout."""
+    with registry.track("run", "lm", training_run_id=5) as first:
+        for epoch, loss in enumerate([0.9, 0.5, 0.7]):
+            first.saved(checkpoint(f"e{epoch}.pt"), {"val_loss": loss}, epoch=epoch)
+    best_so_far = first.model_ids[1]
+    with registry.track("run", "lm", training_run_id=5) as resumed:
+        again = resumed.saved(checkpoint("e2.pt"), {"val_loss": 0.7}, epoch=2)
+        worse = resumed.saved(checkpoint("e3.pt"), {"val_loss": 0.6}, epoch=3)
+        holders = [r.model_id for r in registry.records.tag_holders("best-run-5")]
+        assert again == first.model_ids[2] and holders == [best_so_far]
+        better = resumed.saved(checkpoint("e4.pt"), {"val_loss": 0.3}, epoch=4)
+    assert registry.get_model(model_id=worse)["parent_model_id"] == again  # type: ignore[index]
+    assert [r.model_id for r in registry.records.tag_holders("best-run-5")] == [better]
+
+
+def test_the_same_version_of_another_file_is_still_refused(
+    registry: ModelRegistry, checkpoint: Callable[..., str]
+) -> None:
+    """A different checkpoint under a version the run already has is a real conflict."""
+    with registry.track("run", "lm") as first:
+        first.saved(checkpoint("a.pt"), {"val_loss": 0.5}, epoch=0)
+    tracker = registry.track("run", "lm")
+    with pytest.raises(DuplicateModelError, match="already exists"):
+        tracker.saved(checkpoint("other.pt"), {"val_loss": 0.4}, epoch=0)
+    assert registry.count_models() == 1 and tracker.model_ids == []
 
 
 def test_mode_max_and_a_custom_tag(registry: ModelRegistry, checkpoint: Callable[..., str]) -> None:
