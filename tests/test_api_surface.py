@@ -59,6 +59,9 @@ GUIDE_API = {
     "dump_bundle",
     "load",
     "model_card",
+    "track",
+    "register_bundle",
+    "import_checkpoints",
     # record-API calls the README documents here too (the same calls as on records)
     "delete_plan",
     "retire_plan",
@@ -158,9 +161,11 @@ def test_the_guide_methods_keep_the_guide_signatures() -> None:
     assert params == {
         "get_model": ["model_id", "name", "version", "tag"],
         "promote_model": ["model_id", "tag", "remove_from_others"],
-        "retire_model": ["model_id"],
+        "retire_model": ["model_id", "reason"],
         "delete_model": ["model_id", "force"],
     }
+    reason = inspect.signature(ModelRegistry.retire_model).parameters["reason"]
+    assert reason.kind is inspect.Parameter.KEYWORD_ONLY and reason.default is None
     register = list(inspect.signature(ModelRegistry.register_model).parameters)[1:12]
     assert register == [
         "name", "version", "checkpoint_path", "task_type", "config_hash", "metrics",

@@ -1,8 +1,8 @@
 """The layering contract in ``pyproject.toml`` holds (import-linter, in a subprocess).
 
-The data layer and the maintenance operations never import rich or textual,
-model cards import neither rich nor textual nor pandas, renderers never
-import ``db/``, the faces (``cli/``, ``tui/``) never import
+The data layer, the maintenance operations and the training loop's pieces never
+import rich or textual, model cards import neither rich nor textual nor pandas,
+renderers never import ``db/``, the faces (``cli/``, ``tui/``) never import
 ``db/`` themselves, ``ops/`` never imports the registry (no cycle), and
 ``ops/`` never imports a database driver or peewee: its queries live in ``db/``.
 """
@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = {
     "The data layer and the maintenance operations never import rich or textual",
     "Model cards are plain text: they import neither rich nor textual nor pandas",
+    "The training loop's pieces never import rich or textual",
     "Renderers never read the database",
     "The faces ask the core, never the data layer",
     "Maintenance operations sit below the registry",

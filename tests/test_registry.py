@@ -494,6 +494,21 @@ def test_retire_keeps_the_model(registry: ModelRegistry) -> None:
         registry.retire_model(1234)
 
 
+def test_retire_records_its_reason(registry: ModelRegistry) -> None:
+    """A reason given to retire_model is kept in the retire event's details; a blank one is
+    refused before anything is written, and a retire without one has no details."""
+    a, b = reg(registry), reg(registry, version="1.1.0")
+    with pytest.raises(ValidationError, match="reason"):
+        registry.retire_model(a, reason="  ")
+    assert registry.get_model(model_id=a)["status"] == "active"  # type: ignore[index]
+    assert registry.retire_model(a, reason="checkpoint file deleted by rotation")
+    assert registry.events(model_id=a, limit=1)[0].details == {
+        "reason": "checkpoint file deleted by rotation"
+    }
+    registry.retire_model(b)
+    assert registry.events(model_id=b, limit=1)[0].details in (None, {})
+
+
 def test_tagged_delete_error_is_the_guides(registry: ModelRegistry) -> None:
     """Deleting a tagged model without force raises the guide's message; force deletes it all."""
     a = reg(registry, tags=["production", "baseline"])

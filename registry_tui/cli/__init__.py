@@ -39,13 +39,15 @@ COMMAND_MODULES: tuple[str, ...] = (
     "registry_tui.cli.policies",
     "registry_tui.cli.inspect_cmd",
     "registry_tui.cli.card_cmd",
+    "registry_tui.cli.importers",
 )
 COMMAND_HOMES: dict[str, str] = {
     **dict.fromkeys(
         ("list", "get", "compare", "lineage", "config-diff"), "registry_tui.cli.browse"
     ),
     **dict.fromkeys(
-        ("register", "retire", "restore", "delete", "export-add"), "registry_tui.cli.lifecycle"
+        ("register", "register-bundle", "retire", "restore", "delete", "export-add"),
+        "registry_tui.cli.lifecycle",
     ),
     **dict.fromkeys(("promote", "untag", "rollback", "history"), "registry_tui.cli.tags"),
     **dict.fromkeys(("tui", "demo"), "registry_tui.cli.terminal_app"),
@@ -53,6 +55,7 @@ COMMAND_HOMES: dict[str, str] = {
     **dict.fromkeys(("metric", "tag-policy"), "registry_tui.cli.policies"),
     "inspect": "registry_tui.cli.inspect_cmd",
     "card": "registry_tui.cli.card_cmd",
+    "import": "registry_tui.cli.importers",
 }
 """The module defining each command: a command line naming one of them builds only that
 module's commands (a command missing here still works, through the full parser)."""

@@ -1,5 +1,5 @@
-"""Commands that create and end models: ``register``, ``export-add``, ``retire``,
-``restore``, ``delete``."""
+"""Commands that create and end models: ``register``, ``register-bundle``, ``export-add``,
+``retire``, ``restore``, ``delete``."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
     """Add this module's commands to the parser."""
     _add_register(subparsers, parents)
+    _add_bundle(subparsers, parents)
     _add_export(subparsers, parents)
     retire = subparsers.add_parser(
         "retire", parents=parents, help="mark a model retired (kept, hidden from default lists)"
@@ -92,6 +93,25 @@ def _add_register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]
     p.set_defaults(handler=run_register)
 
 
+def _add_bundle(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser(
+        "register-bundle",
+        parents=parents,
+        help="register an export bundle directory as one model with its exports; prints its id",
+    )
+    p.add_argument("directory", metavar="DIR", help="the bundle (artifacts/, config.json ...)")
+    p.add_argument("--name", required=True, help="model name, e.g. production-model")
+    p.add_argument("--version", required=True, help="semantic version, e.g. 2.0.0")
+    p.add_argument("--task-type", required=True, help="e.g. vision_classification")
+    p.add_argument("--metrics", type=json_object("--metrics"), metavar="JSON", help="metrics")
+    p.add_argument("--config", type=json_object("--config"), metavar="JSON", help="model config")
+    p.add_argument("--tags", type=name_list, default=[], metavar="A,B", help="tags")
+    p.add_argument("--parent-id", type=int, metavar="ID", help="model this one was tuned from")
+    p.add_argument("--training-run-id", type=int, metavar="ID", help="experiment run id")
+    p.add_argument("--metadata", type=json_object("--metadata"), metavar="JSON", help="anything")
+    p.set_defaults(handler=run_register_bundle)
+
+
 def _add_export(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "export-add", parents=parents, help="record an export of a model; prints the export id"
@@ -123,6 +143,19 @@ def run_register(args: argparse.Namespace, out: Output) -> int:
         model_id = registry.register_model(
             args.name, args.version, args.checkpoint, args.task_type, **kwargs
         )
+    out.write(str(model_id))
+    return 0
+
+
+def run_register_bundle(args: argparse.Namespace, out: Output) -> int:
+    """Register a bundle and print the new model's id."""
+    with open_registry(args) as registry:
+        model_id = registry.register_bundle(
+            args.directory, args.name, args.version, args.task_type,
+            metrics=args.metrics, config=args.config, tags=args.tags or None,
+            parent_model_id=args.parent_id, training_run_id=args.training_run_id,
+            metadata=args.metadata,
+        )  # fmt: skip
     out.write(str(model_id))
     return 0
 

@@ -307,13 +307,13 @@ class Writer:
         return stack
 
     # -- lifecycle --------------------------------------------------------------
-    def retire(self, model_id: int, at: str) -> bool:
-        """Mark a model retired; False when it already was."""
+    def retire(self, model_id: int, at: str, reason: str | None = None) -> bool:
+        """Mark a model retired (the event saying ``reason`` when given); False when it
+        already was."""
         if self.status_of(model_id) == "retired":
             return False
-        m = self.t.models
-        m.update(status="retired").where(m.model_id == model_id).execute()
-        self.event(at, "retire", model_id)
+        self.store.run(_set_status, id=model_id, status="retired")
+        self.event(at, "retire", model_id, details={"reason": reason} if reason else None)
         return True
 
     def restore(self, model_id: int, at: str) -> bool:
@@ -403,6 +403,11 @@ def _insert_tag(store: Store) -> Any:
 def _status_of(store: Store) -> Any:
     m = store.t.models
     return m.select(m.status).where(m.model_id == P("id"))
+
+
+def _set_status(store: Store) -> Any:
+    m = store.t.models
+    return m.update(status=P("status")).where(m.model_id == P("id"))
 
 
 def _id_by_name_version(store: Store) -> Any:

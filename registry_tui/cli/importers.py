@@ -1,0 +1,50 @@
+"""``registry-tui import checkpoints DIR``: models registered from where training left them."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from registry_tui.cli.common import Output, open_registry
+
+if TYPE_CHECKING:
+    from registry_tui.cli.common import Subparsers
+
+
+def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
+    """Add ``import`` and its sources to the parser."""
+    command = subparsers.add_parser(
+        "import", parents=parents, help="register models from where training left them"
+    )
+    sources = command.add_subparsers(
+        dest="source", metavar="SOURCE", required=True, help="where the models are: checkpoints"
+    )
+    p = sources.add_parser(
+        "checkpoints",
+        parents=parents,
+        help="a CheckpointManager directory, from its checkpoint_registry.json",
+    )
+    p.add_argument("directory", metavar="DIR", help="the directory of the checkpoints")
+    p.add_argument("--name", required=True, help="the models' name, e.g. training-run")
+    p.add_argument("--task-type", required=True, help="e.g. language_modeling")
+    p.add_argument(
+        "--every", type=int, default=1, metavar="N", help="every N-th epoch and the last"
+    )
+    p.add_argument("--run-id", type=int, metavar="ID", help="the experiment run's id")
+    p.add_argument("--monitor", default="val_loss", help="the metric of the best (val_loss)")
+    p.add_argument(
+        "--mode", choices=("min", "max"), default="min", help="lower or higher is better"
+    )
+    p.set_defaults(handler=run_import_checkpoints)
+
+
+def run_import_checkpoints(args: argparse.Namespace, out: Output) -> int:
+    """Import the directory and say what was registered, left alone and retired."""
+    with open_registry(args) as registry:
+        report = registry.import_checkpoints(
+            args.directory, args.name, args.task_type, every=args.every,
+            training_run_id=args.run_id, monitor=args.monitor, mode=args.mode,
+        )  # fmt: skip
+    for line in report.lines():
+        out.say(line)
+    return 0
