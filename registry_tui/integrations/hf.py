@@ -20,7 +20,6 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from registry_tui.checkpoints.directory import weights_files
 from registry_tui.integrations.common import numeric, open_registry, peak_memory
 
 if TYPE_CHECKING:
@@ -82,16 +81,6 @@ def latest_eval_metrics(log_history: Iterable[Mapping[str, Any]]) -> dict[str, f
     return {}
 
 
-def weights_path(folder: str) -> str:
-    """The file registered for a checkpoint folder: its weights (the shard index of a
-    sharded one); the folder itself when it holds none."""
-    if os.path.isdir(folder):
-        weights, _ = weights_files(folder)
-        if weights:
-            return os.path.join(folder, weights[0])
-    return folder
-
-
 def monitored(args: Any) -> tuple[str, str]:
     """``(monitor, mode)`` from ``metric_for_best_model`` and ``greater_is_better``, as
     the Trainer reads them (``eval_`` prefixed; ``eval_loss`` and lower by default)."""
@@ -151,7 +140,8 @@ class RegistryCallback(_Base):
         return self.tracker
 
     def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-        """Register ``<output_dir>/checkpoint-<global_step>`` (the main process only)."""
+        """Register the folder ``<output_dir>/checkpoint-<global_step>`` (the main process
+        only): its weights, ``config.json`` and ``optimizer.pt`` inspected as one checkpoint."""
         if not getattr(state, "is_world_process_zero", True):
             return
         folder = os.path.join(args.output_dir, f"{CHECKPOINT_PREFIX}-{state.global_step}")
@@ -162,7 +152,7 @@ class RegistryCallback(_Base):
             "epoch": numeric(getattr(state, "epoch", None)),
         }
         self._tracker_for(args).saved(
-            weights_path(folder),
+            folder,  # the folder: its config.json's architecture sharpens the memory estimate
             latest_eval_metrics(state.log_history),
             step=state.global_step,
             metadata=metadata,

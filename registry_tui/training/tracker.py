@@ -172,7 +172,7 @@ class CheckpointTracker:
             return
         self.state = "failed"
         pending, self._pending = self._pending, None
-        if not self.active or pending is None or not os.path.isfile(pending.path):
+        if not self.active or pending is None or not os.path.exists(pending.path):
             return
         text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
         try:

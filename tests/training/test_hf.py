@@ -35,14 +35,16 @@ def _train(registry: ModelRegistry, tmp_path: Path, **args: object) -> RegistryC
 def test_each_save_registers_the_checkpoint_with_its_eval_metrics(
     registry: ModelRegistry, tmp_path: Path
 ) -> None:
-    """Every on_save registers checkpoint-<step>'s weights as 1.<step>.0 with the last
-    evaluation's metrics (no timings), the run id, and the previous save as parent."""
+    """Every on_save registers the folder checkpoint-<step> as 1.<step>.0 with the last
+    evaluation's metrics (no timings), the run id, the previous save as parent, and
+    (no accelerator measured) the registration's memory estimate."""
     callback = _train(registry, tmp_path)
     assert callback.tracker is not None and callback.tracker.state == "finished"
     models = [registry.get_model(model_id=i) for i in callback.tracker.model_ids]
     assert [m["version"] for m in models] == ["1.10.0", "1.20.0", "1.30.0", "1.40.0"]  # type: ignore[index]
     first = models[0]
-    assert first["checkpoint_path"] == str(tmp_path / "out" / "checkpoint-10" / "model.safetensors")  # type: ignore[index]
+    assert first["checkpoint_path"] == str(tmp_path / "out" / "checkpoint-10")  # type: ignore[index]
+    assert first["metadata"]["checkpoint"]["format"] == "directory (safetensors)"  # type: ignore[index]
     assert first["metrics"] == {"eval_loss": 0.9, "eval_accuracy": pytest.approx(0.1)}  # type: ignore[index]
     assert first["metadata"]["hf"] == {  # type: ignore[index]
         "checkpoint_dir": str(tmp_path / "out" / "checkpoint-10"),
@@ -51,7 +53,7 @@ def test_each_save_registers_the_checkpoint_with_its_eval_metrics(
     }
     assert [m["parent_model_id"] for m in models[1:]] == callback.tracker.model_ids[:3]  # type: ignore[index]
     assert {m["training_run_id"] for m in models} == {3}  # type: ignore[index]
-    assert first["memory_req_gb"] is None and "memory_estimate" not in first["metadata"]  # type: ignore[index]
+    assert first["metadata"]["memory_estimate"]["source"] == "estimated"  # type: ignore[index]
 
 
 def test_save_total_limit_rotation_retires_the_deleted_checkpoints(
