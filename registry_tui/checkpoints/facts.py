@@ -38,8 +38,6 @@ KEY = "checkpoint"
 ESTIMATE_KEY = "memory_estimate"
 """The metadata key saying how ``memory_req_gb`` was made (an estimate's rule, or measured)."""
 
-MEMORY_KEY = "memory_estimate"
-"""The metadata key saying how ``memory_req_gb`` was estimated or measured."""
 
 MEMORY_SOURCES = ("estimated", "measured")
 """Where a ``memory_req_gb`` the registry filled came from; a user-given one has none."""
@@ -149,7 +147,7 @@ def recorded_facts(metadata: object) -> dict[str, Any] | None:
 def memory_estimate(metadata: object) -> dict[str, str] | None:
     """How a model's ``memory_req_gb`` was filled (mode, rule, dtype, source, reference),
     the text fields of ``metadata["memory_estimate"]`` only; ``None`` when it says nothing."""
-    raw = metadata.get(MEMORY_KEY) if isinstance(metadata, Mapping) else None
+    raw = metadata.get(ESTIMATE_KEY) if isinstance(metadata, Mapping) else None
     if not isinstance(raw, Mapping):
         return None
     found = {key: raw[key] for key in _ESTIMATE_TEXTS if isinstance(raw.get(key), str)}
@@ -189,7 +187,7 @@ def unread_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
     unshown and nothing is shown twice.
     """
     rest = dict(metadata)
-    for key, read in ((KEY, recorded_facts(metadata)), (MEMORY_KEY, memory_estimate(metadata))):
+    for key, read in ((KEY, recorded_facts(metadata)), (ESTIMATE_KEY, memory_estimate(metadata))):
         raw = rest.get(key)
         if read is None or not isinstance(raw, Mapping):
             continue

@@ -24,15 +24,15 @@ if TYPE_CHECKING:
 
 
 def recorded_facts(metadata: Any) -> dict[str, Any]:
-    """``metadata["checkpoint"]`` of a stored metadata text, or ``{}``."""
+    """The recorded facts (:func:`~registry_tui.checkpoints.facts.recorded_facts`) of a
+    stored metadata text, or ``{}``."""
     if not isinstance(metadata, str) or not metadata:
         return {}
     try:
         decoded = json.loads(metadata)
     except (ValueError, RecursionError):
         return {}
-    found = decoded.get(facts.KEY) if isinstance(decoded, dict) else None
-    return found if isinstance(found, dict) else {}
+    return facts.recorded_facts(decoded) or {}
 
 
 class _Unavailable:

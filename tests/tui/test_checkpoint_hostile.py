@@ -60,11 +60,11 @@ WRONG_TYPES: dict[str, Any] = {
 HUGE = {"format": "gguf", "architecture": {f"[b]{OSC2}k{i}": i for i in range(10_000)}}
 
 CASES = [
-    pytest.param({facts.KEY: HOSTILE_FACTS, facts.MEMORY_KEY: HOSTILE_ESTIMATE}, id="hostile"),
-    pytest.param({facts.KEY: WRONG_TYPES, facts.MEMORY_KEY: {"source": ["x"], "mode": 1}},
+    pytest.param({facts.KEY: HOSTILE_FACTS, facts.ESTIMATE_KEY: HOSTILE_ESTIMATE}, id="hostile"),
+    pytest.param({facts.KEY: WRONG_TYPES, facts.ESTIMATE_KEY: {"source": ["x"], "mode": 1}},
                  id="wrong-types"),
-    pytest.param({facts.KEY: HOSTILE, facts.MEMORY_KEY: [HOSTILE]}, id="not-objects"),
-    pytest.param({facts.KEY: HUGE, facts.MEMORY_KEY: HOSTILE_ESTIMATE}, id="10000-keys"),
+    pytest.param({facts.KEY: HOSTILE, facts.ESTIMATE_KEY: [HOSTILE]}, id="not-objects"),
+    pytest.param({facts.KEY: HUGE, facts.ESTIMATE_KEY: HOSTILE_ESTIMATE}, id="10000-keys"),
 ]  # fmt: skip
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 
@@ -112,7 +112,7 @@ def test_hostile_facts_reach_the_panel_not_just_the_tree(sqlite_registry: ModelR
     """The hostile strings are read as facts (the panel shows them, escaped) and the
     estimate's ``~`` survives hostile neighbours."""
     model_id = register(
-        sqlite_registry, {facts.KEY: HOSTILE_FACTS, facts.MEMORY_KEY: HOSTILE_ESTIMATE}
+        sqlite_registry, {facts.KEY: HOSTILE_FACTS, facts.ESTIMATE_KEY: HOSTILE_ESTIMATE}
     )
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
@@ -145,7 +145,7 @@ def test_a_10000_key_architecture_shows_its_first_rows_and_a_count(
 
 def test_estimated_memory_is_marked_in_the_main_pane(sqlite_registry: ModelRegistry) -> None:
     """The main screen's detail pane writes the estimate as ``~14.2 GB``."""
-    register(sqlite_registry, {facts.MEMORY_KEY: {"source": "estimated"}})
+    register(sqlite_registry, {facts.ESTIMATE_KEY: {"source": "estimated"}})
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
         await settle(pilot)

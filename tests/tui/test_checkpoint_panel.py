@@ -68,7 +68,7 @@ def test_panel_shows_every_recorded_fact_and_how_memory_was_estimated(
     """Format, parameters (total and per dtype), weights and file size, optimizer state,
     architecture, warnings, fingerprint, epoch, commit, and the estimate's mode, rule,
     dtype and reference are on the detail screen; the memory reads ``~17.4 GB``."""
-    metadata = {facts.KEY: RECORDED, facts.MEMORY_KEY: ESTIMATE, "notes": "kept"}
+    metadata = {facts.KEY: RECORDED, facts.ESTIMATE_KEY: ESTIMATE, "notes": "kept"}
     model_id = register(sqlite_registry, "ckpt/llama.safetensors", metadata, memory_req_gb=17.4)
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:

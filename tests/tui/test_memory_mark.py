@@ -12,8 +12,8 @@ from registry_tui.tui.app import RegistryApp
 from tests.tui.helpers import main_screen, run, screen_text, settle, table
 from tests.tui.test_compare import open_compare
 
-ESTIMATED = {facts.MEMORY_KEY: {"mode": "inference", "source": "estimated"}}
-MEASURED = {facts.MEMORY_KEY: {"mode": "train-adamw", "source": "measured"}}
+ESTIMATED = {facts.ESTIMATE_KEY: {"mode": "inference", "source": "estimated"}}
+MEASURED = {facts.ESTIMATE_KEY: {"mode": "train-adamw", "source": "measured"}}
 
 
 def three(registry: ModelRegistry) -> list[int]:

@@ -187,7 +187,7 @@ def checkpointed(
     checkpoint a real safetensors file at a relative path (the same on every run)."""
     monkeypatch.chdir(tmp_path)
     write_safetensors(tmp_path / "model.safetensors", TENSORS)
-    metadata = {facts.KEY: RECORDED, facts.MEMORY_KEY: ESTIMATE}
+    metadata = {facts.KEY: RECORDED, facts.ESTIMATE_KEY: ESTIMATE}
     register(sqlite_registry, "model.safetensors", metadata, memory_req_gb=17.4)
     return sqlite_registry
 
@@ -228,6 +228,6 @@ def test_checkpoint_panel_hostile(
 ) -> None:
     """Hostile recorded facts at 80x24: markup, escape sequences and bidi overrides shown
     as typed (escaped), long values cut."""
-    metadata = {facts.KEY: HOSTILE_FACTS, facts.MEMORY_KEY: HOSTILE_ESTIMATE}
+    metadata = {facts.KEY: HOSTILE_FACTS, facts.ESTIMATE_KEY: HOSTILE_ESTIMATE}
     register(sqlite_registry, "ckpt/model.pt", metadata, memory_req_gb=14.2)
     assert snap(snap_compare, sqlite_registry, (80, 24), *panel_keys((80, 24)))
