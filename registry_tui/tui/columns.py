@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.strip import Strip
 
 from registry_tui.records import ModelRecord
-from registry_tui.render.numbers import format_memory, format_value
+from registry_tui.render.numbers import format_memory, format_value, human_count
 from registry_tui.render.text import literal, visible
 
 PRODUCTION_TAG = "production"
@@ -74,12 +74,15 @@ def _metric(name: str) -> CellFn:
 
 
 def _numeric(name: str) -> CellFn:
-    """A numeric column's cell; ``memory_req_gb`` marked ``~`` when estimated."""
+    """A numeric column's cell; ``memory_req_gb`` marked ``~`` when estimated, ``params``
+    short (``7.24 B``)."""
 
     def cell(record: ModelRecord) -> Text:
         value = getattr(record, name)
         if name == "memory_req_gb":
             return Text("" if value is None else format_memory(value, record.metadata, ""))
+        if name == "params":
+            return Text("" if value is None else human_count(value))
         return Text(format_value(value) if value is not None else "")
 
     return cell

@@ -85,3 +85,19 @@ def test_comparison_marks_the_estimate(sqlite_registry: ModelRegistry) -> None:
         assert line.split()[1:] == ["~14.2", "GB", "22.5", "GB", "6.5", "GB"]
 
     run(sqlite_registry, scenario)
+
+
+def test_a_params_filter_shows_parameter_counts_short() -> None:
+    """``params_b <= 8`` names the params column, whose cells read ``7.24 B``, not 13 digits."""
+    from registry_tui.records import ModelRecord
+    from registry_tui.tui.columns import build_columns
+
+    assert columns_named(parse_filter("params_b <= 8")) == ["params"]
+    column = next(c for c in build_columns([], numeric=["params"]) if c.key == "c:params")
+    record = ModelRecord(
+        model_id=1, name="m", version="1.0.0", checkpoint_path="c", task_type="lm",
+        config_hash=None, training_run_id=None, parent_model_id=None, created_at="2026",
+        metrics={}, export_formats=(), model_size_mb=None, memory_req_gb=None, metadata={},
+        status="active", params=7_241_732_096,
+    )  # fmt: skip
+    assert column.cell(record).plain == "7.24 B"
