@@ -17,6 +17,7 @@ import peewee
 
 from registry_tui.db import counts
 from registry_tui.db.listing_sql import (
+    COLUMN_RANK,
     COUNT_BUDGET,
     COUNT_CAP,
     DEEP_OFFSET,
@@ -300,10 +301,16 @@ class Lister:
         if small:
             narrow = plan.covered() is not None
             return Count(self._scalar(self._counting(driver, checks, None, narrow)), True)
+        # A large column index is read in value order, and its first ids (the smallest
+        # values) may all fail the other checks: the newest models are counted too.
+        by_column = 0
+        if driver is not None and driver.rank == COLUMN_RANK:
+            by_column = self._scalar(self._counting(driver, checks, cap + 1))
+            driver = None
         if driver is None:
             driver = self._status_driver(plan)
             checks = plan.checks_besides(driver)
-        found = self._scalar(self._counting(driver, checks, cap + 1))
+        found = max(by_column, self._scalar(self._counting(driver, checks, cap + 1)))
         if found > cap:
             return Count(cap, False)
         budget = self.budget()

@@ -22,6 +22,7 @@ stops at a cap and says so (:class:`Count`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,30 @@ from registry_tui.query import (
 )
 from registry_tui.records import RECORD_COLUMNS, ModelQuery
 
+_INTEGER_COLUMNS = frozenset(c.name for c in RECORD_COLUMNS if c.kind == "int")
+
+
+def _bound(column: str, op: str, value: float) -> tuple[str, float | int]:
+    """``op`` and ``value`` as an integer column is compared with them: an integer.
+
+    PostgreSQL compares a ``BIGINT`` column with a float by casting the column, which
+    no index serves (``params > 69.5e9`` read a million rows); so the bound becomes
+    the integer that selects the same rows (``> 1000.5`` is ``>= 1001``).
+    """
+    if column not in _INTEGER_COLUMNS or not math.isfinite(value) or abs(value) >= 2**62:
+        return op, value
+    if value.is_integer():
+        return op, int(value)
+    if op in (">", ">="):
+        return ">=", math.ceil(value)
+    if op in ("<", "<="):
+        return "<=", math.floor(value)
+    return op, value  # = and != a fraction: no integer is equal; left as it is
+
+
+COLUMN_RANK = 6
+"""A numeric column's driver: read in value order, so it drives only when small; a
+capped count of a large one reads the newest models instead (see ``Lister.count``)."""
 PROBE = 4000
 COUNT_CAP = 1000
 COUNT_BUDGET = 1500  # driver rows a capped count reads at most
@@ -57,7 +82,8 @@ class Driver:
     """Ids of the models one filter matches, and the row check it makes redundant.
 
     ``rank`` orders drivers that are all too large to drive: the usually more
-    selective kind first (names, then tags, metric conditions, task types).
+    selective kind first (names, then tags, metric conditions, task types, dates,
+    numeric columns: :data:`COLUMN_RANK`).
     """
 
     ids: Sql
@@ -276,10 +302,11 @@ class Compiler:
         if cond.field in NUMERIC_COLUMNS:
             # Checked row by row (``+``: its index must not replace the order's);
             # an indexed column's condition drives when it matches few models.
-            check = Sql(f"{'' if self.pg else '+'}m.{cond.field} {op} ?", [cond.value])
+            op, value = _bound(cond.field, op, float(cond.value))
+            check = Sql(f"{'' if self.pg else '+'}m.{cond.field} {op} ?", [value])
             drives = cond.field in SORT_INDEXED and op != "!="
-            indexed = Sql(f"SELECT model_id FROM models WHERE {cond.field} {op} ?", [cond.value])
-            self._filter(plan, check, indexed if drives else None, rank=4)
+            indexed = Sql(f"SELECT model_id FROM models WHERE {cond.field} {op} ?", [value])
+            self._filter(plan, check, indexed if drives else None, rank=COLUMN_RANK)
             return
         check = Sql(
             "EXISTS (SELECT 1 FROM model_metrics w WHERE w.model_id = @id "

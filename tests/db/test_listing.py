@@ -168,6 +168,9 @@ QUERIES = [
         ModelQuery(where=("params_b <= 5",)),
         ModelQuery(where=("params_b > 9", "val_loss < 0.5"), status=None),
         ModelQuery(where=("params = 0", "memory_req_gb > 10"), tag="prod"),
+        ModelQuery(where=("params_b > 4.5", "params < 8000000000.5"), status=None),
+        ModelQuery(where=("params >= 2999999999.5", "params <= 3000000000.2")),
+        ModelQuery(where=("params != 0.5",)),
         ModelQuery(text="alp bet", status=None),
         ModelQuery(text="eta a", status=None),
         ModelQuery(text="under_", status=None),
@@ -286,3 +289,23 @@ def test_short_windows_across_the_missing_keys_and_near_the_end(
             for offset in (have - 2, have - 1, have, len(expected) - 6, len(expected) - 4):
                 window = [int(r[0]) for r in lister.select(query, offset, 3)]
                 assert window == expected[offset : offset + 3], (sort, offset, listing.PROBE)
+
+
+def test_a_large_column_condition_counts_the_newest_models_too(
+    registry_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The smallest parameter counts belong to retired models only: the capped count of
+    active ones under a bound is not 0, because the newest models are counted as well."""
+    checkpoint = tmp_path / "c.pt"
+    checkpoint.write_bytes(b"x")
+    with ModelRegistry(registry_url) as registry:
+        with registry.transaction():
+            for i in range(40):
+                registry.register_model(f"m{i}", "1.0.0", str(checkpoint), "t")
+        registry._storage.db.execute_sql("UPDATE models SET params = model_id * 1000")
+        for model_id in range(1, 21):
+            registry.retire_model(model_id)
+        monkeypatch.setattr(listing, "PROBE", 5)
+        monkeypatch.setattr(listing, "COUNT_BUDGET", 9)
+        found = registry.records.count_capped(ModelQuery(where=("params <= 100000",)))
+        assert found.value > 0 and not found.exact
