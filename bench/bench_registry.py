@@ -119,7 +119,9 @@ def measure(path: Path, models: int, runs: int) -> list[Figure]:
 
     cases = [
         ("register_model", register, 1.0),
-        ("register_model, inspecting a 7B checkpoint (4 shards)", register_inspected, 2.0),
+        # Inspection's own target is 100 ms for a 10 GB file (bench_inspect.py); a
+        # registration that reads four shard headers and config.json stays within 10.
+        ("register_model, inspecting a 7B checkpoint (4 shards)", register_inspected, 10.0),
         ("get_model by id", lambda i: registry.get_model(model_id=ids[i]), 0.5),
         (
             "get_model by name+version",
