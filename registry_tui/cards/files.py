@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from registry_tui.errors import ValidationError
+from registry_tui.locations import read_text
 
 CARD_MODE = 0o644
 """A new card file's permissions: a README is for everyone to read."""
@@ -15,18 +16,7 @@ CARD_MODE = 0o644
 
 def read_template(path: str | os.PathLike[str]) -> str:
     """The text of a template file (UTF-8); :class:`ValidationError` saying why not."""
-    source = Path(os.fspath(path))
-    try:
-        return source.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError(f"Card template not found: {source}") from None
-    except IsADirectoryError:
-        raise ValidationError(f"Cannot read card template {source}: it is a directory") from None
-    except UnicodeDecodeError:
-        raise ValidationError(f"Cannot read card template {source}: not UTF-8 text") from None
-    except OSError as exc:
-        detail = exc.strerror or exc
-        raise ValidationError(f"Cannot read card template {source}: {detail}") from None
+    return read_text(path, "card template", ValidationError)
 
 
 def check_destination(path: str | os.PathLike[str]) -> Path:

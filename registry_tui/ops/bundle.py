@@ -44,6 +44,7 @@ from registry_tui.db.migrations import SCHEMA_VERSION
 from registry_tui.db.store import format_ts
 from registry_tui.errors import RegistryError
 from registry_tui.jsontext import to_json
+from registry_tui.locations import read_text
 from registry_tui.ops.progress import Progress, or_silent
 from registry_tui.ops.sequences import read_sequences
 from registry_tui.records import RECORD_COLUMNS
@@ -282,18 +283,7 @@ def save_bundle(
 
 def read_bundle(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a bundle file (``-`` is not accepted here; pass the parsed dict instead)."""
-    source = Path(os.fspath(path))
-    try:
-        with source.open(encoding="utf-8") as stream:
-            return parse_bundle(stream.read(), str(source))
-    except FileNotFoundError:
-        raise BundleError(f"Bundle not found: {source}") from None
-    except IsADirectoryError:
-        raise BundleError(f"Cannot read bundle {source}: it is a directory") from None
-    except UnicodeDecodeError:
-        raise BundleError(f"Cannot read bundle {source}: not UTF-8 text") from None
-    except OSError as exc:
-        raise BundleError(f"Cannot read bundle {source}: {exc.strerror or exc}") from None
+    return parse_bundle(read_text(path, "bundle", BundleError), str(Path(os.fspath(path))))
 
 
 def parse_bundle(text: str, name: str = "bundle") -> dict[str, Any]:
