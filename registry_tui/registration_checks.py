@@ -66,24 +66,7 @@ def new_model(
         config_hash = computed
     if config_hash is not None:
         validate.text(config_hash, "config_hash")
-    size = validate.number(model_size_mb, "model_size_mb")
-    memory = validate.number(memory_req_gb, "memory_req_gb")
-    metadata_json = validate.json_object(metadata, "metadata")
-    filled = Filled(size, memory, metadata_json, None)
-    stored: dict[str, Any] = {}  # facts recorded of a remote object, inspected or not
-    if "://" in path:
-        from registry_tui.checkpoints.remote import check_uri
-
-        check_uri(path)  # never store a URI holding credentials
-    if verify_checkpoint:
-        found, stored = _check_remote(path) if _is_remote(path) else (_check_checkpoint(path), {})
-        if inspect:
-            filled = _inspected(path, filled, metadata, memory_mode, stored)
-        elif stored:
-            filled = _recording(filled, metadata, stored)
-        if filled.model_size_mb is None and found is not None:  # uninspected: the file's
-            filled = replace(filled, model_size_mb=found / MIB)
-    return NewModel(
+    new = NewModel(
         name=name,
         version=version,
         version_key=version_key,
@@ -94,11 +77,48 @@ def new_model(
         parent_model_id=validate.optional_id(parent_model_id, "parent_model_id"),
         metrics=validate.metrics(metrics),
         export_formats=validate.tags(export_formats, "export format"),
+        model_size_mb=validate.number(model_size_mb, "model_size_mb"),
+        memory_req_gb=validate.number(memory_req_gb, "memory_req_gb"),
+        metadata_json=validate.json_object(metadata, "metadata"),
+        tags=validate.tags(tags),
+        config_json=config_json,
+    )
+    # Every argument is valid: only now is the checkpoint looked at (a remote one is a
+    # request to its store).
+    return _with_checkpoint(new, metadata, verify_checkpoint, inspect, memory_mode)
+
+
+def _with_checkpoint(
+    new: NewModel,
+    metadata: dict[str, Any] | None,
+    verify: bool,
+    inspect: bool,
+    memory_mode: str,
+) -> NewModel:
+    """``new`` with what the checkpoint says filled in (see :func:`_inspected`)."""
+    from registry_tui.checkpoints import memory
+
+    path = new.checkpoint_path
+    if "://" in path:
+        from registry_tui.checkpoints.remote import check_uri
+
+        check_uri(path)  # never store a URI holding credentials
+    memory.check_mode(memory_mode)
+    if not verify:
+        return new
+    found, stored = _check_remote(path) if _is_remote(path) else (_check_checkpoint(path), {})
+    filled = Filled(new.model_size_mb, new.memory_req_gb, new.metadata_json, None)
+    if inspect:
+        filled = _inspected(path, filled, metadata, memory_mode, stored)
+    elif stored:
+        filled = _recording(filled, metadata, stored)
+    if filled.model_size_mb is None and found is not None:  # uninspected: the file's size
+        filled = replace(filled, model_size_mb=found / MIB)
+    return replace(
+        new,
         model_size_mb=filled.model_size_mb,
         memory_req_gb=filled.memory_req_gb,
         metadata_json=filled.metadata_json,
-        tags=validate.tags(tags),
-        config_json=config_json,
         params=filled.params,
     )
 
@@ -173,7 +193,6 @@ def _inspected(
     from registry_tui.checkpoints.dispatch import inspect_checkpoint
     from registry_tui.checkpoints.errors import CheckpointFormatError, UnsafeCheckpointError
 
-    memory.check_mode(memory_mode)
     try:
         info = inspect_checkpoint(path)
     except UnsafeCheckpointError as exc:

@@ -185,3 +185,12 @@ def test_params_filters_work_in_billions_too(registry: ModelRegistry, tmp_path: 
     assert ordered["model_id"].tolist() == [b, a]
     frame = registry.list_models(order_by="model_id")
     assert frame["params"].tolist()[:2] == [100, 1_000_000]
+
+
+def test_every_argument_is_checked_before_the_checkpoint_is_read(
+    registry: ModelRegistry, tmp_path: Path
+) -> None:
+    """A bad tag is reported as such even when the checkpoint is missing: the file (or a
+    store's object) is looked at only once the arguments are valid."""
+    with pytest.raises(ValueError, match="tag"):
+        registry.register_model("m", "1.0.0", str(tmp_path / "gone.pt"), "lm", tags=["a b"])
