@@ -310,6 +310,30 @@ COUNT = (
        f"lambda: self.registry.records.count_capped({NO_TAG}),",
        "tests/tui/test_main_screen.py::test_the_status_line_counts_only_the_tags_holders"),
 )
+# Checkpoint facts: what registration fills, and the columns it fills.
+CHECKPOINT = (
+    _m("params-b-not-scaled", "wrong unit", "registry_tui/query.py",
+       "        field, scale = SCALED_COLUMNS[field]\n        value *= scale",
+       "        field, scale = SCALED_COLUMNS[field]",
+       "tests/test_query.py::test_params_b_is_params_in_billions",
+       "tests/test_registration_inspect.py::test_params_filters_work_in_billions_too"),
+    _m("inspection-overwrites-user-values", "user value lost", "registry_tui/registration_checks.py",
+       "if not (metadata and key in metadata)}",
+       "if True}",
+       "tests/test_registration_inspect.py::test_values_the_user_passes_always_win"),
+    _m("size-includes-optimizer", "wrong size", "registry_tui/registration_checks.py",
+       "size = (info.weights_bytes or info.file_bytes) / MIB",
+       "size = info.file_bytes / MIB",
+       "tests/test_registration_inspect.py::test_optimizer_state_is_not_the_model"),
+    _m("integer-bound-rounds-the-wrong-way", "wrong rows", SQL,
+       'return ">=", math.ceil(value)',
+       'return ">=", math.floor(value)',
+       "tests/db/test_listing.py::test_every_shape_lists_what_a_plain_scan_finds"),
+    _m("column-sort-ignores-direction", "wrong order", LST,
+       'Sql(f"ORDER BY m.{column} {way}, m.model_id {way}"),',
+       'Sql(f"ORDER BY m.{column} ASC, m.model_id {way}"),',
+       "tests/db/test_listing.py::test_every_shape_lists_what_a_plain_scan_finds"),
+)
 # fmt: on
 MUTANTS = (
     EXCLUSIVE
@@ -323,6 +347,7 @@ MUTANTS = (
     + PARENT
     + IDS
     + COUNT
+    + CHECKPOINT
 )
 
 

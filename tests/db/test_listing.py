@@ -171,6 +171,7 @@ QUERIES = [
         ModelQuery(where=("params_b > 4.5", "params < 8000000000.5"), status=None),
         ModelQuery(where=("params >= 2999999999.5", "params <= 3000000000.2")),
         ModelQuery(where=("params != 0.5",)),
+        ModelQuery(where=("params > 0.5", "params < 2000000000.5"), status=None),
         ModelQuery(text="alp bet", status=None),
         ModelQuery(text="eta a", status=None),
         ModelQuery(text="under_", status=None),
