@@ -58,6 +58,7 @@ RECORDS = "registry_tui/record_api.py"
 SESSION = "registry_tui/db/session.py"
 LST = "registry_tui/db/listing.py"
 SQL = "registry_tui/db/listing_sql.py"
+CHECKS = "registry_tui/registration_checks.py"
 MAIN = "registry_tui/tui/screens/main.py"
 
 LOAD = "registry_tui/ops/load.py"
@@ -317,11 +318,11 @@ CHECKPOINT = (
        "        field, scale = SCALED_COLUMNS[field]",
        "tests/test_query.py::test_params_b_is_params_in_billions",
        "tests/test_registration_inspect.py::test_params_filters_work_in_billions_too"),
-    _m("inspection-overwrites-user-values", "user value lost", "registry_tui/registration_checks.py",
+    _m("inspection-overwrites-user-values", "user value lost", CHECKS,
        "if not (metadata and key in metadata)}",
        "if True}",
        "tests/test_registration_inspect.py::test_values_the_user_passes_always_win"),
-    _m("size-includes-optimizer", "wrong size", "registry_tui/registration_checks.py",
+    _m("size-includes-optimizer", "wrong size", CHECKS,
        "size = (info.weights_bytes or info.file_bytes) / MIB",
        "size = info.file_bytes / MIB",
        "tests/test_registration_inspect.py::test_optimizer_state_is_not_the_model"),
