@@ -6,8 +6,12 @@ process write it); :mod:`registry_tui.db.connect` uses the same answers.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 
 def missing_message(path: str) -> str:
@@ -38,3 +42,26 @@ def read_text(path: str | os.PathLike[str], what: str, error: type[Exception]) -
         raise error(f"Cannot read {what} {source}: not UTF-8 text") from None
     except OSError as exc:
         raise error(f"Cannot read {what} {source}: {exc.strerror or exc}") from None
+
+
+def write_atomically(
+    target: Path, write: Callable[[TextIO], object], *, mode: int | None = None
+) -> Path:
+    """Have ``write`` fill a temporary file beside ``target``, then rename it over
+    ``target``: a reader sees the old file or the new one, never half of one. The file
+    is ``mode`` (else ``0600``, as :func:`tempfile.mkstemp` makes it); on any failure
+    the temporary file is removed and ``target`` left as it was."""
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return target

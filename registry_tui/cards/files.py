@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from registry_tui.errors import ValidationError
-from registry_tui.locations import read_text
+from registry_tui.locations import read_text, write_atomically
 
 CARD_MODE = 0o644
 """A new card file's permissions: a README is for everyone to read."""
@@ -40,16 +38,4 @@ def save_card(path: str | os.PathLike[str], text: str) -> Path:
         mode = target.stat().st_mode & 0o777
     except OSError:
         mode = CARD_MODE
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    return target
+    return write_atomically(target, lambda stream: stream.write(text), mode=mode)

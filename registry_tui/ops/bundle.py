@@ -30,10 +30,8 @@ written before those tables were carried simply has none.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +42,7 @@ from registry_tui.db.migrations import SCHEMA_VERSION
 from registry_tui.db.store import format_ts
 from registry_tui.errors import RegistryError
 from registry_tui.jsontext import to_json
-from registry_tui.locations import read_text
+from registry_tui.locations import read_text, write_atomically
 from registry_tui.ops.progress import Progress, or_silent
 from registry_tui.ops.sequences import read_sequences
 from registry_tui.records import RECORD_COLUMNS
@@ -267,18 +265,7 @@ def save_bundle(
         raise BundleError(f"Cannot write bundle {target}: it is a directory")
     if not target.parent.is_dir():
         raise BundleError(f"Cannot write bundle {target}: directory {target.parent} does not exist")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            write_bundle(bundle, stream, progress)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    return target
+    return write_atomically(target, lambda stream: write_bundle(bundle, stream, progress))
 
 
 def read_bundle(path: str | os.PathLike[str]) -> dict[str, Any]:
