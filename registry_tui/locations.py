@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -51,6 +50,8 @@ def write_atomically(
     ``target``: a reader sees the old file or the new one, never half of one. The file
     is ``mode`` (else ``0600``, as :func:`tempfile.mkstemp` makes it); on any failure
     the temporary file is removed and ``target`` left as it was."""
+    import tempfile  # imports shutil: kept off the read commands' start-up
+
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:

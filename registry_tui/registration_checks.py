@@ -106,7 +106,9 @@ def _with_checkpoint(
     memory.check_mode(memory_mode)
     if not verify:
         return new
-    found, stored = _check_remote(path) if _is_remote(path) else (_check_checkpoint(path), {})
+    from registry_tui.checkpoints.dispatch import is_remote
+
+    found, stored = _check_remote(path) if is_remote(path) else (_check_checkpoint(path), {})
     filled = Filled(new.model_size_mb, new.memory_req_gb, new.metadata_json, None)
     if inspect:
         filled = _inspected(path, filled, metadata, memory_mode, stored)
@@ -143,13 +145,6 @@ def _check_checkpoint(path: str) -> int | None:
     if not file.is_file():
         raise ValidationError(f"Checkpoint is not a regular file (a FIFO or a device): {path}")
     return file.stat().st_size
-
-
-def _is_remote(path: str) -> bool:
-    """True for a checkpoint in an object store (``s3://``, ``gs://``, ``hf://`` ...)."""
-    from registry_tui.checkpoints.dispatch import REMOTE_SCHEMES
-
-    return path.lower().startswith(REMOTE_SCHEMES)
 
 
 def _check_remote(path: str) -> tuple[int, dict[str, Any]]:

@@ -18,6 +18,13 @@ LEGACY_PYTORCH = "a PyTorch file in the legacy (pre-1.6, not zip) format: not re
 REMOTE_SCHEMES = ("s3://", "gs://", "gcs://", "hf://", "memory://")
 """The object stores read through fsspec (``memory://`` is fsspec's in-process store)."""
 
+
+def is_remote(path: str) -> bool:
+    """True for a URI read from an object store (``s3://``, ``gs://``, ``gcs://``,
+    ``hf://``, and ``memory://`` for tests)."""
+    return path.lower().startswith(REMOTE_SCHEMES)
+
+
 Opener = Callable[[str], ByteSource]
 
 
@@ -42,7 +49,7 @@ def inspect_checkpoint(
     (:mod:`registry_tui.checkpoints.remote`).
     """
     location = os.fspath(path)
-    if location.lower().startswith(REMOTE_SCHEMES):
+    if is_remote(location):
         from registry_tui.checkpoints import remote
 
         return remote.inspect(location)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from registry_tui.checkpoints import directory, fingerprints, safetensors
-from registry_tui.checkpoints.dispatch import REMOTE_SCHEMES, inspect_file
+from registry_tui.checkpoints.dispatch import inspect_file, is_remote
 from registry_tui.checkpoints.errors import CheckpointFormatError
 from registry_tui.checkpoints.fingerprints import Fingerprint
 from registry_tui.checkpoints.record import CheckpointInfo
@@ -64,12 +64,6 @@ class RemoteObject:
     size: int
     fingerprint: Fingerprint | None
     verifiable: bool
-
-
-def is_remote(path: str) -> bool:
-    """True for a URI read from an object store (``s3://``, ``gs://``, ``gcs://``,
-    ``hf://``, and ``memory://`` for tests)."""
-    return path.lower().startswith(REMOTE_SCHEMES)
 
 
 def check_uri(uri: str) -> str:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from registry_tui.checkpoints.dispatch import REMOTE_SCHEMES
+from registry_tui.checkpoints.dispatch import is_remote
 from registry_tui.db import check_rows
 from registry_tui.ops.findings import CheckRun
 
@@ -16,11 +16,6 @@ SIZE_TOLERANCE = 0.005
 """Relative difference between a checkpoint's size and ``model_size_mb`` still accepted."""
 HASH_CHUNK = 1 << 20
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def is_remote(path: str) -> bool:
-    """True for a path ``check --remote`` asks a store about (``s3://``, ``gs://``, ...)."""
-    return path.lower().startswith(REMOTE_SCHEMES)
 
 
 def checkpoints(run: CheckRun, hashes: bool) -> None:
