@@ -53,7 +53,7 @@ def _m(name: str, kind: str, path: str, snippet: str, replacement: str, *tests: 
 
 
 W = "registry_tui/db/writes.py"
-REG = "registry_tui/registry.py"
+REG = "registry_tui/registry_core.py"
 RECORDS = "registry_tui/record_api.py"
 SESSION = "registry_tui/db/session.py"
 LST = "registry_tui/db/listing.py"

@@ -29,7 +29,7 @@ from registry_tui.training.schemes import version_for
 from registry_tui.training.tracker import ROTATED, Options, options
 
 if TYPE_CHECKING:
-    from registry_tui.registry import ModelRegistry
+    from registry_tui.registry_core import RegistryCore
 
 REGISTRY_FILE = "checkpoint_registry.json"
 
@@ -135,7 +135,7 @@ def selected(entries: list[Entry], every: int) -> list[Entry]:
 
 
 def import_directory(
-    registry: ModelRegistry,
+    registry: RegistryCore,
     directory: str | os.PathLike[str],
     name: str,
     task_type: str,
@@ -159,7 +159,7 @@ def import_directory(
 
 
 def _checked(
-    registry: ModelRegistry, name: str, task_type: str, every: int, run: int | None,
+    registry: RegistryCore, name: str, task_type: str, every: int, run: int | None,
     monitor: str, mode: str,
 ) -> Options:  # fmt: skip
     checked = options(
@@ -172,7 +172,7 @@ def _checked(
 
 
 def _one(
-    registry: ModelRegistry,
+    registry: RegistryCore,
     options: Options,
     entry: Entry,
     parent: int | None,
@@ -199,7 +199,7 @@ def _one(
     return model_id
 
 
-def _retire_deleted(registry: ModelRegistry, name: str, folder: Path, report: ImportReport) -> None:
+def _retire_deleted(registry: RegistryCore, name: str, folder: Path, report: ImportReport) -> None:
     """Retire the active models of ``name`` in ``folder`` whose files are gone."""
     for record in registry.records.query(ModelQuery(name=name), 0, None):
         path = record.checkpoint_path
@@ -208,7 +208,7 @@ def _retire_deleted(registry: ModelRegistry, name: str, folder: Path, report: Im
             report.retired.append(record.model_id)
 
 
-def _tag_best(registry: ModelRegistry, options: Options, report: ImportReport) -> None:
+def _tag_best(registry: RegistryCore, options: Options, report: ImportReport) -> None:
     """The best active model of the run by the monitor holds the best tag, alone."""
     candidates = [
         r

@@ -24,7 +24,7 @@ from registry_tui.training.ranks import is_main_process
 from registry_tui.training.schemes import VersionScheme, version_for
 
 if TYPE_CHECKING:
-    from registry_tui.registry import ModelRegistry
+    from registry_tui.registry_core import RegistryCore
 
 _log = logging.getLogger("registry_tui")
 
@@ -73,7 +73,7 @@ class CheckpointTracker:
     """
 
     def __init__(
-        self, registry: ModelRegistry, options: Options, environ: Mapping[str, str] | None = None
+        self, registry: RegistryCore, options: Options, environ: Mapping[str, str] | None = None
     ) -> None:
         self._registry = registry
         self.options = options
