@@ -1,5 +1,6 @@
 """The training-loop methods of :class:`~registry_tui.registry.ModelRegistry`:
-export bundles, CheckpointManager directories and the checkpoint tracker."""
+export bundles, CheckpointManager directories, the checkpoint tracker, and the importer
+from the Hugging Face cache."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from registry_tui.registry_core import RegistryCore
 
 if TYPE_CHECKING:
     from registry_tui.training import CheckpointTracker, VersionScheme
-    from registry_tui.training.manager_import import ImportReport
+    from registry_tui.training.report import ImportReport
 
 
 class TrainingMethods(RegistryCore):
@@ -100,6 +101,35 @@ class TrainingMethods(RegistryCore):
             self, directory, name, task_type, every=every, training_run_id=training_run_id,
             monitor=monitor, mode=mode,
         )  # fmt: skip
+
+    @_guard
+    def import_hf_cache(
+        self, cache_dir: str | os.PathLike[str] | None = None, repo: str | None = None
+    ) -> ImportReport:
+        """Register the model revisions of the local Hugging Face cache (offline)::
+
+            report = registry.import_hf_cache(repo="meta-llama/*")
+
+        Each revision of a cached model repo becomes a lineage root named by the repo
+        id, its snapshot folder the (inspected) checkpoint, ``metadata["hf"]`` holding
+        ``repo_id``, ``revision`` (the commit hash), ``refs`` and ``files`` (name, size
+        and, for an LFS file, the sha256 its blob is named by). The task type is the
+        model card's ``pipeline_tag``, else ``config.json``'s architecture, else
+        ``unknown``. The first revision of a repo imported is ``1.0.0``, later ones
+        ``1.1.0``, ``1.2.0`` ... (oldest snapshot first); a revision already imported is
+        left alone. Dataset and space repos are skipped and counted. One transaction.
+
+        Args:
+            cache_dir: the cache (default: ``HF_HUB_CACHE``, else ``~/.cache/huggingface/hub``).
+            repo: a shell glob on the repo id (``org/*``); default every model repo.
+
+        Raises:
+            ValueError: ``huggingface_hub`` is not installed (``pip install
+                'registry-tui[hf]'``), or the cache is not there.
+        """
+        from registry_tui.training.hf_cache import import_cache
+
+        return import_cache(self, cache_dir, repo)
 
     def track(
         self,

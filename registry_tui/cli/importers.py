@@ -1,4 +1,5 @@
-"""``registry-tui import checkpoints DIR``: models registered from where training left them."""
+"""``registry-tui import SOURCE``: models registered from where training and tools left them:
+a CheckpointManager directory, the Hugging Face cache."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from registry_tui.cli.common import Output, open_registry
 
 if TYPE_CHECKING:
     from registry_tui.cli.common import Subparsers
+    from registry_tui.training.report import ImportReport
 
 
 def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -17,8 +19,24 @@ def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> 
         "import", parents=parents, help="register models from where training left them"
     )
     sources = command.add_subparsers(
-        dest="source", metavar="SOURCE", required=True, help="where the models are: checkpoints"
+        dest="source",
+        metavar="SOURCE",
+        required=True,
+        help="where the models are: checkpoints, hf-cache",
     )
+    _checkpoints(sources, parents)
+    p = sources.add_parser(
+        "hf-cache",
+        parents=parents,
+        help="the local Hugging Face cache: each cached model revision a model (offline)",
+    )
+    p.add_argument("--cache-dir", metavar="DIR", help="the cache (default: HF_HUB_CACHE)")
+    p.add_argument("--repo", metavar="PATTERN", help="a glob on the repo id, e.g. 'org/*'")
+    _json_option(p)
+    p.set_defaults(handler=run_import_hf_cache)
+
+
+def _checkpoints(sources: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
     p = sources.add_parser(
         "checkpoints",
         parents=parents,
@@ -35,7 +53,12 @@ def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> 
     p.add_argument(
         "--mode", choices=("min", "max"), default="min", help="lower or higher is better"
     )
+    _json_option(p)
     p.set_defaults(handler=run_import_checkpoints)
+
+
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the report as JSON, for scripts")
 
 
 def run_import_checkpoints(args: argparse.Namespace, out: Output) -> int:
@@ -45,6 +68,22 @@ def run_import_checkpoints(args: argparse.Namespace, out: Output) -> int:
             args.directory, args.name, args.task_type, every=args.every,
             training_run_id=args.run_id, monitor=args.monitor, mode=args.mode,
         )  # fmt: skip
+    return _report(report, args, out)
+
+
+def run_import_hf_cache(args: argparse.Namespace, out: Output) -> int:
+    """Import the Hugging Face cache and say what was registered and skipped."""
+    with open_registry(args) as registry:
+        report = registry.import_hf_cache(args.cache_dir, args.repo)
+    return _report(report, args, out)
+
+
+def _report(report: ImportReport, args: argparse.Namespace, out: Output) -> int:
+    if args.json:
+        from registry_tui.jsontext import to_json
+
+        out.write(to_json(report.to_dict()))
+        return 0
     for line in report.lines():
         out.say(line)
     return 0

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from registry_tui.errors import CheckpointNotFoundError, ValidationError
 from registry_tui.records import ModelQuery
 from registry_tui.training import best
+from registry_tui.training.report import ImportReport
 from registry_tui.training.schemes import version_for
 from registry_tui.training.tracker import ROTATED, Options, options
 
@@ -44,34 +45,6 @@ class Entry:
     metrics: dict[str, Any]
     config: dict[str, Any] | None
     facts: dict[str, Any]
-
-
-@dataclass
-class ImportReport:
-    """What an import did: ids registered, already there, retired; entries without files."""
-
-    registered: list[int] = field(default_factory=list)
-    unchanged: list[int] = field(default_factory=list)
-    retired: list[int] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    best_model_id: int | None = None
-    best_tag: str = ""
-
-    def lines(self) -> list[str]:
-        """The report as one-line sentences (for the CLI)."""
-        out = [
-            f"Registered {len(self.registered)} checkpoint(s)"
-            + (f" (ids {', '.join(map(str, self.registered))})" if self.registered else ""),
-            f"{len(self.unchanged)} already registered, left as they were",
-        ]
-        if self.retired:
-            ids = ", ".join(map(str, self.retired))
-            out.append(f"Retired {len(self.retired)} whose file the manager deleted (ids {ids})")
-        if self.missing:
-            out.append(f"{len(self.missing)} entr(ies) without a file, not registered")
-        if self.best_model_id is not None:
-            out.append(f"Best: model {self.best_model_id} (tag {self.best_tag})")
-        return out
 
 
 def read_entries(directory: str | os.PathLike[str]) -> list[Entry]:
