@@ -1,6 +1,6 @@
 """The training-loop methods of :class:`~registry_tui.registry.ModelRegistry`:
-export bundles, CheckpointManager directories, the checkpoint tracker, and the importer
-from the Hugging Face cache."""
+export bundles, CheckpointManager directories, the checkpoint tracker, and the importers
+from the Hugging Face cache and MLflow."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from registry_tui.registry_core import RegistryCore
 
 if TYPE_CHECKING:
     from registry_tui.training import CheckpointTracker, VersionScheme
+    from registry_tui.training.mlflow_import import VersionRule
     from registry_tui.training.report import ImportReport
 
 
@@ -130,6 +131,37 @@ class TrainingMethods(RegistryCore):
         from registry_tui.training.hf_cache import import_cache
 
         return import_cache(self, cache_dir, repo)
+
+    @_guard
+    def import_mlflow(self, uri: str, version_scheme: VersionRule = "major") -> ImportReport:
+        """Register the registered models of an MLflow registry, version by version::
+
+            report = registry.import_mlflow("sqlite:///mlflow.db")
+
+        Each MLflow version ``N`` of a registered model becomes a model of that name,
+        versioned by ``version_scheme`` (:data:`~registry_tui.training.mlflow_import.SCHEMES`:
+        ``"major"`` ``N.0.0``, the default; ``"minor"`` ``1.N.0``; ``"patch"``
+        ``1.0.N``; a template such as ``"2.{N}.0"``; or ``scheme(N) -> str``), with the
+        run's latest metrics, ``metadata["mlflow"]`` (model version, run id, source,
+        model URI, stage, version tags) and the source as the checkpoint (see
+        :mod:`registry_tui.training.mlflow_import`). Aliases become tags held by one
+        version of the model; an alias whose tag the registry keeps exclusive
+        (``production``) is not applied, and the report says so. A version already
+        imported is left alone; everything is one transaction.
+
+        Args:
+            uri: an MLflow database URL (``sqlite:///mlflow.db``,
+                ``postgresql://...``) or a tracking server URL (``http://host:5000``).
+            version_scheme: how MLflow's integer versions become semantic versions.
+
+        Raises:
+            ValueError: ``mlflow`` is not installed (``pip install mlflow``), the
+                database is not there, a scheme that makes no semantic version, or a
+                version the registry already holds from elsewhere.
+        """
+        from registry_tui.training.mlflow_import import import_registry
+
+        return import_registry(self, uri, version_scheme)
 
     def track(
         self,

@@ -1,5 +1,5 @@
 """``registry-tui import SOURCE``: models registered from where training and tools left them:
-a CheckpointManager directory, the Hugging Face cache."""
+a CheckpointManager directory, the Hugging Face cache, an MLflow registry."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from registry_tui.cli.common import Subparsers
     from registry_tui.training.report import ImportReport
 
+SCHEME_HELP = (
+    "how MLflow version N becomes a semantic version: major (N.0.0, the default), "
+    "minor (1.N.0), patch (1.0.N), or a template such as 2.{N}.0"
+)
+
 
 def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
     """Add ``import`` and its sources to the parser."""
@@ -22,7 +27,7 @@ def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> 
         dest="source",
         metavar="SOURCE",
         required=True,
-        help="where the models are: checkpoints, hf-cache",
+        help="where the models are: checkpoints, hf-cache, mlflow",
     )
     _checkpoints(sources, parents)
     p = sources.add_parser(
@@ -34,6 +39,17 @@ def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> 
     p.add_argument("--repo", metavar="PATTERN", help="a glob on the repo id, e.g. 'org/*'")
     _json_option(p)
     p.set_defaults(handler=run_import_hf_cache)
+    p = sources.add_parser(
+        "mlflow",
+        parents=parents,
+        help="an MLflow model registry: registered models, versions, aliases, run metrics",
+    )
+    p.add_argument(
+        "uri", metavar="URI", help="sqlite:///mlflow.db, postgresql://..., or http://host:5000"
+    )
+    p.add_argument("--version-scheme", default="major", metavar="SCHEME", help=SCHEME_HELP)
+    _json_option(p)
+    p.set_defaults(handler=run_import_mlflow)
 
 
 def _checkpoints(sources: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -75,6 +91,13 @@ def run_import_hf_cache(args: argparse.Namespace, out: Output) -> int:
     """Import the Hugging Face cache and say what was registered and skipped."""
     with open_registry(args) as registry:
         report = registry.import_hf_cache(args.cache_dir, args.repo)
+    return _report(report, args, out)
+
+
+def run_import_mlflow(args: argparse.Namespace, out: Output) -> int:
+    """Import an MLflow registry and say what was mapped how."""
+    with open_registry(args) as registry:
+        report = registry.import_mlflow(args.uri, version_scheme=args.version_scheme)
     return _report(report, args, out)
 
 
