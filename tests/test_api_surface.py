@@ -62,6 +62,8 @@ GUIDE_API = {
     "track",
     "register_bundle",
     "import_checkpoints",
+    "import_hf_cache",
+    "import_mlflow",
     # record-API calls the README documents here too (the same calls as on records)
     "delete_plan",
     "retire_plan",
