@@ -212,3 +212,35 @@ def test_the_cli_reports_what_was_mapped_how(
     assert "version scheme 'x'" in capsys.readouterr().err
     assert main(["import", "--help"]) == 0
     assert "checkpoints, hf-cache, mlflow" in capsys.readouterr().out
+
+
+class _Unlocating:
+    """A client that knows of no logged model and no run (a store that lost them)."""
+
+    def get_logged_model(self, model_id: str) -> None:
+        raise LookupError(model_id)
+
+    def get_run(self, run_id: str) -> None:
+        raise LookupError(run_id)
+
+
+def test_a_source_mlflow_cannot_locate_is_kept_as_given() -> None:
+    """A logged model or run the client cannot find leaves the source as it was, not
+    local (so registered unverified), saying why; a file:// URI is a path, unquoted."""
+    from registry_tui.training.mlflow_source import resolve_source
+
+    logged = resolve_source(_Unlocating(), "models:/m-0123abcd")
+    assert (logged.path, logged.local) == ("models:/m-0123abcd", False)
+    assert logged.how == "a logged model MLflow could not locate"
+    run = resolve_source(_Unlocating(), "runs:/abc/model")
+    assert (run.path, run.local) == ("runs:/abc/model", False)
+    local = resolve_source(_Unlocating(), "file:///data/my%20model")
+    assert (local.path, local.local) == ("/data/my model", True)
+
+
+def test_messages_never_show_a_stores_credentials() -> None:
+    """The store's URI as messages show it drops the user name and password."""
+    from registry_tui.training.mlflow_source import shown
+
+    assert shown("postgresql://ml:s3cret@db:5432/mlflow") == "postgresql://db:5432/mlflow"
+    assert shown("sqlite:///mlflow.db") == "sqlite:///mlflow.db"
