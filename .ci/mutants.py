@@ -335,6 +335,22 @@ CHECKPOINT = (
        'Sql(f"ORDER BY m.{column} ASC, m.model_id {way}"),',
        "tests/db/test_listing.py::test_every_shape_lists_what_a_plain_scan_finds"),
 )
+# Importers: idempotent, one transaction, never taking an exclusive tag.
+MLI = "registry_tui/training/mlflow_import.py"
+IMPORTS = (
+    _m("hf-revision-imported-again", "duplicate writes", "registry_tui/training/hf_cache.py",
+       "if revision.commit in imported:",
+       "if False:",
+       "tests/training/test_hf_cache.py::test_importing_twice_changes_nothing_and_a_new_revision_is_a_new_version"),
+    _m("mlflow-alias-takes-production", "exclusive tag stolen", MLI,
+       'if policies.get(tag, tag == "production"):',
+       "if False:",
+       "tests/training/test_mlflow_import.py::test_aliases_become_tags_of_each_model_and_production_is_not_taken"),
+    _m("mlflow-import-not-one-transaction", "half-written", MLI,
+       "    with registry.transaction():\n        for model in models:",
+       "    if True:\n        for model in models:",
+       "tests/training/test_mlflow_import.py::test_a_version_already_held_from_elsewhere_refuses_the_whole_import"),
+)
 # fmt: on
 MUTANTS = (
     EXCLUSIVE
@@ -349,6 +365,7 @@ MUTANTS = (
     + IDS
     + COUNT
     + CHECKPOINT
+    + IMPORTS
 )
 
 
