@@ -101,8 +101,9 @@ def _policies(db: peewee.Database) -> None:
 
 
 def _functions(db: peewee.Database, schema: str, admin: str, owner: str, to: str) -> None:
+    cursor = db.cursor()  # no parameters: psycopg2 leaves the bodies' % signs alone
     for body in hardening_sql.FUNCTIONS:
-        db.execute_sql(body.format(schema=schema, admin=_literal(db, admin)))
+        cursor.execute(body.format(schema=schema, admin=_literal(db, admin)))
     for signature in hardening_sql.SIGNATURES:
         qualified = f"{schema}.{signature}"
         db.execute_sql(f"ALTER FUNCTION {qualified} OWNER TO {_ident(db, owner)}")
@@ -116,7 +117,7 @@ def _call(db: peewee.Database, sql: str, params: tuple[Any, ...]) -> Any:
     try:
         return db.execute_sql(sql, params).fetchone()[0]
     except peewee.DatabaseError as exc:
-        original = exc.args[0] if exc.args else exc
+        original = exc.__context__ if exc.__context__ is not None else exc  # the driver's error
         code = getattr(original, "pgcode", None)
         message = str(getattr(getattr(original, "diag", None), "message_primary", "") or exc)
         if code == "P0002":
