@@ -54,7 +54,7 @@ def roles(pg_url: str) -> Iterator[dict[str, str]]:
         yield names | {"schema": schema}
     finally:
         with conn.cursor() as cur:
-            for extra in ("registry_admin", "registry_reviewer", "registry_writer"):
+            for extra in ("admin", "reviewer", "writer"):  # made by the hardened test
                 made.append(f"registry_h3_{extra}_{tag}")
             for role in reversed(made):
                 cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
@@ -147,7 +147,8 @@ def test_the_hardened_setup_refuses_direct_writes(
     db = alice._storage.db
     for sql in (
         f"UPDATE model_tags SET model_id = {b} WHERE tag_name = 'production'",
-        f"INSERT INTO model_tags (model_id, tag_name, created_at) VALUES ({b}, 'production', now())",
+        f"INSERT INTO model_tags (model_id, tag_name, created_at) "
+        f"VALUES ({b}, 'production', now())",
         "INSERT INTO request_approvals (request_id, reviewer, at) VALUES (1, 'x', now())",
     ):
         with pytest.raises(Exception) as caught, db.atomic():
