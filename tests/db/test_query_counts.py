@@ -126,8 +126,9 @@ def _family(base: int, children: int, tags: tuple[str, ...] = ("production",)) -
 
 DELETE_STATEMENTS = 13
 """A forced delete: the plan (the record, the tag policies, the active holders of its
-exclusive tags, its children), the protected tags it holds, the unlinking (one UPDATE, one multi-row INSERT of
-events), the model's rows (tags, exports, metrics, hashes, the model) and its event."""
+exclusive tags, its children), the protected tags it holds, the unlinking (one UPDATE,
+one multi-row INSERT of events), the model's rows (tags, exports, metrics, hashes, the
+model) and its event."""
 
 
 def _delete_statements(registry: ModelRegistry, monkeypatch: pytest.MonkeyPatch,
