@@ -26,6 +26,15 @@ EVENT_STYLES = {
     "delete": "red",
     "export": "blue",
     "unlink": "yellow",
+    "protect": "blue",
+    "unprotect": "yellow",
+    "request": "cyan",
+    "approve": "green",
+    "reject": "red",
+    "cancel": "dim",
+    "expire": "dim",
+    "stale": "magenta",
+    "break_glass": "bold red",
 }
 
 
