@@ -62,6 +62,11 @@ GUIDE_API = {
     "track",
     "register_bundle",
     "import_checkpoints",
+    "experiments",
+    "runs_notice",
+    "run_of",
+    "runs",
+    "find_runs",
     # record-API calls the README documents here too (the same calls as on records)
     "delete_plan",
     "retire_plan",

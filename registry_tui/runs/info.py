@@ -83,3 +83,19 @@ def summarise(
 
 def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and is_finite(value)
+
+
+MLFLOW_RUN_KEY = "mlflow_run_id"
+"""The metadata key holding an MLflow run id (MLflow ids are text, ``training_run_id``
+a number): a model's run is ``training_run_id`` when set, else this key's value."""
+
+
+def run_key(training_run_id: object, metadata: object) -> RunKey | None:
+    """The run a model came from: its ``training_run_id``, else ``metadata["mlflow_run_id"]``."""
+    if isinstance(training_run_id, int) and not isinstance(training_run_id, bool):
+        return training_run_id
+    if isinstance(metadata, Mapping):
+        value = metadata.get(MLFLOW_RUN_KEY)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
