@@ -40,6 +40,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "registry_tui.cli.inspect_cmd",
     "registry_tui.cli.card_cmd",
     "registry_tui.cli.importers",
+    "registry_tui.cli.runs_cmd",
 )
 COMMAND_HOMES: dict[str, str] = {
     **dict.fromkeys(
@@ -56,14 +57,17 @@ COMMAND_HOMES: dict[str, str] = {
     "inspect": "registry_tui.cli.inspect_cmd",
     "card": "registry_tui.cli.card_cmd",
     "import": "registry_tui.cli.importers",
+    "runs": "registry_tui.cli.runs_cmd",
 }
 """The module defining each command: a command line naming one of them builds only that
 module's commands (a command missing here still works, through the full parser)."""
 DASH_VALUE_OPTIONS = ("--sort",)
+_GLOBAL_VALUE_OPTIONS = ("--db", "--experiments")
 DESCRIPTION = "A model registry: version, tag, compare and trace checkpoints from a terminal."
 EPILOG = (
     "The database is --db PATH|URL (before or after the command), else $REGISTRY_TUI_DB, "
-    "else ./models.db. With no command on a terminal, the terminal app opens."
+    "else ./models.db. Runs are read from --experiments PATH|URI, else "
+    "$REGISTRY_TUI_EXPERIMENTS. With no command on a terminal, the terminal app opens."
 )
 
 
@@ -137,6 +141,13 @@ def _db_parent() -> argparse.ArgumentParser:
         metavar="PATH|URL",
         help="registry database: a SQLite path or a sqlite:/// or postgresql:// URL",
     )
+    parent.add_argument(
+        "--experiments",
+        default=argparse.SUPPRESS,
+        metavar="PATH|URI",
+        help="where training runs live: an ExperimentDB file, or an MLflow tracking URI "
+        "(mlflow:..., http(s)://...); get, runs and the app then show each model's run",
+    )
     return parent
 
 
@@ -187,14 +198,15 @@ def attach_dash_values(argv: Sequence[str]) -> list[str]:
 
 
 def command_named(argv: Sequence[str]) -> str | None:
-    """The command an argument list names (after any ``--db``), None when it names none."""
+    """The command an argument list names (after any ``--db`` or ``--experiments``), None
+    when it names none."""
     index = 0
     while index < len(argv):
         item = argv[index]
-        if item == "--db":
+        if item in _GLOBAL_VALUE_OPTIONS:
             index += 2
             continue
-        if item.startswith("--db="):
+        if item.startswith(tuple(f"{o}=" for o in _GLOBAL_VALUE_OPTIONS)):
             index += 1
             continue
         return None if item.startswith("-") else item
