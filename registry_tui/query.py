@@ -16,12 +16,12 @@ from __future__ import annotations
 import functools
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from registry_tui.errors import ValidationError
-from registry_tui.escapes import decode_value
+from registry_tui.escapes import decode_value, visible
 from registry_tui.records import STATUSES, ModelQuery
 
 NUMERIC_COLUMNS: tuple[str, ...] = (
@@ -45,6 +45,7 @@ COLUMN_SORTS: tuple[str, ...] = (
 MAX_CONDITIONS = 24
 """Conditions one listing may hold: each metric condition joins a table, and
 SQLite refuses a query of more than 64 tables."""
+MAX_RUN_ID = 2**63 - 1
 MAX_WORDS = 24
 """Free words one filter may hold (each is one more LIKE over the names)."""
 _FIELD = r"[A-Za-z_][A-Za-z0-9_.\-/]*"
@@ -339,11 +340,15 @@ def with_token(text: str, key: str, value: str | None) -> str:
     return join_tokens(kept)
 
 
-def parse_filter(text: str, base: ModelQuery | None = None) -> ModelQuery:
+def parse_filter(
+    text: str, base: ModelQuery | None = None, runs: RunFinder | None = None
+) -> ModelQuery:
     """Parse the filter-bar language into a :class:`ModelQuery`.
 
     Tokens: ``tag:X``, ``task:GLOB``, ``status:active|retired|all``,
-    ``name:GLOB``, ``sort:[-]KEY``, conditions like ``val_loss < 0.4`` or
+    ``name:GLOB``, ``sort:[-]KEY``, ``run:ID`` or ``run:NAME`` (the models whose
+    ``training_run_id`` is the run's: a name is looked up with ``runs``, such as
+    ``ModelRegistry.find_runs``), conditions like ``val_loss < 0.4`` or
     ``created_at > 7d``; every other word must appear in the name.
 
     Raises:
@@ -354,7 +359,9 @@ def parse_filter(text: str, base: ModelQuery | None = None) -> ModelQuery:
     where: list[str] = []
     for token in map(decode_value, tokenize(text)):  # see escapes.encode_value
         key, sep, value = token.partition(":")
-        if sep and not _HAS_OPERATOR.search(key):
+        if sep and key.lower() == "run":
+            where.append(run_condition(value, runs))
+        elif sep and not _HAS_OPERATOR.search(key):
             query = _apply_key(query, key.lower(), value, token)
         elif _HAS_OPERATOR.search(token):
             parse_condition(token)
@@ -364,6 +371,34 @@ def parse_filter(text: str, base: ModelQuery | None = None) -> ModelQuery:
     if len(words) > MAX_WORDS:
         raise ValidationError(f"Too many words ({len(words)}): a filter takes at most {MAX_WORDS}")
     return replace(query, text=" ".join(words) or None, where=(*query.where, *where))
+
+
+RunFinder = Callable[[str], list[int | str]]
+"""Run ids a run name (or id) names, as ``ModelRegistry.find_runs`` finds them."""
+
+
+def run_condition(value: str, runs: RunFinder | None = None) -> str:
+    """The condition of ``run:VALUE``: ``training_run_id=ID`` for a run id, or for the one
+    run ``runs`` finds by that name."""
+    value = value.strip()
+    if not value:
+        raise ValidationError("Filter 'run:' needs a run id or name, e.g. run:42")
+    found = [value] if value.isdigit() else list(runs(value) if runs else [])
+    ids = [k for k in found if isinstance(k, int) or str(k).isdigit()]
+    if not ids:
+        shown = visible(value)
+        if found:
+            raise ValidationError(f"Run {shown!r} links models through metadata: run: takes ids")
+        raise ValidationError(
+            f"No run named {shown!r}: use run:ID, or a run name with --experiments"
+        )
+    if len(ids) > 1:
+        listed = ", ".join(str(k) for k in ids)
+        raise ValidationError(f"Several runs are named {visible(value)!r} ({listed}): use run:ID")
+    run_id = int(ids[0])
+    if run_id > MAX_RUN_ID:
+        raise ValidationError(f"Run id {run_id} is too large")
+    return f"training_run_id={run_id}"
 
 
 def _apply_key(query: ModelQuery, key: str, value: str, token: str) -> ModelQuery:
@@ -384,7 +419,7 @@ def _apply_key(query: ModelQuery, key: str, value: str, token: str) -> ModelQuer
     if key == "sort":
         return replace(query, order_by=value)  # parsed as the query is made
     raise ValidationError(
-        f"Unknown filter {token!r}: use tag:, task:, status:, name:, sort: "
+        f"Unknown filter {token!r}: use tag:, task:, status:, name:, run:, sort: "
         "or a condition like val_loss<0.4"
     )
 
