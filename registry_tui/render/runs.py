@@ -44,10 +44,7 @@ def run_metrics_table(run: RunInfo) -> Table:
     table.add_column("Best", justify="right")
     for name in dict.fromkeys([*run.final_metrics, *run.best_metrics]):
         final, best = run.final_metrics.get(name), run.best_metrics.get(name)
-        style = "bold green" if best is not None and best == final else ""
-        table.add_row(
-            safe_text(name), Text(format_value(final), style=style), Text(format_value(best))
-        )
+        table.add_row(safe_text(name), Text(format_value(final)), Text(format_value(best)))
     return table
 
 
