@@ -133,3 +133,18 @@ def test_hostile_run_text_is_shown_literally(
         assert not any(c in out for c in "\x1b\x07\x9b\x9d\u202e\u2066"), command
         assert "[bold red]x[/]" in out and "\\x1b]52;c;aGVsbG8=" in out and "\\u202eevil" in out
         assert "模型注册表" in out
+
+
+def test_card_shows_the_run_and_a_missing_file_is_a_notice(
+    setup: tuple[str, Path, dict[str, int]],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """card --experiments: the card has the run's section; a missing file gives the card
+    without it and one notice line on stderr, exit 0."""
+    url, exp, _ = setup
+    code, out, err = _cli(capsys, "--db", url, "--experiments", str(exp), "card", "--model-id", "1")
+    assert (code, err) == (0, "") and "## Training run" in out and "(baseline)" in out
+    gone = str(tmp_path / "gone.db")
+    code, out, err = _cli(capsys, "--db", url, "--experiments", gone, "card", "--model-id", "1")
+    assert code == 0 and "## Training run" not in out and err.count("\n") == 1
