@@ -79,7 +79,7 @@ class RunMethods(RegistryCore):
             self._runs_notice = f"Runs not shown: {exc}"
             return None
 
-    def _run_of_record(self, record: ModelRecord) -> RunInfo | None:
+    def run_of_record(self, record: ModelRecord) -> RunInfo | None:
         """The run a model record came from, when the run source holds it."""
         return self._read_runs(run_key(record.training_run_id, record.metadata))
 
@@ -108,7 +108,7 @@ class RunMethods(RegistryCore):
         Raises:
             LookupError: no model has this id.
         """
-        return self._run_of_record(self.records.require(validate.model_id(model_id)))
+        return self.run_of_record(self.records.require(validate.model_id(model_id)))
 
     @_guard
     def runs(self) -> list[tuple[RunInfo, list[int]]]:

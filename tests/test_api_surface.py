@@ -65,6 +65,7 @@ GUIDE_API = {
     "experiments",
     "runs_notice",
     "run_of",
+    "run_of_record",
     "runs",
     "find_runs",
     # record-API calls the README documents here too (the same calls as on records)

@@ -51,7 +51,7 @@ COMMAND_HOMES: dict[str, str] = {
         "registry_tui.cli.lifecycle",
     ),
     **dict.fromkeys(("promote", "untag", "rollback", "history"), "registry_tui.cli.tags"),
-    **dict.fromkeys(("tui", "demo"), "registry_tui.cli.terminal_app"),
+    **dict.fromkeys(("tui", "app", "demo"), "registry_tui.cli.terminal_app"),
     **dict.fromkeys(("check", "upgrade", "backup", "dump", "load"), "registry_tui.cli.ops"),
     **dict.fromkeys(("metric", "tag-policy"), "registry_tui.cli.policies"),
     "inspect": "registry_tui.cli.inspect_cmd",

@@ -216,7 +216,7 @@ def run_get(args: argparse.Namespace, out: Output) -> int:
         )
         shown = record is not None and bool(record.metrics) and args.format == "table"
         recorded = registry.metric_directions() if shown else {}
-        run = None if record is None else registry.run_of(record.model_id)
+        run = None if record is None else registry.run_of_record(record)
         note_runs(registry, out)
     if record is None:
         raise CommandError(_lookup_description(args))

@@ -148,3 +148,13 @@ def test_card_shows_the_run_and_a_missing_file_is_a_notice(
     gone = str(tmp_path / "gone.db")
     code, out, err = _cli(capsys, "--db", url, "--experiments", gone, "card", "--model-id", "1")
     assert code == 0 and "## Training run" not in out and err.count("\n") == 1
+
+
+def test_app_takes_experiments_before_or_after_the_command() -> None:
+    """``app`` is ``tui``; --experiments is global, before or after the command."""
+    from registry_tui.cli import parser_for
+    from registry_tui.cli.terminal_app import run_tui
+
+    for argv in (["app", "--experiments", "e.db"], ["--experiments", "e.db", "app"]):
+        args = parser_for(argv).parse_args(argv)
+        assert args.handler is run_tui and args.experiments == "e.db"

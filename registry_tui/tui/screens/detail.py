@@ -139,7 +139,7 @@ class DetailScreen(RecordActions):
             record = self.registry.records.get(self.model_id)
             events = self.registry.records.events(model_id=self.model_id, limit=HISTORY_LIMIT)
             labels = self._labels(events)
-            run = None if record is None else self.registry.run_of(record.model_id)
+            run = None if record is None else self.registry.run_of_record(record)
         except RegistryError as exc:
             self.post_message(self.LoadFailed(str(exc)))
             return
