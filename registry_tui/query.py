@@ -16,13 +16,14 @@ from __future__ import annotations
 import functools
 import re
 import shlex
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from registry_tui.errors import ValidationError
-from registry_tui.escapes import decode_value, visible
+from registry_tui.escapes import decode_value
 from registry_tui.records import STATUSES, ModelQuery
+from registry_tui.runs.filter import RunFinder, run_condition
 
 NUMERIC_COLUMNS: tuple[str, ...] = (
     "model_size_mb",
@@ -45,7 +46,6 @@ COLUMN_SORTS: tuple[str, ...] = (
 MAX_CONDITIONS = 24
 """Conditions one listing may hold: each metric condition joins a table, and
 SQLite refuses a query of more than 64 tables."""
-MAX_RUN_ID = 2**63 - 1
 MAX_WORDS = 24
 """Free words one filter may hold (each is one more LIKE over the names)."""
 _FIELD = r"[A-Za-z_][A-Za-z0-9_.\-/]*"
@@ -371,34 +371,6 @@ def parse_filter(
     if len(words) > MAX_WORDS:
         raise ValidationError(f"Too many words ({len(words)}): a filter takes at most {MAX_WORDS}")
     return replace(query, text=" ".join(words) or None, where=(*query.where, *where))
-
-
-RunFinder = Callable[[str], list[int | str]]
-"""Run ids a run name (or id) names, as ``ModelRegistry.find_runs`` finds them."""
-
-
-def run_condition(value: str, runs: RunFinder | None = None) -> str:
-    """The condition of ``run:VALUE``: ``training_run_id=ID`` for a run id, or for the one
-    run ``runs`` finds by that name."""
-    value = value.strip()
-    if not value:
-        raise ValidationError("Filter 'run:' needs a run id or name, e.g. run:42")
-    found = [value] if value.isdigit() else list(runs(value) if runs else [])
-    ids = [k for k in found if isinstance(k, int) or str(k).isdigit()]
-    if not ids:
-        shown = visible(value)
-        if found:
-            raise ValidationError(f"Run {shown!r} links models through metadata: run: takes ids")
-        raise ValidationError(
-            f"No run named {shown!r}: use run:ID, or a run name with --experiments"
-        )
-    if len(ids) > 1:
-        listed = ", ".join(str(k) for k in ids)
-        raise ValidationError(f"Several runs are named {visible(value)!r} ({listed}): use run:ID")
-    run_id = int(ids[0])
-    if run_id > MAX_RUN_ID:
-        raise ValidationError(f"Run id {run_id} is too large")
-    return f"training_run_id={run_id}"
 
 
 def _apply_key(query: ModelQuery, key: str, value: str, token: str) -> ModelQuery:
