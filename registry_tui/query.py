@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from registry_tui.errors import ValidationError
 from registry_tui.escapes import decode_value
 from registry_tui.records import STATUSES, ModelQuery
+from registry_tui.runs.filter import RunFinder, run_condition
 
 NUMERIC_COLUMNS: tuple[str, ...] = (
     "model_size_mb",
@@ -339,11 +340,15 @@ def with_token(text: str, key: str, value: str | None) -> str:
     return join_tokens(kept)
 
 
-def parse_filter(text: str, base: ModelQuery | None = None) -> ModelQuery:
+def parse_filter(
+    text: str, base: ModelQuery | None = None, runs: RunFinder | None = None
+) -> ModelQuery:
     """Parse the filter-bar language into a :class:`ModelQuery`.
 
     Tokens: ``tag:X``, ``task:GLOB``, ``status:active|retired|all``,
-    ``name:GLOB``, ``sort:[-]KEY``, conditions like ``val_loss < 0.4`` or
+    ``name:GLOB``, ``sort:[-]KEY``, ``run:ID`` or ``run:NAME`` (the models whose
+    ``training_run_id`` is the run's: a name is looked up with ``runs``, such as
+    ``ModelRegistry.find_runs``), conditions like ``val_loss < 0.4`` or
     ``created_at > 7d``; every other word must appear in the name.
 
     Raises:
@@ -354,7 +359,9 @@ def parse_filter(text: str, base: ModelQuery | None = None) -> ModelQuery:
     where: list[str] = []
     for token in map(decode_value, tokenize(text)):  # see escapes.encode_value
         key, sep, value = token.partition(":")
-        if sep and not _HAS_OPERATOR.search(key):
+        if sep and key.lower() == "run":
+            where.append(run_condition(value, runs))
+        elif sep and not _HAS_OPERATOR.search(key):
             query = _apply_key(query, key.lower(), value, token)
         elif _HAS_OPERATOR.search(token):
             parse_condition(token)
@@ -384,7 +391,7 @@ def _apply_key(query: ModelQuery, key: str, value: str, token: str) -> ModelQuer
     if key == "sort":
         return replace(query, order_by=value)  # parsed as the query is made
     raise ValidationError(
-        f"Unknown filter {token!r}: use tag:, task:, status:, name:, sort: "
+        f"Unknown filter {token!r}: use tag:, task:, status:, name:, run:, sort: "
         "or a condition like val_loss<0.4"
     )
 

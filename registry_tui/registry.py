@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from registry_tui.registry_cards import CardMethods
 from registry_tui.registry_governance import GovernanceMethods
+from registry_tui.registry_runs import RunMethods
 from registry_tui.registry_training import TrainingMethods
 
 
-class ModelRegistry(TrainingMethods, CardMethods, GovernanceMethods):
+class ModelRegistry(TrainingMethods, CardMethods, RunMethods, GovernanceMethods):
     """A model registry on SQLite (a path or ``sqlite:///``) or PostgreSQL (a URL).
 
     Args:
@@ -22,6 +23,10 @@ class ModelRegistry(TrainingMethods, CardMethods, GovernanceMethods):
         read_only: browse without writing anything: every change is refused, the
             schema is never migrated (a registry that needs it is refused with how to
             upgrade it), a SQLite file is opened ``mode=ro`` and never created.
+        experiments: where training runs live (an ExperimentDB file, or an MLflow
+            tracking URI): ``get_model``, :meth:`run_of` and :meth:`runs` then show
+            each model's run. A place that cannot be read never stops the registry
+            (see ``runs_notice``).
 
     Example:
         >>> with ModelRegistry("models.db") as registry:

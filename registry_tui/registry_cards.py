@@ -6,10 +6,10 @@ from registry_tui import validate
 from registry_tui.db import reads
 from registry_tui.db.guard import guard as _guard
 from registry_tui.record_api import stored_config
-from registry_tui.registry_core import RegistryCore
+from registry_tui.registry_runs import RunMethods
 
 
-class CardMethods(RegistryCore):
+class CardMethods(RunMethods):
     """``model_card``: a Hugging Face ``README.md`` written from what the registry holds."""
 
     @_guard
@@ -41,5 +41,6 @@ class CardMethods(RegistryCore):
             self.records, mid, config=stored_config(self._store, mid),
             directions=self.metric_directions(),
             recorded_hash=reads.checkpoint_hash(self._store, mid), generated_at=self._now(),
+            run=self.run_of(mid) if self.experiments is not None else None,
         )  # fmt: skip
         return render_card(facts, template)

@@ -79,6 +79,12 @@ GUIDE_API = {
     "break_glass_promote",
     "identity",
     "setup_roles",
+    "experiments",
+    "runs_notice",
+    "run_of",
+    "run_of_record",
+    "runs",
+    "find_runs",
     # record-API calls the README documents here too (the same calls as on records)
     "delete_plan",
     "retire_plan",

@@ -1,6 +1,6 @@
 """The layering contract in ``pyproject.toml`` holds (import-linter, in a subprocess).
 
-The data layer, the maintenance operations and the training loop's pieces never
+The data layer, the maintenance operations, the training loop's pieces and the run sources never
 import rich or textual, model cards import neither rich nor textual nor pandas,
 renderers never import ``db/``, the faces (``cli/``, ``tui/``) never import
 ``db/`` themselves, ``ops/`` never imports the registry (no cycle), and

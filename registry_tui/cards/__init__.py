@@ -18,7 +18,14 @@ from registry_tui.cards import provenance, sections
 from registry_tui.cards.facts import PIPELINE_TAGS, CardFacts, gather
 from registry_tui.cards.front_matter import front_matter, metadata
 from registry_tui.cards.markdown import code_block, inline
-from registry_tui.cards.template import DEFAULT_TEMPLATE, FIELDS, checked_template, fill
+from registry_tui.cards.run_section import run_section
+from registry_tui.cards.template import (
+    DEFAULT_TEMPLATE,
+    FIELDS,
+    checked_template,
+    default_template,
+    fill,
+)
 
 __all__ = [
     "DEFAULT_TEMPLATE",
@@ -36,8 +43,10 @@ __all__ = [
 
 def render_card(facts: CardFacts, template: str | None = None) -> str:
     """The card of ``facts.model``: ``template`` (``string.Template`` text) filled, or
-    :data:`DEFAULT_TEMPLATE`."""
-    chosen = checked_template(DEFAULT_TEMPLATE if template is None else template)
+    :data:`DEFAULT_TEMPLATE` (with a "Training run" section when the run is known)."""
+    chosen = checked_template(
+        default_template(facts.run is not None) if template is None else template
+    )
     return fill(chosen, field_values(facts))
 
 
@@ -58,6 +67,7 @@ def _sections(facts: CardFacts) -> dict[str, str]:
         "summary": sections.summary(facts),
         "metrics": sections.metrics(facts),
         "lineage": sections.lineage(facts),
+        "run": run_section(facts.run),
         "config": sections.config(facts),
         "exports": provenance.exports(facts),
         "checkpoint": provenance.checkpoint(facts),

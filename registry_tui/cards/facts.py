@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from registry_tui.records import EventRecord, ModelRecord
+from registry_tui.runs.info import RunInfo
 
 if TYPE_CHECKING:
     from registry_tui.record_api import RecordAPI
@@ -87,6 +88,8 @@ class CardFacts:
         recorded_hash: ``(sha256, size_bytes, recorded_at)`` of the checkpoint,
             when ``registry-tui check --hashes`` recorded it.
         generated_at: when the card is written (the registry's clock).
+        run: the training run it came from, when the registry knows where runs
+            live and holds that run (``ModelRegistry.run_of``).
     """
 
     model: ModelRecord
@@ -97,6 +100,7 @@ class CardFacts:
     directions: Mapping[str, bool] = field(default_factory=dict)
     recorded_hash: tuple[str, int, str] | None = None
     generated_at: str = ""
+    run: RunInfo | None = None
 
     @property
     def ancestors(self) -> tuple[ModelRecord, ...]:
@@ -112,6 +116,7 @@ def gather(
     directions: Mapping[str, bool],
     recorded_hash: tuple[str, int, str] | None,
     generated_at: str,
+    run: RunInfo | None = None,
 ) -> CardFacts:
     """Read the records a card needs through ``records``
     (:class:`~registry_tui.errors.ModelNotFoundError` for an unknown id)."""
@@ -129,6 +134,7 @@ def gather(
         directions=dict(directions),
         recorded_hash=recorded_hash,
         generated_at=generated_at,
+        run=run,
     )
 
 

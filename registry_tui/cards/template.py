@@ -21,6 +21,8 @@ FIELDS: dict[str, str] = {
     "summary": "what the model is: task, registry id, date, status, tags, parent, Hub repos",
     "metrics": "a table of its metrics: exact value, which way is better, evaluation dataset",
     "lineage": "its ancestors' metrics, and each metric's change against each ancestor",
+    "run": "the training run it came from: name, status, created, notes, each metric's final "
+    "and best value (with experiments=; else a line saying no run is known)",
     "config": "the config hash and the stored training config as JSON",
     "exports": "a table of its exports: format, path, size, date, details",
     "checkpoint": "checkpoint path, size, parameters, memory needed and how, SHA-256",
@@ -98,6 +100,16 @@ $other_metadata
 $footer
 """
 """The card every model gets unless a template is given."""
+
+RUN_SECTION = "## Training run\n\n$run\n\n"
+"""Placed before ``## Lineage`` in the default card of a model whose run is known."""
+
+
+def default_template(with_run: bool) -> str:
+    """:data:`DEFAULT_TEMPLATE`, with :data:`RUN_SECTION` when the model's run is known."""
+    if not with_run:
+        return DEFAULT_TEMPLATE
+    return DEFAULT_TEMPLATE.replace("## Lineage\n", RUN_SECTION + "## Lineage\n", 1)
 
 
 def checked_template(text: object) -> Template:

@@ -41,6 +41,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "registry_tui.cli.card_cmd",
     "registry_tui.cli.importers",
     "registry_tui.cli.governance",
+    "registry_tui.cli.runs_cmd",
 )
 COMMAND_HOMES: dict[str, str] = {
     **dict.fromkeys(
@@ -51,7 +52,7 @@ COMMAND_HOMES: dict[str, str] = {
         "registry_tui.cli.lifecycle",
     ),
     **dict.fromkeys(("promote", "untag", "rollback", "history"), "registry_tui.cli.tags"),
-    **dict.fromkeys(("tui", "demo"), "registry_tui.cli.terminal_app"),
+    **dict.fromkeys(("tui", "app", "demo"), "registry_tui.cli.terminal_app"),
     **dict.fromkeys(("check", "upgrade", "backup", "dump", "load"), "registry_tui.cli.ops"),
     **dict.fromkeys(("metric", "tag-policy"), "registry_tui.cli.policies"),
     "inspect": "registry_tui.cli.inspect_cmd",
@@ -61,14 +62,17 @@ COMMAND_HOMES: dict[str, str] = {
         ("protect", "unprotect", "request", "pending", "approve", "reject", "cancel", "admin"),
         "registry_tui.cli.governance",
     ),
+    "runs": "registry_tui.cli.runs_cmd",
 }
 """The module defining each command: a command line naming one of them builds only that
 module's commands (a command missing here still works, through the full parser)."""
 DASH_VALUE_OPTIONS = ("--sort",)
+_GLOBAL_VALUE_OPTIONS = ("--db", "--experiments")
 DESCRIPTION = "A model registry: version, tag, compare and trace checkpoints from a terminal."
 EPILOG = (
     "The database is --db PATH|URL (before or after the command), else $REGISTRY_TUI_DB, "
-    "else ./models.db. With no command on a terminal, the terminal app opens."
+    "else ./models.db. Runs are read from --experiments PATH|URI, else "
+    "$REGISTRY_TUI_EXPERIMENTS. With no command on a terminal, the terminal app opens."
 )
 
 
@@ -142,6 +146,13 @@ def _db_parent() -> argparse.ArgumentParser:
         metavar="PATH|URL",
         help="registry database: a SQLite path or a sqlite:/// or postgresql:// URL",
     )
+    parent.add_argument(
+        "--experiments",
+        default=argparse.SUPPRESS,
+        metavar="PATH|URI",
+        help="where training runs live: an ExperimentDB file, or an MLflow tracking URI "
+        "(mlflow:..., http(s)://...); get, runs and the app then show each model's run",
+    )
     return parent
 
 
@@ -192,14 +203,15 @@ def attach_dash_values(argv: Sequence[str]) -> list[str]:
 
 
 def command_named(argv: Sequence[str]) -> str | None:
-    """The command an argument list names (after any ``--db``), None when it names none."""
+    """The command an argument list names (after any ``--db`` or ``--experiments``), None
+    when it names none."""
     index = 0
     while index < len(argv):
         item = argv[index]
-        if item == "--db":
+        if item in _GLOBAL_VALUE_OPTIONS:
             index += 2
             continue
-        if item.startswith("--db="):
+        if item.startswith(tuple(f"{o}=" for o in _GLOBAL_VALUE_OPTIONS)):
             index += 1
             continue
         return None if item.startswith("-") else item

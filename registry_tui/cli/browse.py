@@ -19,6 +19,7 @@ from registry_tui.cli.common import (
     id_list,
     name_list,
     non_negative_int,
+    note_runs,
     open_registry,
 )
 
@@ -215,12 +216,14 @@ def run_get(args: argparse.Namespace, out: Output) -> int:
         )
         shown = record is not None and bool(record.metrics) and args.format == "table"
         recorded = registry.metric_directions() if shown else {}
+        run = None if record is None else registry.run_of_record(record)
+        note_runs(registry, out)
     if record is None:
         raise CommandError(_lookup_description(args))
     from registry_tui.metrics import direction_lists
 
     lower, higher = direction_lists(recorded)
-    if args.format == "table" and out.takes_plain_text():
+    if args.format == "table" and run is None and out.takes_plain_text():
         from registry_tui.render.plain import detail_text
 
         text = detail_text(record, max_width=PIPE_WIDTH_LIMIT, lower=lower, higher=higher)
@@ -230,11 +233,12 @@ def run_get(args: argparse.Namespace, out: Output) -> int:
     from registry_tui import render  # only once there is something to show
 
     if args.format == "json":
-        out.write(render.to_json(record.to_dict()))
+        model = record.to_dict()
+        out.write(render.to_json(model if run is None else {**model, "run": run.to_dict()}))
     elif args.format == "csv":
         out.write(render.records_csv([record], with_exports=True))
     else:
-        out.emit(render.model_detail_renderable(record, lower=lower, higher=higher))
+        out.emit(render.model_detail_renderable(record, lower=lower, higher=higher, run=run))
     return 0
 
 

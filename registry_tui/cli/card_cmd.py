@@ -8,7 +8,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from registry_tui.cli.common import CommandError, Output, UsageError, add_model_id, open_registry
+from registry_tui.cli.common import (
+    CommandError,
+    Output,
+    UsageError,
+    add_model_id,
+    note_runs,
+    open_registry,
+)
 
 if TYPE_CHECKING:
     from registry_tui.cli.common import Subparsers
@@ -105,6 +112,7 @@ def run_card(args: argparse.Namespace, out: Output) -> int:
         if record is None:
             raise CommandError(_missing(args))
         text = registry.model_card(record.model_id, template)
+        note_runs(registry, out)
     if not to_file:
         out.stdout.write(text)
         return 0

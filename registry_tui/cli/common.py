@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DB = "models.db"
 DB_ENV = "REGISTRY_TUI_DB"
+EXPERIMENTS_ENV = "REGISTRY_TUI_EXPERIMENTS"
 FORMATS = ("table", "json", "csv")
 PIPE_WIDTH_LIMIT = 2000
 PROG = "registry-tui"
@@ -246,6 +247,19 @@ def resolve_db(args: argparse.Namespace) -> str:
     return str(given or os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
+def resolve_experiments(args: argparse.Namespace) -> str | None:
+    """``--experiments``, else ``$REGISTRY_TUI_EXPERIMENTS``, else None (runs not read)."""
+    given = getattr(args, "experiments", None)
+    return str(given or os.environ.get(EXPERIMENTS_ENV) or "") or None
+
+
+def note_runs(registry: ModelRegistry, out: Output) -> None:
+    """The one-line notice, on stderr, when the runs ``--experiments`` names cannot be read."""
+    notice = registry.runs_notice if registry.experiments is not None else None
+    if notice is not None:
+        out.note(f"{PROG}: {notice}")
+
+
 def open_registry(
     args: argparse.Namespace,
     *,
@@ -268,7 +282,7 @@ def open_registry(
 
     if reading and not is_url(location) and os.path.exists(location) and not can_write(location):
         read_only = True
-    return ModelRegistry(location, read_only=read_only)
+    return ModelRegistry(location, read_only=read_only, experiments=resolve_experiments(args))
 
 
 def sqlite_file(location: str) -> str | None:

@@ -26,7 +26,9 @@ DEMO_PATH = "demo.db"
 
 def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> None:
     """Add this module's commands to the parser."""
-    tui = subparsers.add_parser("tui", parents=parents, help="open the terminal app")
+    tui = subparsers.add_parser(
+        "tui", aliases=["app"], parents=parents, help="open the terminal app (also: app)"
+    )
     tui.add_argument(
         "--read-only", action="store_true", help="browse only: change nothing, create no file"
     )

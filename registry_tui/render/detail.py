@@ -26,7 +26,9 @@ from registry_tui.render.models import (
     model_fields_table,
 )
 from registry_tui.render.recorded import recorded_panel
+from registry_tui.render.runs import run_renderable
 from registry_tui.render.text import display_json, model_label, safe_text
+from registry_tui.runs.info import RunInfo
 
 PANE_METADATA_LIMIT = 20
 """Entries per metadata branch the pane shows (the detail page and ``get`` show all)."""
@@ -77,12 +79,18 @@ def detail_pane_renderable(
 
 
 def full_detail_renderable(
-    record: ModelRecord, *, lower: Iterable[str] = (), higher: Iterable[str] = ()
+    record: ModelRecord,
+    *,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
+    run: RunInfo | None = None,
 ) -> RenderableType:
-    """Label, every field, exact metrics, exports, the checkpoint panel (what registration
-    recorded of the checkpoint and of the memory estimate) and metadata, stacked and never cut.
+    """Label, every field, exact metrics, the run, exports, the checkpoint panel (what
+    registration recorded of the checkpoint and of the memory estimate) and metadata,
+    stacked and never cut.
 
-    ``lower`` and ``higher``: the recorded metric directions, as for the pane.
+    ``lower`` and ``higher``: the recorded metric directions, as for the pane; ``run``:
+    the run the model came from (``ModelRegistry.run_of``).
     """
     fields = model_fields_table(record)
     for column in fields.columns[1:]:
@@ -92,6 +100,8 @@ def full_detail_renderable(
         parts.append(metrics_table(record.metrics, exact=True, lower=lower, higher=higher))
     else:
         parts.append(Text("no metrics", style="dim"))
+    if run is not None:
+        parts.extend([Text(""), run_renderable(run)])
     if record.exports:
         parts.append(folded_exports_table(record.exports))
     checkpoint = recorded_panel(record)

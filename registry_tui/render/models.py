@@ -16,6 +16,7 @@ from registry_tui.metrics import lower_is_better
 from registry_tui.records import ExportRecord, ModelRecord
 from registry_tui.render.numbers import exact_value, format_memory, format_params, format_value
 from registry_tui.render.plain import frequent_metrics as frequent_metrics
+from registry_tui.render.runs import run_renderable
 from registry_tui.render.text import (
     display_json,
     format_mb,
@@ -28,6 +29,7 @@ from registry_tui.render.text import (
     tags_text,
     visible,
 )
+from registry_tui.runs.info import RunInfo
 
 _MAX_METADATA_DEPTH = 6
 
@@ -206,16 +208,23 @@ def _add_metadata(tree: Tree, value: Mapping[str, Any], depth: int, limit: int |
 
 
 def model_detail_renderable(
-    record: ModelRecord, *, lower: Iterable[str] = (), higher: Iterable[str] = ()
+    record: ModelRecord,
+    *,
+    lower: Iterable[str] = (),
+    higher: Iterable[str] = (),
+    run: RunInfo | None = None,
 ) -> Panel:
-    """A panel with every field, the metrics, the exports and the metadata of a model.
+    """A panel with every field, the metrics, the run, the exports and the metadata of a model.
 
     ``lower`` and ``higher``: the registry's recorded metric directions, which the
-    metrics' "Better" column follows (see :func:`metrics_table`).
+    metrics' "Better" column follows (see :func:`metrics_table`). ``run``: the run
+    the model came from, as the run source records it (``ModelRegistry.run_of``).
     """
     parts: list[RenderableType] = [model_fields_table(record)]
     if record.metrics:
         parts.append(metrics_table(record.metrics, lower=lower, higher=higher))
+    if run is not None:
+        parts.extend([Text(""), run_renderable(run)])
     if record.exports:
         parts.append(exports_table(record.exports))
     if record.metadata:

@@ -98,6 +98,12 @@ class RegistryApp(App[None]):
             return isinstance(message, RegistryApp.TokenRead) and (message.force or not self.force)
 
     @dataclass
+    class RunsUnreadable(Message):
+        """Where runs live (``--experiments``) cannot be read: ``notice`` says why."""
+
+        notice: str
+
+    @dataclass
     class Unreachable(Message):
         """The change token could not be read: the database cannot be reached."""
 
@@ -147,6 +153,8 @@ class RegistryApp(App[None]):
             )
         self.screen_change_signal.subscribe(self, lambda _: self._sync_banner())
         self.check_changes()
+        if self.registry.experiments is not None:
+            self._check_runs()
         if self.poll_interval:
             self.set_interval(self.poll_interval, self._tick)
         self.fitted = True
@@ -185,6 +193,18 @@ class RegistryApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A global key the preferences unbind (``"app.quit" = ""``) does nothing."""
         return f"app.{action}" not in self.preferences.unbound
+
+    # -- runs ---------------------------------------------------------------------------
+
+    @work(thread=True, group="runs", exit_on_error=False, description="Opening the runs")
+    def _check_runs(self) -> None:
+        """Open the run source off the UI thread; say once if it cannot be read."""
+        notice = self.registry.runs_notice
+        if notice is not None:
+            self.post_message(self.RunsUnreadable(notice))
+
+    def on_registry_app_runs_unreadable(self, message: RunsUnreadable) -> None:
+        self.notify(visible(message.notice), severity="warning", timeout=10, markup=False)
 
     # -- live refresh ------------------------------------------------------------------
 

@@ -231,3 +231,24 @@ def test_checkpoint_panel_hostile(
     metadata = {facts.KEY: HOSTILE_FACTS, facts.ESTIMATE_KEY: HOSTILE_ESTIMATE}
     register(sqlite_registry, "ckpt/model.pt", metadata, memory_req_gb=14.2)
     assert snap(snap_compare, sqlite_registry, (80, 24), *panel_keys((80, 24)))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_detail_screen_with_its_run(
+    snap_compare: SnapCompare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    size: tuple[int, int],
+) -> None:  # fmt: skip
+    """Detail screen of a model whose run an ExperimentDB holds: the run panel (name,
+    status, created, notes, final and best of each metric) under the metrics."""
+    from tests import experimentdb
+    from tests.conftest import FixedClock
+
+    monkeypatch.chdir(tmp_path)
+    run_id = experimentdb.sample(Path("experiments.db"))["baseline"]
+    registry = ModelRegistry("models.db", clock=FixedClock(), experiments="experiments.db")
+    registry.register_model(
+        "gpt-small", "1.0.0", "ckpt/epoch_20.pt", "language_modeling",
+        metrics={"val_loss": 1.1, "accuracy": 0.75}, training_run_id=run_id,
+        verify_checkpoint=False, inspect=False,
+    )  # fmt: skip
+    assert snap(snap_compare, registry, size, "enter")

@@ -1,5 +1,6 @@
-"""The detail screen: one model in full (nothing cut, exact metric values), its
-checkpoint as recorded at registration, its history, and the main actions on it.
+"""The detail screen: one model in full (nothing cut, exact metric values), the run it
+came from (when the registry knows where runs live), its checkpoint as recorded at
+registration, its history, and the main actions on it.
 
 ``i`` inspects the checkpoint file now, in a thread worker (a large directory
 takes a while: the panel says it is reading), and shows the result as
@@ -45,6 +46,7 @@ from registry_tui.tui.screens.record_actions import RecordActions
 
 if TYPE_CHECKING:
     from registry_tui.checkpoints import CheckpointInfo
+    from registry_tui.runs import RunInfo
 
 HISTORY_LIMIT = 50
 LABEL_LIMIT = 20
@@ -80,6 +82,7 @@ class DetailScreen(RecordActions):
         record: ModelRecord | None
         events: list[EventRecord]
         labels: dict[int, str]
+        run: RunInfo | None = None
 
     @dataclass
     class LoadFailed(Message):
@@ -105,6 +108,7 @@ class DetailScreen(RecordActions):
         self.model_id = model_id
         self.read_only = registry.read_only if read_only is None else read_only
         self.record: ModelRecord | None = None
+        self.run: RunInfo | None = None
         self.loaded = False
 
     def compose(self) -> ComposeResult:
@@ -135,10 +139,11 @@ class DetailScreen(RecordActions):
             record = self.registry.records.get(self.model_id)
             events = self.registry.records.events(model_id=self.model_id, limit=HISTORY_LIMIT)
             labels = self._labels(events)
+            run = None if record is None else self.registry.run_of_record(record)
         except RegistryError as exc:
             self.post_message(self.LoadFailed(str(exc)))
             return
-        self.post_message(self.Loaded(record, events, labels))
+        self.post_message(self.Loaded(record, events, labels, run))
 
     def on_detail_screen_load_failed(self, message: LoadFailed) -> None:
         """Say why instead of "loading…" forever, and the ways out."""
@@ -154,7 +159,7 @@ class DetailScreen(RecordActions):
         return {model_id: record.label for model_id, record in records.items()}
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:
-        self.record, self.loaded = message.record, True
+        self.record, self.run, self.loaded = message.record, message.run, True
         title = Text(f"Model {self.model_id}", style="bold")
         body = self.query_one("#detail-body", Static)
         if message.record is None:
@@ -173,7 +178,7 @@ class DetailScreen(RecordActions):
         if self.record is None:
             return
         lower, higher = direction_lists(getattr(self.app, "metric_directions", {}))
-        renderable = full_detail_renderable(self.record, lower=lower, higher=higher)
+        renderable = full_detail_renderable(self.record, lower=lower, higher=higher, run=self.run)
         self.query_one("#detail-body", Static).update(renderable)
 
     # -- what the shared actions act on ---------------------------------------------------

@@ -432,7 +432,7 @@ class MainScreen(RecordActions):
                 self._jump_to(self.generation, self.query_model, target)
             return submitted
         try:
-            query = parse_filter(text)
+            query = parse_filter(text, runs=self.registry.find_runs)
         except RegistryError as exc:
             self.filter_bar.show_error(str(exc))
             return False
