@@ -101,3 +101,32 @@ class ConnectionLostError(StorageError):
     """The database cannot be reached right now: the server went away, or the SQLite
     file was deleted. The next call tries again (reconnecting, or reopening a replaced
     file)."""
+
+
+class ApprovalRequired(ValidationError):
+    """A protected tag would move (or lose its holder) without an approved request."""
+
+    def __init__(self, tag: str, needed: int, model_id: int | None = None, what: str = "") -> None:
+        target = str(model_id) if model_id is not None else "N"
+        plural = "approval" if needed == 1 else "approvals"
+        how = (
+            f"request the move with registry-tui request --model-id {target} --tag {tag} "
+            f'--reason "..." (it needs {needed} {plural})'
+        )
+        lead = f"Tag '{tag}' is protected"
+        super().__init__(f"{lead}: {what}{how}" if what else f"{lead}: {how}")
+        self.tag = tag
+        self.needed = needed
+        self.model_id = model_id
+
+
+class ApprovalRefused(ValidationError):
+    """An approval, rejection or cancellation that is not allowed (the message says why)."""
+
+
+class RequestNotFoundError(RegistryError, LookupError):
+    """No promotion request has the given id."""
+
+    def __init__(self, request_id: int) -> None:
+        super().__init__(f"Request {request_id} not found")
+        self.request_id = request_id

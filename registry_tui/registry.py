@@ -8,10 +8,11 @@ methods from a module of its own, mixed in here.
 from __future__ import annotations
 
 from registry_tui.registry_cards import CardMethods
+from registry_tui.registry_governance import GovernanceMethods
 from registry_tui.registry_training import TrainingMethods
 
 
-class ModelRegistry(TrainingMethods, CardMethods):
+class ModelRegistry(TrainingMethods, CardMethods, GovernanceMethods):
     """A model registry on SQLite (a path or ``sqlite:///``) or PostgreSQL (a URL).
 
     Args:

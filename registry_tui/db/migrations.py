@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 import peewee
 
 from registry_tui import versions
-from registry_tui.db import counts, derived, orphans
+from registry_tui.db import approvals, counts, derived, orphans
 from registry_tui.errors import SchemaVersionError
 from registry_tui.metrics import numeric_items
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 log = logging.getLogger("registry_tui")
 
 _SQLITE_GUIDE_TABLES = [
@@ -346,6 +346,11 @@ def _step_10_params_column(db: peewee.Database) -> None:
         )
 
 
+def _step_11_protected_tags(db: peewee.Database) -> None:
+    """Protected tags, promotion requests and their approvals (see :mod:`.approvals`)."""
+    approvals.install(db)
+
+
 STEPS: list[Callable[[peewee.Database], None]] = [
     _step_1_guide_tables,
     _step_2_registry_tables,
@@ -357,6 +362,7 @@ STEPS: list[Callable[[peewee.Database], None]] = [
     _step_8_count_tables,
     _step_9_drop_covered_indexes,
     _step_10_params_column,
+    _step_11_protected_tags,
 ]
 assert len(STEPS) == SCHEMA_VERSION
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import peewee
 
-from registry_tui.db import plans, policies, sequences
+from registry_tui.db import approvals, plans, policies, sequences
 from registry_tui.db.orphans import set_aside_orphans
 from registry_tui.db.store import P, Store
 from registry_tui.errors import (
@@ -191,6 +191,7 @@ class Writer:
         """Record a registration's tag; an exclusive tag moves from its holders (a promotion)."""
         details: dict[str, Any] = {"exclusive": False}
         previous = None
+        approvals.refuse_protected(self.store.db, tag, None, "register the model without it, then ")
         if self.is_exclusive(tag):
             self.lock_tag(tag)
             others = policies.holders_with_tag(self.t, tag, model_id)
@@ -214,10 +215,23 @@ class Writer:
             ).on_conflict_ignore().execute()
 
     # -- tags -------------------------------------------------------------------
-    def promote(self, model_id: int, tag: str, exclusive: bool, at: str) -> tuple[bool, list[int]]:
+    def promote(
+        self,
+        model_id: int,
+        tag: str,
+        exclusive: bool,
+        at: str,
+        approval: dict[str, Any] | None = None,
+        kind: str = "promote",
+    ) -> tuple[bool, list[int]]:
         """Give ``tag`` to the model; return whether anything changed and the ids it was
-        taken from. A tag the registry marks exclusive is always taken from the others."""
+        taken from. A tag the registry marks exclusive is always taken from the others.
+
+        A protected tag moves only with ``approval`` (the details of the approved
+        request, or of a break-glass promote, written into the ``kind`` event)."""
         self.lock_tag(tag)
+        if approval is None:
+            approvals.refuse_protected(self.store.db, tag, model_id)
         exclusive = exclusive or self.is_exclusive(tag)
         if self.status_of(model_id) != "active":
             raise ModelStateError(
@@ -231,11 +245,11 @@ class Writer:
             self.store.run(_untag_others, tag=tag, id=model_id)
         if model_id not in holders:
             self.add_tag(model_id, tag, at)
-        details: dict[str, Any] = {"exclusive": exclusive}
+        details: dict[str, Any] = {"exclusive": exclusive, **(approval or {})}
         if exclusive and others:
             details["removed_from"] = others
         previous = others[-1] if exclusive and others else None
-        self.event(at, "promote", model_id, tag, previous, details)
+        self.event(at, kind, model_id, tag, previous, details)
         return True, others if exclusive else []
 
     def add_tag(self, model_id: int, tag: str, at: str) -> None:
@@ -246,6 +260,12 @@ class Writer:
         """Take ``tag`` off the model."""
         self.lock_tag(tag)
         self.status_of(model_id)
+        approvals.refuse_protected(
+            self.store.db,
+            tag,
+            None,
+            f"model {model_id} keeps it until an approved request moves it; ",
+        )
         t = self.t.tags
         removed = t.delete().where((t.model_id == model_id) & (t.tag_name == tag)).execute()
         if not removed:
@@ -273,6 +293,7 @@ class Writer:
         """Give an exclusive tag back to its previous holder; return that model's id."""
         self.lock_tag(tag)
         candidate, current = self.rollback_target(tag)
+        approvals.refuse_protected(self.store.db, tag, candidate)
         # Undo the last change only: the latest holder gives the tag back;
         # holders of a shared (non-exclusive) tag keep theirs.
         removed = [current] if current is not None else []
@@ -289,7 +310,7 @@ class Writer:
         e = self.t.events
         rows: Any = (
             e.select(e.event, e.model_id)
-            .where((e.tag == tag) & (e.event.in_(["promote", "rollback"])))
+            .where((e.tag == tag) & (e.event.in_(["promote", "rollback", "break_glass"])))
             .order_by(e.event_id)
             .tuples()
         )
@@ -312,6 +333,7 @@ class Writer:
         already was."""
         if self.status_of(model_id) == "retired":
             return False
+        approvals.refuse_holder(self.store.db, model_id, "retired")
         self.store.run(_set_status, id=model_id, status="retired")
         self.event(at, "retire", model_id, details={"reason": reason} if reason else None)
         return True
@@ -328,6 +350,7 @@ class Writer:
     def delete(self, model_id: int, force: bool, at: str) -> None:
         """Delete a model, its tags, exports and metric rows; unlink its children."""
         change = plans.plan(self.store, model_id, "delete")
+        approvals.refuse_holder(self.store.db, model_id, "deleted")
         record, m = change.model, self.t.models
         children = [c.model_id for c in change.children]
         if change.needs_force and not force:
