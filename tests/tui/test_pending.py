@@ -38,6 +38,10 @@ def two_models(registry: ModelRegistry) -> tuple[int, int]:
     return a, b
 
 
+REVIEWER = "[i]rev\x1b]2;t\x07\u202e"
+"""A reviewer login with markup, an OSC 2 title sequence and a bidi override."""
+
+
 def pending_text(app: RegistryApp) -> str:
     """The list and the highlighted request's details, as plain text."""
     screen = app.screen
@@ -176,12 +180,15 @@ def test_expired_and_stale_requests_say_so(
     run(sqlite_registry, scenario)
 
 
-def test_hostile_reason_comment_and_names_show_literally(sqlite_registry: ModelRegistry) -> None:
+def test_hostile_reason_comment_and_names_show_literally(
+    sqlite_registry: ModelRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A reason, an approval comment and a reviewer name full of markup, escape sequences,
     bidi controls and long CJK text are shown as typed in the pending view."""
     _, b = two_models(sqlite_registry)
     sqlite_registry.protect_tag("canary", approvals=2, allow_self_approval=True)
     request_id = sqlite_registry.request_promotion(b, "canary", HOSTILE + WIDE)
+    monkeypatch.setenv("LOGNAME", REVIEWER)
     sqlite_registry.approve(request_id, comment=HOSTILE)
 
     async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
@@ -193,6 +200,7 @@ def test_hostile_reason_comment_and_names_show_literally(sqlite_registry: ModelR
         assert "[bold red]x[/]" in text and "\\x1b]52;c;" in text and "\\u202e" in text
         assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
         assert "模型注册表" in text and "1/2 approvals" in text
+        assert "approved by [i]rev\\x1b]2;t\\x07\\u202e" in text
 
     run(sqlite_registry, scenario, size=(200, 50))
 
