@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pytest
 from textual.pilot import Pilot
@@ -98,7 +98,7 @@ def _as(url: str, user: str, password: str) -> str:
     parts = urlsplit(url)
     host = parts.hostname or "localhost"
     netloc = f"{user}:{password}@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 @pytest.fixture
@@ -109,8 +109,8 @@ def logins(pg_url: str) -> Iterator[Logins]:
 
     suffix = uuid.uuid4().hex[:8]
     names = (f"registry_h4_trainer_{suffix}", f"registry_h4_reviewer_{suffix}")
-    with ModelRegistry(pg_url) as admin:  # creates the tables as the superuser
-        schema = admin._storage.db.execute_sql("SELECT current_schema()").fetchone()[0]
+    ModelRegistry(pg_url).close()  # creates the tables as the superuser
+    schema = unquote(pg_url).rpartition("search_path=")[2]
     conn = psycopg2.connect(pg_url)
     conn.autocommit = True
     try:
