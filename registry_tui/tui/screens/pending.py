@@ -33,7 +33,7 @@ from registry_tui.metrics import direction_lists
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
 from registry_tui.render import comparison_rows
-from registry_tui.render.requests import (
+from registry_tui.render.pending import (
     decision_summary,
     identity_text,
     request_details,

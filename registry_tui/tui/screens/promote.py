@@ -32,8 +32,8 @@ from registry_tui.errors import RegistryError
 from registry_tui.governance.records import Protection
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
+from registry_tui.render.pending import protected_note
 from registry_tui.render.plans import promote_preview
-from registry_tui.render.requests import protected_note
 from registry_tui.render.text import literal, visible
 from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.screens.reason import ReasonScreen

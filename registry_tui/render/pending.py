@@ -1,4 +1,5 @@
-"""Promotion requests on protected tags: one line per request, and one request in full.
+"""The app's pending-requests view: one line per request, and one request in full
+(the CLI's tables and summaries are in :mod:`registry_tui.render.requests`).
 
 ``#4  production ← gpt-small 1.3.0 #12  by alice  2h ago  1/2 approvals  pending``
 
