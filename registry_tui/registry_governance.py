@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from registry_tui import validate
 from registry_tui.db import approvals as rows
-from registry_tui.db import roles
+from registry_tui.db import hardening, roles
 from registry_tui.db.guard import guard as _guard
-from registry_tui.errors import ApprovalRefused, RequestNotFoundError
+from registry_tui.errors import ApprovalRefused, RequestNotFoundError, ValidationError
 from registry_tui.governance import rules
 from registry_tui.governance.records import Approval, Identity, PromotionRequest
 from registry_tui.records import PromoteResult
@@ -47,7 +47,10 @@ class GovernanceMethods(RequestMethods):
         rid, note = validate.model_id(request_id, "request_id"), rules.comment(comment)
         who = self.identity()
         with self._session.write():
-            refusal = self._approve_in(rid, who, note)
+            if hardening.hardened(self._storage.db):
+                refusal = hardening.approve(self._storage.db, rid, note)
+            else:
+                refusal = self._approve_in(rid, who, note)
         if refusal is not None:
             raise ApprovalRefused(refusal)
         return self.request(rid)
@@ -121,6 +124,9 @@ class GovernanceMethods(RequestMethods):
         rid, why = validate.model_id(request_id, "request_id"), rules.reason(reason)
         who = self.identity()
         with self._session.write():
+            if hardening.hardened(self._storage.db):
+                hardening.decide(self._storage.db, rid, "rejected", why)
+                return self.request(rid)
             r = self._open(rid)
             if not self._may_review(who, rows.protection(self._storage.db, r.tag)):
                 raise ApprovalRefused(
@@ -134,6 +140,9 @@ class GovernanceMethods(RequestMethods):
         """Withdraw an open request (its requester only); returns it, ``cancelled``."""
         rid, who = validate.model_id(request_id, "request_id"), self.identity()
         with self._session.write():
+            if hardening.hardened(self._storage.db):
+                hardening.decide(self._storage.db, rid, "cancelled", None)
+                return self.request(rid)
             r = self._open(rid)
             if who.name != r.requested_by:
                 raise ApprovalRefused(
@@ -166,14 +175,50 @@ class GovernanceMethods(RequestMethods):
         mid, tag, why = validate.model_id(model_id), validate.tag(tag), rules.reason(reason)
         who = self.identity()
         with self._session.write():
-            if who.enforced and not roles.is_admin(self._storage.db):
-                raise ApprovalRefused(f"{who.name} is not an admin: break-glass promote refused")
-            writer = self._writer_as(who)
-            details = {"reason": why, "advisory": not who.enforced}
-            changed, removed = writer.promote(
-                mid, tag, True, self._now(), approval=details, kind="break_glass"
-            )
+            changed, removed = self._break_glass_in(who, mid, tag, why)
             found = self._store.many([mid, *removed])
         return PromoteResult(
             found[mid], tag, tuple(found[i] for i in removed if i in found), changed
         )
+
+    def _break_glass_in(
+        self, who: Identity, mid: int, tag: str, why: str
+    ) -> tuple[bool, list[int]]:
+        db = self._storage.db
+        if hardening.hardened(db):
+            return hardening.break_glass(db, mid, tag, why)
+        if who.enforced and not roles.is_admin(db):
+            raise ApprovalRefused(f"{who.name} is not an admin: break-glass promote refused")
+        details = {"reason": why, "advisory": not who.enforced}
+        return self._writer_as(who).promote(
+            mid, tag, True, self._now(), approval=details, kind="break_glass"
+        )
+
+    @_guard
+    def setup_roles(
+        self,
+        admin_role: str = "registry_admin",
+        reviewer_role: str = "registry_reviewer",
+        writer_role: str = "registry_writer",
+    ) -> list[str]:
+        """The hardened PostgreSQL setup (``registry-tui admin setup-roles``); returns
+        what it did, one line each. Run it as the registry's owner.
+
+        Creates the three roles (NOLOGIN; grant them to login roles), lets ordinary roles
+        read everything but write the tag, protection and approval tables only through
+        ``SECURITY DEFINER`` functions owned by the registry's owner, and records the admin
+        role (who may protect tags and break glass). Running it again is harmless.
+
+        Raises:
+            ValueError: on SQLite (there is no server to enforce anything), or a bad role name.
+        """
+        if self.backend != "postgresql":
+            raise ValidationError(
+                "setup-roles needs PostgreSQL: on SQLite approvals are advisory, since anyone "
+                "who can write the file could bypass them"
+            )
+        names = [rules.reviewers([n])[0] for n in (admin_role, reviewer_role, writer_role)]
+        if any(n.startswith(rules.ROLE_PREFIX) for n in names):
+            raise ValidationError("Give role names without the role: prefix")
+        with self._session.write():
+            return hardening.setup(self._storage.db, *names)

@@ -76,6 +76,7 @@ GUIDE_API = {
     "requests",
     "break_glass_promote",
     "identity",
+    "setup_roles",
     # record-API calls the README documents here too (the same calls as on records)
     "delete_plan",
     "retire_plan",

@@ -40,6 +40,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "registry_tui.cli.inspect_cmd",
     "registry_tui.cli.card_cmd",
     "registry_tui.cli.importers",
+    "registry_tui.cli.governance",
 )
 COMMAND_HOMES: dict[str, str] = {
     **dict.fromkeys(
@@ -56,6 +57,10 @@ COMMAND_HOMES: dict[str, str] = {
     "inspect": "registry_tui.cli.inspect_cmd",
     "card": "registry_tui.cli.card_cmd",
     "import": "registry_tui.cli.importers",
+    **dict.fromkeys(
+        ("protect", "unprotect", "request", "pending", "approve", "reject", "cancel", "admin"),
+        "registry_tui.cli.governance",
+    ),
 }
 """The module defining each command: a command line naming one of them builds only that
 module's commands (a command missing here still works, through the full parser)."""

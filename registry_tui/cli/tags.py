@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from registry_tui.cli.common import (
     CommandError,
     Output,
+    UsageError,
     add_format_option,
     add_model_id,
     non_negative_int,
@@ -30,6 +31,11 @@ def register(subparsers: Subparsers, parents: list[argparse.ArgumentParser]) -> 
     promote.add_argument(
         "--keep-others", action="store_true", help="leave the tag on the models that have it"
     )
+    promote.add_argument(
+        "--break-glass", action="store_true",
+        help="admin only: move a protected tag at once (recorded as break_glass)",
+    )  # fmt: skip
+    promote.add_argument("--reason", help="why (required with --break-glass)")
     promote.set_defaults(handler=run_promote)
     untag = subparsers.add_parser("untag", parents=parents, help="remove a tag from a model")
     add_model_id(untag)
@@ -56,10 +62,15 @@ def run_promote(args: argparse.Namespace, out: Output) -> int:
     """Tag a model; say which models lost the tag (as the core reports it)."""
     from registry_tui.render.plans import promote_summary
 
+    if args.break_glass and not args.reason:
+        raise UsageError('--break-glass needs --reason "..." (kept in the history)')
     with open_registry(args, must_exist=True) as registry:
-        result = registry.promote_model(
-            args.model_id, args.tag, remove_from_others=not args.keep_others
-        )
+        if args.break_glass:
+            result = registry.break_glass_promote(args.model_id, args.tag, args.reason)
+        else:
+            result = registry.promote_model(
+                args.model_id, args.tag, remove_from_others=not args.keep_others
+            )
     out.say(promote_summary(result.model, result.tag, result.removed_from, result.changed))
     return 0
 

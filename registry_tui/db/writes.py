@@ -350,7 +350,8 @@ class Writer:
     def delete(self, model_id: int, force: bool, at: str) -> None:
         """Delete a model, its tags, exports and metric rows; unlink its children."""
         change = plans.plan(self.store, model_id, "delete")
-        approvals.refuse_holder(self.store.db, model_id, "deleted")
+        if change.tags:
+            approvals.refuse_holder(self.store.db, model_id, "deleted")
         record, m = change.model, self.t.models
         children = [c.model_id for c in change.children]
         if change.needs_force and not force:

@@ -27,14 +27,14 @@ EVENT_STYLES = {
     "delete": "red",
     "export": "blue",
     "unlink": "yellow",
-    "protect": "yellow",
+    "protect": "blue",
     "unprotect": "yellow",
-    "request": "blue",
+    "request": "cyan",
     "approve": "green",
     "reject": "red",
     "cancel": "dim",
     "expire": "dim",
-    "stale": "dim",
+    "stale": "magenta",
     "break_glass": "bold red",
 }
 

@@ -124,10 +124,11 @@ def _family(base: int, children: int, tags: tuple[str, ...] = ("production",)) -
             "model_tags": held, "tag_policies": policies}  # fmt: skip
 
 
-DELETE_STATEMENTS = 12
+DELETE_STATEMENTS = 13
 """A forced delete: the plan (the record, the tag policies, the active holders of its
-exclusive tags, its children), the unlinking (one UPDATE, one multi-row INSERT of
-events), the model's rows (tags, exports, metrics, hashes, the model) and its event."""
+exclusive tags, its children), the protected tags it holds, the unlinking (one UPDATE,
+one multi-row INSERT of events), the model's rows (tags, exports, metrics, hashes, the
+model) and its event."""
 
 
 def _delete_statements(registry: ModelRegistry, monkeypatch: pytest.MonkeyPatch,
@@ -143,7 +144,7 @@ def _delete_statements(registry: ModelRegistry, monkeypatch: pytest.MonkeyPatch,
 def test_delete_with_children(
     registry: ModelRegistry, monkeypatch: pytest.MonkeyPatch, children: int
 ) -> None:
-    """delete_model(force=True) of a tagged model runs the same 12 statements for 3, 30 or
+    """delete_model(force=True) of a tagged model runs the same 13 statements for 3, 30 or
     600 children (more than one chunk of ids): no statement per child, no chunked reads;
     every child is unlinked and its unlinking recorded."""
     registry.load(_family(1000, children))
@@ -158,7 +159,7 @@ def test_delete_of_a_model_holding_several_exclusive_tags(
     registry: ModelRegistry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The holders of all a model's exclusive tags are read at once: a model holding three
-    costs the same 12 statements as one holding one, and the plan still names all three
+    costs the same 13 statements as one holding one, and the plan still names all three
     as left without an active holder."""
     tags = ("production", "staging", "canary")
     registry.load(_family(2000, 3, tags))
@@ -169,7 +170,8 @@ def test_delete_of_a_model_holding_several_exclusive_tags(
 def test_register_model(registry: ModelRegistry, monkeypatch: pytest.MonkeyPatch) -> None:
     """A registration is five statements on SQLite (duplicate check, next id, orphan
     probe, model insert, event) and seven on PostgreSQL (its id lock and sequence
-    claim besides); a shared tag adds its insert, its policy read and its event."""
+    claim besides); a shared tag adds its insert, its policy read, its protection read
+    and its event."""
     _models(registry)
     pg = registry._storage.target.backend == "postgresql"
     with statements(registry, monkeypatch) as seen:
@@ -177,4 +179,4 @@ def test_register_model(registry: ModelRegistry, monkeypatch: pytest.MonkeyPatch
     assert seen.count == (7 if pg else 5), seen.sql
     with statements(registry, monkeypatch) as seen:
         registry.register_model("r", "1.1.0", "r.pt", tags=["nightly"], **COMMON)
-    assert seen.count == (10 if pg else 8), seen.sql
+    assert seen.count == (11 if pg else 9), seen.sql

@@ -244,3 +244,29 @@ def test_bad_arguments_are_one_line_errors(registry: ModelRegistry) -> None:
             bad()
         assert "\n" not in str(caught.value)
     assert registry.protections() == {}
+
+
+def test_on_sqlite_the_identity_is_the_os_user_and_advisory(
+    sqlite_registry: ModelRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite who you are is the operating-system user (not the ``actor``), labelled
+    not enforced; a ``role:GROUP`` reviewer is a member of that OS group."""
+    import getpass
+    import grp
+    import os
+
+    who = sqlite_registry.identity()
+    assert (who.name, who.enforced, who.backend) == (getpass.getuser(), False, "sqlite")
+    assert who.name != sqlite_registry.actor
+    _a, b = two_models(sqlite_registry)
+    group = grp.getgrgid(os.getgid()).gr_name
+    sqlite_registry.protect_tag("production", reviewers=[f"role:{group}"])
+    with acting_as(monkeypatch, "trainer"):
+        rid = sqlite_registry.request_promotion(b, "production", "better")
+    with (
+        acting_as(monkeypatch, "no-such-user-x"),
+        pytest.raises(ApprovalRefused, match="not a reviewer"),
+    ):
+        sqlite_registry.approve(rid)
+    assert sqlite_registry.approve(rid).state == "applied"
+    assert holder(sqlite_registry) == b
