@@ -18,18 +18,10 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from registry_tui.governance.records import Identity, PromotionRequest, Protection
+from registry_tui.render.requests import STATE_STYLES
 from registry_tui.render.text import literal
 
-STATE_STYLES = {
-    "pending": "yellow",
-    "applied": "green",
-    "rejected": "red",
-    "cancelled": "dim",
-    "expired": "bold red",
-    "stale": "bold red",
-}
-
-ADVISORY = "advisory: SQLite cannot enforce approvals"
+ADVISORY = "advisory: SQLite checks approvals but cannot enforce them"
 """The note the pending view shows when the identity is not enforced."""
 
 

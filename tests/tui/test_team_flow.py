@@ -1,6 +1,7 @@
-"""A team's flow end to end: a trainer requests a promotion of a protected tag, a
-reviewer opens the app, sees the request in the pending view, approves it, the tag
-moves, and the promoted model's card names the reviewer and the request.
+"""A team's flow end to end: a trainer requests a promotion of a protected tag (with the
+CLI on SQLite, the API as a PostgreSQL login), a reviewer opens the app, sees the
+request in the pending view, approves it, the tag moves, and the promoted model's card
+names the reviewer and the request.
 
 On SQLite the two people are two operating-system users (the identity there); on
 PostgreSQL they are two real login roles the test creates and drops.
@@ -18,6 +19,7 @@ from textual.pilot import Pilot
 
 from registry_tui import ModelRegistry
 from registry_tui.cards.markdown import inline
+from registry_tui.cli import main
 from registry_tui.tui.app import RegistryApp
 from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.screens.pending import PendingScreen
@@ -71,13 +73,17 @@ def check_outcome(registry: ModelRegistry, tuned: int, request_id: int, who: str
 def test_team_flow_on_sqlite(
     db_path: object, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Trainer ``alice`` requests, reviewer ``bob`` approves from the app (SQLite: the OS
-    user is the identity, advisory), and the card names bob."""
+    """Trainer ``alice`` requests with ``registry-tui request``, reviewer ``bob`` approves
+    from the app (SQLite: the OS user is the identity, advisory), and the card names bob."""
     monkeypatch.setenv("LOGNAME", "alice")
+    with ModelRegistry(db_path, clock=clock) as setup:  # type: ignore[arg-type]
+        _, tuned = setup_models(setup, "bob")
+    argv = ["--db", str(db_path), "request", "--model-id", str(tuned), "--tag", "production"]
+    assert main([*argv, "--reason", "val_loss 0.5 -> 0.42"]) == 0
     with ModelRegistry(db_path, clock=clock) as trainer:  # type: ignore[arg-type]
-        _, tuned = setup_models(trainer, "bob")
-        request_id = trainer.request_promotion(tuned, "production", "val_loss 0.5 -> 0.42")
-        assert trainer.request(request_id).requested_by == "alice"
+        [request] = trainer.pending_requests()
+        request_id = request.request_id
+        assert request.requested_by == "alice"
     monkeypatch.setenv("LOGNAME", "bob")
     with ModelRegistry(db_path, clock=clock) as reviewer:  # type: ignore[arg-type]
         review_in_the_app(reviewer, request_id, tuned)
