@@ -265,3 +265,18 @@ def test_help_and_palette_offer_the_pending_view(
         assert "Pending requests" in titles
 
     run(sqlite_registry, scenario, size=(120, 60))
+
+
+def test_the_detail_screen_marks_protected_tags(sqlite_registry: ModelRegistry) -> None:
+    """The detail screen lists a protected tag after a lock; an unprotected one without."""
+    a, _ = two_models(sqlite_registry)
+    sqlite_registry.promote_model(a, "baseline")
+
+    async def scenario(pilot: Pilot[None], app: RegistryApp) -> None:
+        await go_to(pilot, app, a)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "🔒production" in text and "🔒baseline" not in text and "baseline" in text
+
+    run(sqlite_registry, scenario)

@@ -80,6 +80,7 @@ class DetailScreen(RecordActions):
         record: ModelRecord | None
         events: list[EventRecord]
         labels: dict[int, str]
+        protected: frozenset[str] = frozenset()
 
     @dataclass
     class LoadFailed(Message):
@@ -105,6 +106,8 @@ class DetailScreen(RecordActions):
         self.model_id = model_id
         self.read_only = registry.read_only if read_only is None else read_only
         self.record: ModelRecord | None = None
+        self.protected: frozenset[str] = frozenset()
+        """The registry's protected tags (marked with a lock among the model's tags)."""
         self.loaded = False
 
     def compose(self) -> ComposeResult:
@@ -135,10 +138,11 @@ class DetailScreen(RecordActions):
             record = self.registry.records.get(self.model_id)
             events = self.registry.records.events(model_id=self.model_id, limit=HISTORY_LIMIT)
             labels = self._labels(events)
+            protected = frozenset(self.registry.protections()) if record and record.tags else None
         except RegistryError as exc:
             self.post_message(self.LoadFailed(str(exc)))
             return
-        self.post_message(self.Loaded(record, events, labels))
+        self.post_message(self.Loaded(record, events, labels, protected or frozenset()))
 
     def on_detail_screen_load_failed(self, message: LoadFailed) -> None:
         """Say why instead of "loading…" forever, and the ways out."""
@@ -155,6 +159,7 @@ class DetailScreen(RecordActions):
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:
         self.record, self.loaded = message.record, True
+        self.protected = message.protected
         title = Text(f"Model {self.model_id}", style="bold")
         body = self.query_one("#detail-body", Static)
         if message.record is None:
@@ -173,7 +178,9 @@ class DetailScreen(RecordActions):
         if self.record is None:
             return
         lower, higher = direction_lists(getattr(self.app, "metric_directions", {}))
-        renderable = full_detail_renderable(self.record, lower=lower, higher=higher)
+        renderable = full_detail_renderable(
+            self.record, lower=lower, higher=higher, protected=self.protected
+        )
         self.query_one("#detail-body", Static).update(renderable)
 
     # -- what the shared actions act on ---------------------------------------------------
