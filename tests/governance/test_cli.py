@@ -23,7 +23,7 @@ def db(db_path: Path, clock: FixedClock) -> Path:
     return db_path
 
 
-def run(db: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+def run(db: Path | str, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(["--db", str(db), *argv])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
@@ -124,3 +124,21 @@ def test_hostile_reasons_are_shown_literally(db: Path, capsys: pytest.CaptureFix
     run(db, capsys, "request", "--model-id", "2", "--tag", "production", "--reason", HOSTILE)
     code, out, _ = run(db, capsys, "pending")
     assert code == 0 and "\x1b" not in out and "\x07" not in out and "[bold red]x[/]" in out
+
+
+@pytest.mark.postgres
+def test_on_postgresql_pending_and_approve_are_not_advisory(
+    pg_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the same commands name no advisory: the server says who is connected."""
+    with ModelRegistry(pg_url) as registry:
+        two_models(registry)
+    url = pg_url
+    run(url, capsys, "protect", "production")
+    with acting_as(monkeypatch, "trainer"):
+        run(url, capsys, "request", "--model-id", "2", "--tag", "production", "--reason", "x")
+    code, out, _ = run(url, capsys, "pending")
+    assert code == 0 and "trainer" in out and "advisory" not in out
+    code, out, _ = run(url, capsys, "approve", "1")
+    assert code == 0 and out.startswith("Request 1 (production -> model 2): applied, approved by ")
+    assert "advisory" not in out

@@ -125,7 +125,8 @@ def test_the_hardened_setup_refuses_direct_writes(
 ) -> None:
     """After setup_roles, a writer cannot UPDATE model_tags, insert a row for a protected
     tag, or write an approval directly; approving through the functions still works and
-    is still checked (self-approval refused), and only the admin role breaks glass."""
+    is still checked (self-approval refused), only the admin role breaks glass, and
+    rejecting, cancelling and lifting the protection go through the functions too."""
     import psycopg2
 
     suffix = roles["alice"].rsplit("_", 1)[1]
@@ -167,6 +168,15 @@ def test_the_hardened_setup_refuses_direct_writes(
     assert promote.details["approved_by"] == [roles["bob"]] and promote.actor == roles["bob"]
     login(roles["carol"]).break_glass_promote(a, "production", "roll back now")
     assert holder(alice) == a
+    bob = login(roles["bob"])
+    again = alice.request_promotion(b, "production", "second try")
+    with pytest.raises(ApprovalRefused, match="can cancel it"):
+        bob.cancel(again)
+    assert bob.reject(again, "not today").state == "rejected"
+    third = alice.request_promotion(b, "production", "third try")
+    assert alice.cancel(third).state == "cancelled"
+    lift = alice.unprotect_tag("production", "freeze over")
+    assert bob.approve(lift).state == "applied" and alice.protections() == {}
 
 
 def test_setup_roles_by_someone_else_is_refused(
