@@ -72,6 +72,7 @@ def _sections(facts: CardFacts) -> dict[str, str]:
         "exports": provenance.exports(facts),
         "checkpoint": provenance.checkpoint(facts),
         "promotion_history": provenance.promotion_history(facts),
+        "approvals": provenance.approvals(facts),
         **{key: sections.authored(facts, key) for key in sections.AUTHORED},
         "other_metadata": sections.other_metadata(facts),
         "footer": (

@@ -189,17 +189,62 @@ def promotion_history(facts: CardFacts) -> str:
 
 
 def _history_row(event: EventRecord, facts: CardFacts) -> list[str]:
-    details = {k: v for k, v in event.details.items() if k != "removed_from"}
+    found = approval(event)
+    shown = ("removed_from", *APPROVAL_KEYS) if found else ("removed_from",)
+    details = {k: v for k, v in event.details.items() if k not in shown}
     removed = event.details.get("removed_from")
     source = ref(event.previous_model_id, facts)
     if event.previous_model_id is None and isinstance(removed, list) and removed:
         source = ", ".join(ref(i, facts) if isinstance(i, int) else inline(i) for i in removed)
+    by = inline(event.actor)
+    if found is not None:
+        by += "; " + approval_text(*found)
     return [
         inline(event.at),
         inline(event.event),
         inline(event.tag),
         ref(event.model_id, facts),
         source,
-        inline(event.actor),
+        by,
         _details(details),
     ]
+
+
+# -- approvals ------------------------------------------------------------------------------
+
+APPROVAL_KEYS = ("request_id", "approved_by")
+"""The details a tag move applied by an approved request carries."""
+
+
+def approval(event: EventRecord) -> tuple[int | None, list[str]] | None:
+    """``(request_id, reviewers)`` of a tag move an approved request applied, else None.
+
+    Only well-formed details count: a request id that is an integer (or absent) and a
+    non-empty list of reviewer names."""
+    reviewers = event.details.get("approved_by")
+    request_id = event.details.get("request_id")
+    if not isinstance(reviewers, list) or not reviewers:
+        return None
+    if request_id is not None and (isinstance(request_id, bool) or not isinstance(request_id, int)):
+        request_id = None
+    return request_id, [str(r) for r in reviewers]
+
+
+def approval_text(request_id: int | None, reviewers: list[str]) -> str:
+    """``approved by bob, carol (request \\#3)``, user text escaped."""
+    text = "approved by " + ", ".join(inline(r) for r in reviewers)
+    return text + (f" (request \\#{request_id})" if request_id is not None else "")
+
+
+def approvals(facts: CardFacts) -> str:
+    """Every tag move of this model that an approved request applied, oldest first: the
+    tag, when, who approved, and the request."""
+    lines = []
+    for event in facts.events:
+        found = approval(event)
+        if found is not None and event.tag is not None and event.model_id == facts.model.model_id:
+            lines.append(
+                f"- {inline(event.tag)} on {inline(event.at)}: {approval_text(*found)}, "
+                f"applied by {inline(event.actor)}"
+            )
+    return "\n".join(lines) or "No tag move of this model went through an approved request."

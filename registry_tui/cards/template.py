@@ -27,6 +27,7 @@ FIELDS: dict[str, str] = {
     "exports": "a table of its exports: format, path, size, date, details",
     "checkpoint": "checkpoint path, size, parameters, memory needed and how, SHA-256",
     "promotion_history": "a table of its tag events: when, what, tag, from which model, who",
+    "approvals": "each tag move an approved request applied: tag, when, reviewers, request id",
     "intended_use": 'metadata["card"]["intended_use"], or a marked placeholder',
     "limitations": 'metadata["card"]["limitations"], or a marked placeholder',
     "training_data": 'metadata["card"]["training_data"], or a marked placeholder',

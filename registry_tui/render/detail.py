@@ -9,7 +9,7 @@ onto as many lines as they need.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -84,15 +84,17 @@ def full_detail_renderable(
     lower: Iterable[str] = (),
     higher: Iterable[str] = (),
     run: RunInfo | None = None,
+    protected: Collection[str] = (),
 ) -> RenderableType:
     """Label, every field, exact metrics, the run, exports, the checkpoint panel (what
     registration recorded of the checkpoint and of the memory estimate) and metadata,
     stacked and never cut.
 
     ``lower`` and ``higher``: the recorded metric directions, as for the pane; ``run``:
-    the run the model came from (``ModelRegistry.run_of``).
+    the run the model came from (``ModelRegistry.run_of``); ``protected``: the registry's
+    protected tags, marked with a lock.
     """
-    fields = model_fields_table(record)
+    fields = model_fields_table(record, protected)
     for column in fields.columns[1:]:
         column.overflow = "fold"
     parts: list[RenderableType] = [model_label(record), fields, Text("")]

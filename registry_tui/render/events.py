@@ -8,6 +8,7 @@ from typing import Any
 from rich import box
 from rich.console import Group, RenderableType
 from rich.padding import Padding
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -37,6 +38,30 @@ EVENT_STYLES = {
     "break_glass": "bold red",
 }
 
+EVENT_MARKERS = {"break_glass": "⚠ BREAK GLASS"}
+"""Words shown before an event's kind, so a terminal without colour still tells it apart."""
+
+EventStyles = Mapping[str, str | Style]
+"""Styles by event kind that replace :data:`EVENT_STYLES` (the app's from its stylesheet)."""
+
+
+def event_kind(event: str, styles: EventStyles | None = None) -> Text:
+    """The event's kind in its colour, after its marker (``⚠ BREAK GLASS break_glass``)."""
+    style = (styles or {}).get(event, EVENT_STYLES.get(event, ""))
+    marker = EVENT_MARKERS.get(event)
+    text = Text(f"{marker} ") if marker else Text()
+    text.append_text(safe_text(event))
+    text.stylize(style)
+    return text
+
+
+def request_ref(details: Mapping[str, Any]) -> str:
+    """``request #3`` when an event's details name a promotion request, else empty."""
+    request_id = details.get("request_id")
+    if isinstance(request_id, int) and not isinstance(request_id, bool):
+        return f"request #{request_id}"
+    return ""
+
 
 def event_details(details: Mapping[str, Any]) -> str:
     """Event details as ``key=value`` pairs, values as compact JSON."""
@@ -60,7 +85,7 @@ def history_table(
         table.add_row(
             Text(str(event.event_id), style="dim"),
             safe_text(event.at),
-            safe_text(event.event, EVENT_STYLES.get(event.event, "")),
+            event_kind(event.event),
             _model_ref(event.model_id, labels),
             safe_text(event.tag or "-"),
             _model_ref(event.previous_model_id, labels),
@@ -104,16 +129,24 @@ def config_diff_table(
 def history_lines(
     events: Sequence[EventRecord],
     labels: Mapping[int, str] | None = None,
+    styles: EventStyles | None = None,
 ) -> Group:
     """The history as lines that wrap instead of cut: each event, then its details indented.
 
     ``2026-01-01 12:00:05  promote  #3 gpt-small 1.1.0  tag production  from #2 ...  by me@host``
+
+    An event about a promotion request names it (``request #3``); ``styles`` replaces
+    the colours of some kinds (a break-glass promote is red, and marked in words).
     """
     labels = labels or {}
     parts: list[RenderableType] = []
     for event in events:
         line = Text.assemble(safe_text(event.at, "dim"), "  ")
-        line.append_text(safe_text(event.event, "bold " + EVENT_STYLES.get(event.event, "")))
+        kind = event_kind(event.event, styles)
+        kind.stylize("bold")
+        line.append_text(kind)
+        if request_ref(event.details):
+            line.append(f"  {request_ref(event.details)}", style="bold")
         if event.model_id is not None:
             line.append_text(Text.assemble("  ", _model_ref(event.model_id, labels)))
         if event.tag:
@@ -129,13 +162,15 @@ def history_lines(
 
 
 def history_section(
-    events: Sequence[EventRecord], labels: Mapping[int, str] | None = None
+    events: Sequence[EventRecord],
+    labels: Mapping[int, str] | None = None,
+    styles: EventStyles | None = None,
 ) -> RenderableType:
     """A model's history under a ``History`` heading, newest first, or a note that it has none."""
     title = Text("History", style="bold")
     if not events:
         return Group(title, Text("no events", style="dim"))
-    return Group(title, history_lines(events, labels))
+    return Group(title, history_lines(events, labels, styles))
 
 
 def config_section(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from rich import box
@@ -99,8 +99,9 @@ def _key_value_grid() -> Table:
     return grid
 
 
-def model_fields_table(record: ModelRecord) -> Table:
-    """Every column of the model as a two-column grid (field, value)."""
+def model_fields_table(record: ModelRecord, protected: Collection[str] = ()) -> Table:
+    """Every column of the model as a two-column grid (field, value); ``protected`` tags
+    are marked with a lock."""
     grid = _key_value_grid()
     rows: list[tuple[str, Text]] = [
         ("model_id", Text(str(record.model_id))),
@@ -108,7 +109,7 @@ def model_fields_table(record: ModelRecord) -> Table:
         ("version", safe_text(record.version)),
         ("task_type", safe_text(record.task_type)),
         ("status", status_text(record.status)),
-        ("tags", tags_text(record.tags) if record.tags else Text("-")),
+        ("tags", tags_text(record.tags, protected) if record.tags else Text("-")),
         ("created_at", safe_text(record.created_at)),
         ("checkpoint_path", safe_text(record.checkpoint_path)),
         ("config_hash", Text(format_optional(record.config_hash))),

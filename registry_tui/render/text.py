@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from rich.text import Text
@@ -13,6 +13,8 @@ from registry_tui.records import ModelRecord
 from registry_tui.render.numbers import format_value
 
 BEST_MARK = "★"
+LOCK_MARK = "🔒"
+"""Before a protected tag (one that moves only through an approved request)."""
 
 STATUS_STYLES = {"active": "green", "retired": "dim"}
 
@@ -61,12 +63,15 @@ def format_optional(value: object) -> str:
     return "-" if value is None else visible(value)
 
 
-def tags_text(tags: Iterable[str]) -> Text:
-    """Tags as ``production, staging``; ``production`` highlighted."""
+def tags_text(tags: Iterable[str], protected: Collection[str] = ()) -> Text:
+    """Tags as ``production, staging``; ``production`` highlighted, a ``protected`` tag
+    after a lock (``🔒production``)."""
     text = Text()
     for index, tag in enumerate(tags):
         if index:
             text.append(", ")
+        if tag in protected:
+            text.append(LOCK_MARK)
         text.append(visible(tag), style="bold yellow" if tag == "production" else "cyan")
     return text
 

@@ -14,7 +14,9 @@ from registry_tui.tui.screens.help import HelpScreen
 from registry_tui.tui.screens.history import HistoryScreen
 from registry_tui.tui.screens.lineage import LineageScreen
 from registry_tui.tui.screens.main import MainScreen
+from registry_tui.tui.screens.pending import PendingScreen
 from registry_tui.tui.screens.promote import PromoteScreen
+from registry_tui.tui.screens.reason import ReasonScreen
 from registry_tui.tui.screens.rollback import RollbackScreen
 from registry_tui.tui.screens.too_small import TooSmallScreen
 from registry_tui.tui.screens.untag import UntagScreen
@@ -25,7 +27,7 @@ from registry_tui.tui.widgets.sidebar import Sidebar
 BOUND: tuple[type[DOMNode], ...] = (
     MainScreen, ModelTable, FilterBar, DetailScreen, CompareScreen, LineageScreen,
     HelpScreen, PromoteScreen, UntagScreen, ConfirmScreen, TooSmallScreen, HistoryScreen,
-    CopyScreen, RollbackScreen, Sidebar, CardScreen,
+    CopyScreen, RollbackScreen, Sidebar, CardScreen, PendingScreen, ReasonScreen,
 )  # fmt: skip
 """The screens and widgets with bindings (the app's own are added by :func:`binding_ids`)."""
 

@@ -83,6 +83,7 @@ class DetailScreen(RecordActions):
         events: list[EventRecord]
         labels: dict[int, str]
         run: RunInfo | None = None
+        protected: frozenset[str] = frozenset()
 
     @dataclass
     class LoadFailed(Message):
@@ -109,6 +110,8 @@ class DetailScreen(RecordActions):
         self.read_only = registry.read_only if read_only is None else read_only
         self.record: ModelRecord | None = None
         self.run: RunInfo | None = None
+        self.protected: frozenset[str] = frozenset()
+        """The registry's protected tags (marked with a lock among the model's tags)."""
         self.loaded = False
 
     def compose(self) -> ComposeResult:
@@ -140,10 +143,11 @@ class DetailScreen(RecordActions):
             events = self.registry.records.events(model_id=self.model_id, limit=HISTORY_LIMIT)
             labels = self._labels(events)
             run = None if record is None else self.registry.run_of_record(record)
+            protected = frozenset(self.registry.protections()) if record and record.tags else None
         except RegistryError as exc:
             self.post_message(self.LoadFailed(str(exc)))
             return
-        self.post_message(self.Loaded(record, events, labels, run))
+        self.post_message(self.Loaded(record, events, labels, run, protected or frozenset()))
 
     def on_detail_screen_load_failed(self, message: LoadFailed) -> None:
         """Say why instead of "loading…" forever, and the ways out."""
@@ -160,6 +164,7 @@ class DetailScreen(RecordActions):
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:
         self.record, self.run, self.loaded = message.record, message.run, True
+        self.protected = message.protected
         title = Text(f"Model {self.model_id}", style="bold")
         body = self.query_one("#detail-body", Static)
         if message.record is None:
@@ -178,7 +183,9 @@ class DetailScreen(RecordActions):
         if self.record is None:
             return
         lower, higher = direction_lists(getattr(self.app, "metric_directions", {}))
-        renderable = full_detail_renderable(self.record, lower=lower, higher=higher, run=self.run)
+        renderable = full_detail_renderable(
+            self.record, lower=lower, higher=higher, run=self.run, protected=self.protected
+        )
         self.query_one("#detail-body", Static).update(renderable)
 
     # -- what the shared actions act on ---------------------------------------------------

@@ -37,6 +37,7 @@ SECTION_TITLES = {
     "CompareScreen": "Comparison screen",
     "LineageScreen": "Lineage screen",
     "CardScreen": "Model card screen",
+    "PendingScreen": "Pending requests screen",
     "ModelTable": "Model table",
     "FilterBar": "Filter bar",
     "Sidebar": "Sidebar",

@@ -1,5 +1,7 @@
-"""The registry's history: every promotion, rollback, retirement, restore, deletion
-and registration, newest first, a page at a time, with who did it and when.
+"""The registry's history: every promotion, rollback, retirement, restore, deletion,
+registration and promotion request (requested, approved, rejected ...), newest
+first, a page at a time, with who did it and when. A break-glass promote is red
+and says ``⚠ BREAK GLASS``, so it stands out without colour too.
 
 The filter (``/``) takes ``tag:NAME`` and ``model:ID`` (or ``#ID``, or a bare
 id); ``]`` and ``[`` go to older and newer pages. Everything shown goes
@@ -73,6 +75,9 @@ class HistoryScreen(Screen[None]):
     """What changed in the registry, newest first."""
 
     AUTO_FOCUS = "#history-scroll"
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"history--break-glass"}
+    """The colour of a break-glass promote (app.tcss); its line also says so in words."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="history.back"),
@@ -169,7 +174,8 @@ class HistoryScreen(Screen[None]):
         self.more = message.more
         body = self.query_one("#history-body", Static)
         if message.events:
-            body.update(Group(history_lines(message.events, message.labels)))
+            styles = {"break_glass": self.get_component_rich_style("history--break-glass")}
+            body.update(Group(history_lines(message.events, message.labels, styles)))
         else:
             body.update(Text("No events match", style="dim"))
         self._status(len(message.events))

@@ -76,6 +76,7 @@ class MainScreen(RecordActions):
         Binding("b", "rollback", "Roll back a tag", show=False, id="main.rollback"),
         Binding("y", "copy", "Copy", show=False, id="main.copy"),
         Binding("h", "history", "History", show=False, id="main.history"),
+        Binding("P", "pending", "Pending requests", show=False, id="main.pending"),
         Binding("s", "toggle_sidebar", "Sidebar", show=False, id="main.toggle_sidebar"),
         Binding("o", "sort_next", "Sort by next column", show=False, id="main.sort_next"),
         Binding("O", "sort_flip", "Reverse the sort", show=False, id="main.sort_flip"),

@@ -209,6 +209,14 @@ class ModelChangesScreen(Screen[None]):
             return
 
         def promote(choice: PromoteChoice) -> str:
+            if choice.reason is not None:
+                request_id = self.registry.request_promotion(
+                    record.model_id, choice.tag, choice.reason
+                )
+                return (
+                    f"Requested {visible(choice.tag)} for {visible(record.label)}: "
+                    f"request #{request_id}, waiting for approval (P shows it)"
+                )
             result = self.registry.promote_model(record.model_id, choice.tag, choice.exclusive)
             return promote_summary(result.model, result.tag, result.removed_from, result.changed)
 

@@ -6,6 +6,9 @@ A preview line says what the promotion does before it is done, e.g.
 ``production: gpt-small 1.2.0 -> gpt-small 1.3.0``; one that takes the tag
 from several models says how many, and asks again before doing it. ``enter``
 confirms, ``esc`` cancels.
+
+A protected tag moves only through a reviewed request: the preview says so, and
+``enter`` asks for the reason and returns a request instead of a promotion.
 """
 
 from __future__ import annotations
@@ -26,20 +29,24 @@ from textual.worker import Worker
 
 from registry_tui import validate
 from registry_tui.errors import RegistryError
+from registry_tui.governance.records import Protection
 from registry_tui.records import ModelRecord
 from registry_tui.registry import ModelRegistry
+from registry_tui.render.pending import protected_note
 from registry_tui.render.plans import promote_preview
 from registry_tui.render.text import literal, visible
 from registry_tui.tui.screens.confirm import ConfirmScreen
+from registry_tui.tui.screens.reason import ReasonScreen
 from registry_tui.tui.work import report_failed_work
 
 
 @dataclass(frozen=True, slots=True)
 class PromoteChoice:
-    """What the user confirmed."""
+    """What the user confirmed; with a ``reason``, a request to move a protected tag."""
 
     tag: str
     exclusive: bool
+    reason: str | None = None
 
 
 class PromoteScreen(ModalScreen[PromoteChoice | None]):
@@ -63,10 +70,12 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
 
     @dataclass
     class TagsLoaded(Message):
-        """The tags in use arrived, with the registry's tag policies (tag -> exclusive)."""
+        """The tags in use arrived, with the registry's tag policies (tag -> exclusive)
+        and its protected tags."""
 
         tags: list[str]
         policies: dict[str, bool]
+        protections: dict[str, Protection]
 
     def __init__(self, registry: ModelRegistry, record: ModelRecord, tag: str = "") -> None:
         super().__init__(classes="dialog")
@@ -76,6 +85,7 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         self.holders: dict[str, list[ModelRecord]] = {}
         self.tags: list[str] = []
         self.policies: dict[str, bool] = {"production": True}  # until the registry's arrive
+        self.protections: dict[str, Protection] = {}
         self._confirm_pending: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -112,9 +122,10 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
     def _load_tags(self) -> None:
         try:
             tags, policies = self.registry.records.tag_names(), self.registry.tag_policies()
+            protections = self.registry.protections()
         except RegistryError:
-            tags, policies = [], self.policies
-        self.post_message(self.TagsLoaded(tags, policies))
+            tags, policies, protections = [], self.policies, {}
+        self.post_message(self.TagsLoaded(tags, policies, protections))
 
     @work(
         thread=True,
@@ -132,6 +143,7 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
 
     def on_promote_screen_tags_loaded(self, message: TagsLoaded) -> None:
         self.tags, self.policies = message.tags, message.policies
+        self.protections = message.protections
         self._refresh_preview()
         options = self.query_one("#tag-options", OptionList)
         options.set_options([literal(t) for t in message.tags])
@@ -188,6 +200,11 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
         text = promote_preview(self.record, tag, self.holders[tag], self._exclusive(tag))
         if self.policies.get(tag) and not self.query_one("#exclusive", Checkbox).value:
             text.append("\n(this registry keeps the tag exclusive: see registry-tui tag-policy)")
+        if tag in self.protections:
+            text.append("\n")
+            text.append_text(protected_note(self.protections[tag]))
+        verb = "request" if tag in self.protections else "promote"
+        self.query_one("#dialog-hint", Static).update(Text(f"enter {verb} · esc cancel", "dim"))
         preview.update(text)
 
     def _exclusive(self, tag: str) -> bool:
@@ -216,6 +233,9 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
             self._confirm_pending = tag  # confirm once the holders are known
             self._load_holders(tag)
             return
+        if tag in self.protections:
+            self._ask_reason(choice)
+            return
         others = [h for h in self.holders.get(tag, []) if h.model_id != self.record.model_id]
         if not choice.exclusive or len(others) < 2:
             self.dismiss(choice)
@@ -232,6 +252,21 @@ class PromoteScreen(ModalScreen[PromoteChoice | None]):
 
         screen = ConfirmScreen("Exclusive promotion", question, "Promote", details=details)
         self.app.push_screen(screen, answered)
+
+    def _ask_reason(self, choice: PromoteChoice) -> None:
+        """A protected tag: ask why, and answer with a request for the reviewers."""
+        needed = self.protections[choice.tag].approvals
+        question = (
+            f"{visible(choice.tag)} is protected: request moving it to "
+            f"{visible(self.record.label)}?\nIt needs {needed} approval"
+            f"{'' if needed == 1 else 's'} (P shows the pending requests)."
+        )
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self.dismiss(PromoteChoice(choice.tag, choice.exclusive, reason))
+
+        self.app.push_screen(ReasonScreen("Request promotion", question, "Request"), answered)
 
     def action_cancel(self) -> None:
         """Close without changing anything."""

@@ -1,6 +1,6 @@
 """Actions shared by the main and detail screens beyond the tag and delete keys:
-copy (``y``), restore a retired model (``R``), roll back a tag (``b``) and the
-history screen (``h``).
+copy (``y``), restore a retired model (``R``), roll back a tag (``b``), the
+history screen (``h``) and the pending promotion requests (``P``).
 
 Built on :class:`~.model_changes.ModelChangesScreen`, so both screens run the same
 code: each says which model an action is about (``_target``), the core does
@@ -21,6 +21,7 @@ from registry_tui.tui.screens.confirm import ConfirmScreen
 from registry_tui.tui.screens.copy import CopyChoice, CopyScreen
 from registry_tui.tui.screens.history import HistoryFilter, HistoryScreen
 from registry_tui.tui.screens.model_changes import ModelChangesScreen
+from registry_tui.tui.screens.pending import PendingScreen
 from registry_tui.tui.screens.rollback import RollbackChoice, RollbackScreen
 
 
@@ -96,6 +97,10 @@ class RecordActions(ModelChangesScreen):
         """The registry's history: promotions, retirements, deletions ... newest first."""
         self.app.push_screen(HistoryScreen(self.registry, self._history_filter()))
 
+    def action_pending(self) -> None:
+        """The open promotion requests of protected tags: review, approve, reject."""
+        self.app.push_screen(PendingScreen(self.registry, read_only=self.read_only))
+
     def _history_filter(self) -> HistoryFilter:
         """Where the history screen starts (everything, unless a screen says otherwise)."""
         return HistoryFilter()
@@ -114,3 +119,8 @@ class RecordActions(ModelChangesScreen):
             "History", "Every change to the registry, newest first", self.action_history
         )
         yield SystemCommand("Copy", "Copy the path, name:version, id or JSON", self.action_copy)
+        yield SystemCommand(
+            "Pending requests",
+            "Review, approve or reject the requests to move protected tags",
+            self.action_pending,
+        )
