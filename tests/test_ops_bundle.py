@@ -55,16 +55,18 @@ def test_dump_holds_every_table_in_a_versioned_bundle(source: ModelRegistry) -> 
     """Format name and version, schema version, id counters, and the rows of each table."""
     bundle = source.dump_bundle()
     assert bundle["format"] == "registry-tui-bundle"
-    assert bundle["format_version"] == BUNDLE_FORMAT_VERSION == 1
+    assert bundle["format_version"] == BUNDLE_FORMAT_VERSION == 2
     assert bundle["schema_version"] == SCHEMA_VERSION
     assert bundle["sequences"] == {
         "models": 3, "model_tags": 3, "model_exports": 1, "registry_events": 9,
+        "promotion_requests": 0,
     }  # fmt: skip
     counts = {key: len(value) for key, value in bundle.items() if isinstance(value, list)}
     assert counts == {
         "models": 2, "model_configs": 2, "model_tags": 2, "model_exports": 1,
         "registry_events": 9, "checkpoint_hashes": 2,
         "metric_directions": 0, "tag_policies": 0, "legacy_orphans": 0,
+        "tag_protections": 0, "promotion_requests": 0, "request_approvals": 0,
     }  # fmt: skip
     base = bundle["models"][0]
     assert base["metrics"] == {"val_loss": 0.42, "accuracy": 0.9, "steps": 1000}
@@ -163,7 +165,7 @@ def _sample(change: str | None = None) -> dict[str, Any]:
     models, tags = bundle["models"], bundle["model_tags"]
     edits = {
         "not a bundle": lambda: bundle.pop("format"),
-        "newer format": lambda: bundle.update(format_version=2),
+        "newer format": lambda: bundle.update(format_version=3),
         "no format version": lambda: bundle.pop("format_version"),
         "models not a list": lambda: bundle.update(models={}),
         "row not an object": lambda: models.append([1]),
@@ -192,7 +194,7 @@ def _sample(change: str | None = None) -> dict[str, Any]:
 
 BROKEN = {
     "not a bundle": "Not a registry-tui bundle",
-    "newer format": "format version 2 is newer",
+    "newer format": "format version 3 is newer",
     "no format version": "no valid format_version",
     "models not a list": "'models' must be a list",
     "row not an object": "models\\[2\\]: must be an object",

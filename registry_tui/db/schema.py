@@ -199,11 +199,62 @@ class LegacyOrphans(_Base):
         table_name = "legacy_orphans"
 
 
+class TagProtections(_Base):
+    """A protected tag: it moves only through an approved promotion request (step 11)."""
+
+    tag = peewee.TextField(primary_key=True)
+    reviewers = peewee.TextField()
+    approvals = peewee.IntegerField()
+    allow_self_approval = peewee.BooleanField()
+    request_ttl_s = peewee.BigIntegerField(null=True)
+    protected_by = peewee.TextField()
+    protected_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "tag_protections"
+
+
+class PromotionRequests(_Base):
+    """A request to move a protected tag (or to unprotect it), and its decision."""
+
+    request_id = peewee.AutoField()
+    kind = peewee.TextField()
+    tag = peewee.TextField()
+    model_id = peewee.BigIntegerField(null=True)
+    reason = peewee.TextField()
+    requested_by = peewee.TextField()
+    requested_at = peewee.DateTimeField()
+    expires_at = peewee.DateTimeField(null=True)
+    holder_at_request = peewee.BigIntegerField(null=True)
+    state = peewee.TextField()
+    needed = peewee.IntegerField()
+    allow_self = peewee.BooleanField()
+    decided_by = peewee.TextField(null=True)
+    decided_at = peewee.DateTimeField(null=True)
+    decision_note = peewee.TextField(null=True)
+
+    class Meta:
+        table_name = "promotion_requests"
+
+
+class RequestApprovals(_Base):
+    """One reviewer's approval of a promotion request."""
+
+    request_id = peewee.BigIntegerField()
+    reviewer = peewee.TextField()
+    at = peewee.DateTimeField()
+    comment = peewee.TextField(null=True)
+
+    class Meta:
+        table_name = "request_approvals"
+        primary_key = peewee.CompositeKey("request_id", "reviewer")
+
+
 class _Bound(Generic[M]):
     """A :class:`Tables` attribute: ``model`` bound to the tables' database, made on first use.
 
     Binding makes a peewee subclass (its fields deep-copied); a CLI command
-    reads two or three of the eleven tables, so each is made when first asked for.
+    reads two or three of the fourteen tables, so each is made when first asked for.
     """
 
     def __init__(self, model: type[M]) -> None:
@@ -237,6 +288,9 @@ class Tables:
     directions = _Bound(MetricDirections)
     policies = _Bound(TagPolicies)
     orphans = _Bound(LegacyOrphans)
+    protections = _Bound(TagProtections)
+    requests = _Bound(PromotionRequests)
+    approvals = _Bound(RequestApprovals)
 
     def __init__(self, database: peewee.Database) -> None:
         self.database = database

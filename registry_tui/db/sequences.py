@@ -21,6 +21,7 @@ ID_COLUMNS: dict[str, str] = {
     "model_tags": "tag_id",
     "model_exports": "export_id",
     "registry_events": "event_id",
+    "promotion_requests": "request_id",
 }
 
 

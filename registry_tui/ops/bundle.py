@@ -4,7 +4,7 @@ A bundle moves a registry between machines, or from SQLite to PostgreSQL::
 
     {
      "format": "registry-tui-bundle",
-     "format_version": 1,
+     "format_version": 2,
      "schema_version": 2,
      "sequences": {"models": 12, ...},
      "models": [
@@ -13,7 +13,8 @@ A bundle moves a registry between machines, or from SQLite to PostgreSQL::
      ],
      "model_configs": [...], "model_tags": [...], "model_exports": [...],
      "registry_events": [...], "checkpoint_hashes": [...],
-     "metric_directions": [...], "tag_policies": [...], "legacy_orphans": [...]
+     "metric_directions": [...], "tag_policies": [...], "legacy_orphans": [...],
+     "tag_protections": [...], "promotion_requests": [...], "request_approvals": [...]
     }
 
 One row per line, rows in primary-key order, JSON columns (metrics, metadata,
@@ -23,9 +24,11 @@ and on PostgreSQL, byte for byte. A JSON column whose stored text is not the
 JSON it should be (possible in a hand-edited legacy file) is kept as the raw
 string, so nothing is lost. ``sequences`` holds the highest id each table ever
 handed out, so a deleted model's id is not reused after a move. What the
-registry records about its metrics and tags (directions, exclusive or shared)
+registry records about its metrics and tags (directions, exclusive or shared),
+its protected tags with their promotion requests and approvals (format version 2),
 and the rows set aside at migration (``legacy_orphans``) move with it; a bundle
-written before those tables were carried simply has none.
+written before those tables were carried simply has none. A registry-tui that reads
+only format version 1 refuses a version 2 bundle rather than dropping its protections.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ if TYPE_CHECKING:
     from registry_tui.db.storage import Storage
 
 BUNDLE_FORMAT = "registry-tui-bundle"
-BUNDLE_FORMAT_VERSION = 1
+BUNDLE_FORMAT_VERSION = 2
 HEADER_KEYS = ("format", "format_version", "schema_version", "sequences")
 
 
@@ -86,6 +89,8 @@ class TableSpec:
     times: tuple[str, ...] = ()
     json: Mapping[str, type] = field(default_factory=dict)
     bools: tuple[str, ...] = ()
+    unique: tuple[str, ...] = ()
+    """The row's key when ``order`` alone is not unique (``request_approvals``)."""
 
 
 _MODEL_COLUMNS = tuple(c for c in RECORD_COLUMNS if c.stored)
@@ -178,6 +183,42 @@ TABLES: tuple[TableSpec, ...] = (
         times=("set_aside_at",),
         json={"row_data": dict},
     ),
+    TableSpec(
+        "tag_protections",
+        "protections",
+        ("tag", "reviewers", "approvals", "allow_self_approval", "request_ttl_s",
+         "protected_by", "protected_at"),
+        order="tag",
+        required=("tag", "reviewers", "approvals", "allow_self_approval", "protected_by",
+                  "protected_at"),
+        ints=("approvals", "request_ttl_s"),
+        times=("protected_at",),
+        json={"reviewers": list},
+        bools=("allow_self_approval",),
+    ),
+    TableSpec(
+        "promotion_requests",
+        "requests",
+        ("request_id", "kind", "tag", "model_id", "reason", "requested_by", "requested_at",
+         "expires_at", "holder_at_request", "state", "needed", "allow_self", "decided_by",
+         "decided_at", "decision_note"),
+        order="request_id",
+        required=("request_id", "kind", "tag", "reason", "requested_by", "requested_at",
+                  "state", "needed", "allow_self"),
+        ints=("request_id", "model_id", "holder_at_request", "needed"),
+        times=("requested_at", "expires_at", "decided_at"),
+        bools=("allow_self",),
+    ),
+    TableSpec(
+        "request_approvals",
+        "approvals",
+        ("request_id", "reviewer", "at", "comment"),
+        order="request_id",
+        required=("request_id", "reviewer", "at"),
+        ints=("request_id",),
+        times=("at",),
+        unique=("request_id", "reviewer"),
+    ),
 )  # fmt: skip
 SPECS: dict[str, TableSpec] = {spec.key: spec for spec in TABLES}
 
@@ -213,7 +254,9 @@ def _read_table(storage: Storage, spec: TableSpec, progress: Progress) -> list[d
         rows.append(row)
         if done % 1000 == 0 or done == total:
             progress(f"reading {spec.key}", done, total)
-    if spec.order not in spec.ints:
+    if spec.unique:
+        rows.sort(key=lambda r: tuple(r[c] if c in spec.ints else str(r[c]) for c in spec.unique))
+    elif spec.order not in spec.ints:
         rows.sort(key=lambda r: str(r[spec.order]))  # collation-independent order
     return rows
 

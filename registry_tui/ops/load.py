@@ -54,6 +54,9 @@ class LoadReport:
     metric_directions: int = 0
     tag_policies: int = 0
     legacy_orphans: int = 0
+    tag_protections: int = 0
+    promotion_requests: int = 0
+    request_approvals: int = 0
 
     def to_dict(self) -> dict[str, int]:
         """Plain dict for JSON output."""
@@ -189,7 +192,7 @@ def _short(value: Any) -> str:
 
 
 def _unique(spec: TableSpec, rows: list[dict[str, Any]]) -> None:
-    keys: list[tuple[str, ...]] = [(spec.order,)]
+    keys: list[tuple[str, ...]] = [spec.unique or (spec.order,)]
     if spec.key in _KEYS and _KEYS[spec.key] != (spec.order,):
         keys.append(_KEYS[spec.key])
     for key in keys:

@@ -38,7 +38,13 @@ def conflicts(storage: Storage, tables: dict[str, list[dict[str, Any]]]) -> dict
         )
     names = _existing_name_versions(storage, [r for r in models if r["model_id"] not in taken])
     conflicts.extend(f"model '{n}' version '{v}' already exists" for n, v in sorted(names))
-    keyed = ("model_tags", "model_exports", "registry_events", "legacy_orphans")
+    keyed = (
+        "model_tags",
+        "model_exports",
+        "registry_events",
+        "legacy_orphans",
+        "promotion_requests",
+    )
     for spec in (SPECS[key] for key in keyed):
         wanted = [r[spec.order] for r in tables[spec.key]]
         for ident in sorted(_existing(storage, spec.attr, spec.order, wanted)):
@@ -47,6 +53,8 @@ def conflicts(storage: Storage, tables: dict[str, list[dict[str, Any]]]) -> dict
     skip = {"model_configs": _same_configs(storage, tables["model_configs"], conflicts)}
     for key, value in (("metric_directions", "lower_is_better"), ("tag_policies", "exclusive")):
         skip[key] = _same_settings(storage, SPECS[key], value, tables[key], conflicts)
+    skip["tag_protections"] = _same_protections(storage, tables["tag_protections"], conflicts)
+    conflicts.extend(_missing_requests(storage, tables))
     if conflicts:
         raise BundleConflictError(conflicts)
     return skip
@@ -114,6 +122,41 @@ def _same_settings(
         else:
             conflicts.append(f"{spec.key} {name!r} is recorded with {value} {bool(held)}")
     return skip
+
+
+def _same_protections(
+    storage: Storage, rows: list[dict[str, Any]], conflicts: list[str]
+) -> set[str]:
+    """Protections the registry already records: the same ones (reviewers and approvals
+    needed) are skipped, different ones conflict, never replaced."""
+    spec = SPECS["tag_protections"]
+    wanted = {r["tag"]: r for r in rows}
+    tags = sorted(wanted)
+    reviewers = dict(pairs(storage.tables, spec.attr, "tag", "reviewers", tags))
+    needed = dict(pairs(storage.tables, spec.attr, "tag", "approvals", tags))
+    skip: set[str] = set()
+    for tag in sorted(reviewers):
+        row = wanted[tag]
+        if _parsed(reviewers[tag]) == row["reviewers"] and needed[tag] == row["approvals"]:
+            skip.add(tag)
+        else:
+            conflicts.append(
+                f"tag_protections {tag!r} is recorded with other reviewers or approvals"
+            )
+    return skip
+
+
+def _missing_requests(storage: Storage, tables: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Approvals of requests that are neither in the bundle nor in the registry."""
+    in_bundle = {r["request_id"] for r in tables["promotion_requests"]}
+    outside = sorted({r["request_id"] for r in tables["request_approvals"]} - in_bundle)
+    present = _existing(storage, "requests", "request_id", outside)
+    return [
+        f"request_approvals of request {request_id} refer to a request neither in the "
+        "bundle nor in the registry"
+        for request_id in outside
+        if request_id not in present
+    ]
 
 
 def _parsed(text: str) -> Any:
