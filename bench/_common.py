@@ -146,6 +146,23 @@ def fill_params(db: Any) -> None:
             )
 
 
+RUN_SIZE = 25
+"""Models per training run: model ``i`` (from 1) comes from run ``(i - 1) // 25 + 1``."""
+
+
+def run_of(model_id: int) -> int:
+    """The training run a bench model comes from."""
+    return (model_id - 1) // RUN_SIZE + 1
+
+
+def fill_runs(db: Any) -> None:
+    """Give the models of a bench registry cached before they had runs their run ids."""
+    if db.execute_sql("SELECT 1 FROM models WHERE training_run_id IS NULL LIMIT 1").fetchone():
+        eprint("filling training_run_id of the cached bench registry ...")
+        with db.atomic():
+            db.execute_sql(f"UPDATE models SET training_run_id = (model_id - 1) / {RUN_SIZE} + 1")
+
+
 def metrics_for(rng: random.Random) -> dict[str, float]:
     """Five metrics, as a training run would report them."""
     loss = rng.uniform(0.1, 2.0)
@@ -177,7 +194,7 @@ def model_rows(models: int) -> Iterator[tuple[tuple[object, ...], list[str]]]:
             f"/ckpt/run-{i}/model.pt",
             TASKS[i % len(TASKS)],
             "",
-            None,
+            run_of(model_id),
             model_id - 1 if chain and i else None,
             (start + timedelta(seconds=model_id)).strftime("%Y-%m-%d %H:%M:%S"),
             json.dumps(metrics),
@@ -304,6 +321,7 @@ def cached_sqlite(models: int) -> Path:
         _copy_sqlite(older, partial)
         with raw_database(partial) as db:
             fill_params(db)
+            fill_runs(db)
         finish_sqlite(partial)
     else:
         eprint(f"building {models:,} models (cached at {path}) ...")
@@ -374,8 +392,11 @@ def cached_pg(url: str, models: int) -> str:
         if row is None or int(row[0]) != models:
             eprint(f"loading {models:,} models into the bench PostgreSQL database ...")
             build_pg(db, models)
-        elif db.execute_sql("SELECT 1 FROM models WHERE params IS NULL LIMIT 1").fetchone():
+        elif db.execute_sql(
+            "SELECT 1 FROM models WHERE params IS NULL OR training_run_id IS NULL LIMIT 1"
+        ).fetchone():
             fill_params(db)
+            fill_runs(db)
             db.execute_sql("VACUUM ANALYZE models")
     return url
 

@@ -88,6 +88,11 @@ def cells(models: int) -> list[Cell]:
             "params + metric condition",
             lambda i: q(where=("params_b <= 13", f"val_loss < {0.4 + i % 10 / 100}")),
         ),
+        ("one run (run:N, the filter bar)", lambda i: parse_filter(f"run:{1 + i * 997 % 4000}")),
+        (
+            "one run + metric condition",
+            lambda i: parse_filter(f"run:{1 + i * 991 % 4000} val_loss<1"),
+        ),
         ("sort by params, descending", lambda i: q(order_by="-params_b")),
         ("sort by a column (model_size_mb)", lambda i: q(order_by="model_size_mb")),
         ("sort by a metric, ascending", lambda i: q(order_by="accuracy")),

@@ -25,7 +25,7 @@ from registry_tui.db import approvals, counts, derived, orphans
 from registry_tui.errors import SchemaVersionError
 from registry_tui.metrics import numeric_items
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 log = logging.getLogger("registry_tui")
 
 _SQLITE_GUIDE_TABLES = [
@@ -324,9 +324,11 @@ def _step_9_drop_covered_indexes(db: peewee.Database) -> None:
                 db.execute_sql(f'DROP INDEX IF EXISTS "{index.name}"')
 
 
-SORT_INDEXED = ("params", "model_size_mb", "memory_req_gb")
+_STEP_10_INDEXED = ("params", "model_size_mb", "memory_req_gb")
+SORT_INDEXED = (*_STEP_10_INDEXED, "training_run_id")
 """Numeric columns with a ``(column, model_id)`` index: sorts read a page from it, and a
-condition matching few models is read from it (see :mod:`registry_tui.db.listing`)."""
+condition matching few models (``run:42`` is ``training_run_id=42``) is read from it
+(see :mod:`registry_tui.db.listing`)."""
 
 
 def _step_10_params_column(db: peewee.Database) -> None:
@@ -340,15 +342,23 @@ def _step_10_params_column(db: peewee.Database) -> None:
     """
     if "params" not in _columns(db, "models"):
         db.execute_sql("ALTER TABLE models ADD COLUMN params BIGINT")
-    for column in SORT_INDEXED:
-        db.execute_sql(
-            f"CREATE INDEX IF NOT EXISTS idx_models_{column} ON models ({column}, model_id)"
-        )
+    for column in _STEP_10_INDEXED:
+        _column_index(db, column)
+
+
+def _column_index(db: peewee.Database, column: str) -> None:
+    db.execute_sql(f"CREATE INDEX IF NOT EXISTS idx_models_{column} ON models ({column}, model_id)")
 
 
 def _step_11_protected_tags(db: peewee.Database) -> None:
     """Protected tags, promotion requests and their approvals (see :mod:`.approvals`)."""
     approvals.install(db)
+
+
+def _step_12_run_index(db: peewee.Database) -> None:
+    """A ``(training_run_id, model_id)`` index: the models of one run (``run:42`` in the
+    filter bar, ``registry-tui runs``) are read from it, not found by reading every model."""
+    _column_index(db, "training_run_id")
 
 
 STEPS: list[Callable[[peewee.Database], None]] = [
@@ -363,6 +373,7 @@ STEPS: list[Callable[[peewee.Database], None]] = [
     _step_9_drop_covered_indexes,
     _step_10_params_column,
     _step_11_protected_tags,
+    _step_12_run_index,
 ]
 assert len(STEPS) == SCHEMA_VERSION
 
