@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from registry_tui.cli.common import Output, open_registry
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from registry_tui import ModelRegistry
     from registry_tui.cli.common import Subparsers
     from registry_tui.governance.records import PromotionRequest
@@ -149,21 +151,22 @@ def run_pending(args: argparse.Namespace, out: Output) -> int:
 
 def run_approve(args: argparse.Namespace, out: Output) -> int:
     """Approve; say whether the tag moved."""
-    from registry_tui.render.requests import request_summary
-
-    with open_registry(args, must_exist=True) as registry:
-        r = registry.approve(args.request_id, args.comment)
-        who = registry.identity()
-    out.write(request_summary(r, who))
-    return 0
+    return _decide(args, out, lambda registry: registry.approve(args.request_id, args.comment))
 
 
 def run_reject(args: argparse.Namespace, out: Output) -> int:
     """Reject with a reason."""
+    return _decide(args, out, lambda registry: registry.reject(args.request_id, args.reason))
+
+
+def _decide(
+    args: argparse.Namespace, out: Output, decision: Callable[[ModelRegistry], PromotionRequest]
+) -> int:
+    """Make ``decision`` as the reviewer and show the request after it."""
     from registry_tui.render.requests import request_summary
 
     with open_registry(args, must_exist=True) as registry:
-        r = registry.reject(args.request_id, args.reason)
+        r = decision(registry)
         who = registry.identity()
     out.write(request_summary(r, who))
     return 0
