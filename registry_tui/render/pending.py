@@ -19,7 +19,7 @@ from rich.text import Text
 
 from registry_tui.governance.records import Identity, PromotionRequest, Protection
 from registry_tui.render.requests import STATE_STYLES
-from registry_tui.render.text import literal
+from registry_tui.render.text import LOCK_MARK, literal
 
 ADVISORY = "advisory: SQLite checks approvals but cannot enforce them"
 """The note the pending view shows when the identity is not enforced."""
@@ -131,14 +131,10 @@ def decision_summary(request: PromotionRequest, labels: Mapping[int, str]) -> st
     return f"Request #{request.request_id} is {request.state}: {target}"
 
 
-LOCK = "🔒"
-"""The mark of a protected tag."""
-
-
 def protected_note(protection: Protection) -> Text:
     """``🔒 production is protected: enter requests the move (1 approval needed)``."""
     needed = protection.approvals
-    text = Text(f"{LOCK} ")
+    text = Text(f"{LOCK_MARK} ")
     text.append_text(literal(protection.tag, "bold"))
     text.append(
         f" is protected: enter requests the move ({needed} approval"
