@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from registry_tui.registry_cards import CardMethods
 from registry_tui.registry_governance import GovernanceMethods
+from registry_tui.registry_reads import ReadMethods
 from registry_tui.registry_runs import RunMethods
 from registry_tui.registry_training import TrainingMethods
 
 
-class ModelRegistry(TrainingMethods, CardMethods, RunMethods, GovernanceMethods):
+class ModelRegistry(TrainingMethods, CardMethods, RunMethods, GovernanceMethods, ReadMethods):
     """A model registry on SQLite (a path or ``sqlite:///``) or PostgreSQL (a URL).
 
     Args:
